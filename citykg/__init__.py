@@ -1,0 +1,1 @@
+"""citykg: a knowledge graph of city international relations."""

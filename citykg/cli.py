@@ -1,0 +1,185 @@
+"""The `citykg` command."""
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from citykg.paths import default_store
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="citykg: a knowledge graph of city international relations.")
+err = Console(stderr=True)
+out = Console()
+
+StoreOpt = Annotated[Path | None, typer.Option("--store", help="store directory "
+                                               "(default $CITYKG_STORE or ./citykg-store)")]
+
+
+class TableFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class RdfFormat(str, Enum):
+    ttl = "ttl"
+    nt = "nt"
+    jsonld = "jsonld"
+
+
+def fail(message: str, code: int = 1):
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def _errors():
+    from citykg.loaders.read import LoadError
+    from citykg.relations import CityNotFound
+    from citykg.store import StoreError
+
+    return (LoadError, StoreError, CityNotFound, OSError)
+
+
+@app.command()
+def build(docs: Annotated[list[Path] | None, typer.Argument(help="report text files")] = None,
+          store: StoreOpt = None,
+          publisher: Annotated[str | None, typer.Option(help="the publishing city, "
+                                                        "when the text does not tell")] = None,
+          no_validate: Annotated[bool, typer.Option("--no-validate")] = False):
+    """Build the graph: the bundled data plus DOCS, written in one transaction."""
+    from citykg.build import build as run
+    from citykg.loaders.pipeline import resolve_publisher
+
+    try:
+        pub = resolve_publisher(publisher) if publisher else None
+        with err.status("building") as status:
+            report = run(store or default_store(), list(docs or []), pub,
+                         validate=not no_validate, progress=lambda s: status.update(f"loading {s}"))
+    except _errors() as exc:
+        fail(f"{exc} (nothing was written to the store)")
+    table = Table("graph", "source", "triples", "unparsed lines", title="load report")
+    for g in report.graphs:
+        table.add_row(g.graph, g.source, str(g.triples), str(len(g.problems)))
+    err.print(table)
+    for g in report.graphs:
+        for p in g.problems:
+            err.print(f"  {g.source}:{p.line}: {p.message}", highlight=False)
+    if report.shacl_conforms is not None:
+        err.print(f"SHACL: {'conforms' if report.shacl_conforms else 'VIOLATIONS'}")
+        if not report.shacl_conforms:
+            err.print(report.shacl_text[:3000], highlight=False)
+
+
+@app.command()
+def extract(doc: Path, fmt: Annotated[RdfFormat, typer.Option("--format")] = RdfFormat.ttl,
+            publisher: Annotated[str | None, typer.Option()] = None):
+    """Print a document's triples; no store involved."""
+    import pyoxigraph as ox
+
+    from citykg.loaders.pipeline import load_document, resolve_publisher
+
+    try:
+        loaded = load_document(doc, resolve_publisher(publisher) if publisher else None)
+    except _errors() as exc:
+        fail(str(exc))
+    formats = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
+               "jsonld": ox.RdfFormat.JSON_LD}
+    prefixes = {"ckg": "https://w3id.org/citykg/ontology#", "id": "https://w3id.org/citykg/id/",
+                "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+                "prov": "http://www.w3.org/ns/prov#", "xsd": "http://www.w3.org/2001/XMLSchema#"}
+    kwargs = {"prefixes": prefixes} if fmt == RdfFormat.ttl else {}
+    sys.stdout.buffer.write(ox.serialize(loaded.triples, format=formats[fmt.value], **kwargs))
+    for p in loaded.extraction.problems:
+        err.print(f"{doc}:{p.line}: {p.message}", highlight=False)
+
+
+@app.command()
+def query(sparql: Annotated[str, typer.Argument(help="a SPARQL query, or a file holding one")],
+          store: StoreOpt = None,
+          fmt: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table):
+    """Run a read-only SPARQL query against the store."""
+    from citykg.query_output import print_results
+    from citykg.store import GraphStore
+
+    path = Path(sparql)
+    text = path.read_text(encoding="utf-8") if len(sparql) < 4096 and path.is_file() else sparql
+    try:
+        result = GraphStore(store or default_store(), read_only=True).query(text)
+    except _errors() as exc:
+        fail(str(exc))
+    except SyntaxError as exc:
+        fail(f"SPARQL syntax error: {exc}")
+    print_results(result, fmt.value, out)
+
+
+@app.command()
+def relations(city: str, store: StoreOpt = None,
+              fmt: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table):
+    """A city's relations: agreements, offices, networks, aid, with years and sources."""
+    from citykg.relations import relations as lookup
+    from citykg.store import GraphStore
+
+    try:
+        data = lookup(GraphStore(store or default_store(), read_only=True), city)
+    except _errors() as exc:
+        fail(str(exc))
+    if fmt == TableFormat.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    c = data["city"]
+    table = Table("type", "partner", "start", "sources",
+                  title=f"{c['label_ja']} / {c['label_en']} ({c.get('wikidata') or c['id']})")
+    for r in data["relations"]:
+        p = r["partner"]
+        start = (r["start"] or "") + (" (derived)" if r["start_derived"] else "")
+        table.add_row(r["type"], f"{p.get('label_ja')} / {p.get('label_en')}", start,
+                      ", ".join(f"{s['document']}:{s['lines']}" for s in r["sources"]))
+    out.print(table)
+
+
+@app.command()
+def validate(store: StoreOpt = None,
+             owl: Annotated[bool, typer.Option(help="also check OWL consistency")] = True):
+    """SHACL validation and OWL consistency of the graph in the store."""
+    from citykg.validate import validate_store
+
+    try:
+        ok, text = validate_store(store or default_store(), owl=owl)
+    except _errors() as exc:
+        fail(str(exc))
+    out.print(text, highlight=False)
+    if not ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def stats(store: StoreOpt = None):
+    """Triples per graph and entities per class."""
+    from citykg.store import GraphStore
+
+    try:
+        s = GraphStore(store or default_store(), read_only=True)
+    except _errors() as exc:
+        fail(str(exc))
+    table = Table("graph", "triples", title=f"store {s.path}")
+    for g in s.graphs():
+        table.add_row(g, str(s.count(g)))
+    out.print(table)
+    rows = s.select("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c "
+                    "FILTER(STRSTARTS(STR(?c), 'https://w3id.org/citykg/ontology#')) } "
+                    "GROUP BY ?c ORDER BY DESC(?n)")
+    classes = Table("class", "instances")
+    for r in rows:
+        classes.add_row(r["c"].value.split("#")[-1], r["n"].value)
+    out.print(classes)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,184 @@
+"""A city's typed relations in both directions, with dates and sources: the JSON of
+`citykg relations` and the API's relationship lookup. Works on any store with `select`."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pyoxigraph as ox
+
+PREFIXES = """PREFIX ckg: <https://w3id.org/citykg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX wd: <http://www.wikidata.org/entity/>
+"""
+AGREEMENT_TYPES = {"SisterCityAgreement": "sister", "FriendshipCityAgreement": "friendship",
+                   "PartnerCityAgreement": "partner", "CooperationAgreement": "cooperation"}
+RELATION_TYPES = (*AGREEMENT_TYPES.values(), "office", "network", "aid")
+SUFFIXES = ("特別市", "広域市", "市", "city of ", " city")
+
+RELATIONS = PREFIXES + """
+SELECT ?rel ?kind ?partner ?start ?derived ?status ?first ?last ?file ?graph WHERE {
+  VALUES ?city { %(city)s }
+  {
+    GRAPH ?graph { ?rel ckg:party ?city , ?partner ; a ?cls . }
+    FILTER(?partner != ?city)
+    VALUES (?cls ?kind) { (ckg:SisterCityAgreement "sister") (ckg:FriendshipCityAgreement "friendship")
+                          (ckg:PartnerCityAgreement "partner") (ckg:CooperationAgreement "cooperation") }
+    OPTIONAL { GRAPH ?graph { ?rel ckg:startDate ?start } }
+    OPTIONAL { GRAPH ?graph { ?rel ckg:startDerived ?derived } }
+    OPTIONAL { GRAPH ?graph { ?rel ckg:status ?status } }
+  } UNION {
+    GRAPH ?graph { ?rel ckg:operatedBy ?city ; a ckg:OverseasOffice . }
+    OPTIONAL { ?rel ckg:hostCity ?host } OPTIONAL { ?rel ckg:coversRegion ?region }
+    BIND(COALESCE(?host, ?region, ?rel) AS ?partner) BIND("office" AS ?kind)
+  } UNION {
+    GRAPH ?graph { ?rel ckg:member ?city ; ckg:network ?partner . }
+    BIND("network" AS ?kind)
+  } UNION {
+    { GRAPH ?graph { ?rel ckg:provider ?city ; ckg:recipient ?partner } }
+    UNION { GRAPH ?graph { ?rel ckg:recipient ?city ; ckg:provider ?partner } }
+    BIND("aid" AS ?kind)
+  } UNION {
+    GRAPH ?graph { ?city ckg:twinnedWith ?partner }
+    FILTER NOT EXISTS { GRAPH ?g2 { ?a ckg:party ?city , ?partner } }
+    BIND(?graph AS ?rel) BIND("sister" AS ?kind)
+    OPTIONAL { GRAPH ?graph { ?q ckg:twinningOf ?city , ?partner ; ckg:startDate ?start } }
+  }
+  OPTIONAL { GRAPH ?graph { ?rel prov:wasDerivedFrom ?span .
+             ?span ckg:firstLine ?first ; ckg:lastLine ?last ; ckg:inDocument ?doc .
+             OPTIONAL { ?doc ckg:fileName ?file } } }
+}"""
+
+ENTITY = PREFIXES + """
+SELECT ?e ?slug ?label_ja ?label_en ?qid ?country_ja ?country_en ?code WHERE {
+  VALUES ?e { %(entities)s }
+  OPTIONAL { ?e ckg:slug ?slug }
+  OPTIONAL { ?e rdfs:label ?label_ja FILTER(LANG(?label_ja) = "ja") }
+  OPTIONAL { ?e rdfs:label ?label_en FILTER(LANG(?label_en) = "en") }
+  OPTIONAL { ?e skos:exactMatch ?wd FILTER(STRSTARTS(STR(?wd), STR(wd:))) }
+  OPTIONAL { ?e ckg:localGovernmentCode ?code }
+  OPTIONAL { ?e ckg:country ?c . ?c rdfs:label ?country_ja , ?country_en
+             FILTER(LANG(?country_ja) = "ja" && LANG(?country_en) = "en") }
+  BIND(STRAFTER(STR(?wd), STR(wd:)) AS ?qid)
+}"""
+
+FIND = PREFIXES + """
+SELECT DISTINCT ?e WHERE {
+  VALUES ?name { %(names)s }
+  { ?e ckg:slug ?name } UNION { ?e ckg:localGovernmentCode ?name }
+  UNION { ?e rdfs:label|skos:altLabel ?l FILTER(LCASE(STR(?l)) = ?name) }
+  ?e a ?cls . VALUES ?cls { ckg:City ckg:Ward }
+}"""
+BY_QID = PREFIXES + "SELECT ?e WHERE { ?e skos:exactMatch %(qid)s }"
+
+
+class CityNotFound(LookupError):
+    pass
+
+
+def name_forms(text: str) -> list[str]:
+    """The forms a user's city name may be stored under: folded, with and without 市."""
+    t = unicodedata.normalize("NFKC", text).strip().lower()
+    forms = {t, t.replace(" ", "-")}
+    for suffix in SUFFIXES:
+        if t.endswith(suffix) and len(t) > len(suffix):
+            forms.add(t[: -len(suffix)].strip())
+        if t.startswith(suffix.strip()) and suffix.startswith("city"):
+            forms.add(t[len(suffix):].strip())
+    forms |= {f + "市" for f in list(forms) if not f.isascii()}
+    return sorted(f for f in forms if f)
+
+
+def find_city(store, text: str) -> str:
+    """The IRI of the one city `text` names (label, alias, slug, code or Q-id)."""
+    if re.fullmatch(r"[Qq]\d+", text.strip()):
+        rows = store.select(BY_QID % {"qid": ox.NamedNode(
+            "http://www.wikidata.org/entity/" + text.strip().upper())})
+    else:
+        names = " ".join(str(ox.Literal(f)) for f in name_forms(text))
+        rows = store.select(FIND % {"names": names})
+    found = sorted({r["e"].value for r in rows})
+    if not found:
+        raise CityNotFound(f"no city called {text!r}")
+    if len(found) > 1:
+        # several cities by that name: the one with relations of its own is the one meant
+        linked = [iri for iri in found if _has_relations(store, iri)]
+        if len(linked) != 1:
+            raise CityNotFound(f"{text!r} names {len(found)} cities: {', '.join(found[:5])}")
+        found = linked
+    return found[0]
+
+
+def _has_relations(store, iri: str) -> bool:
+    return bool(store.select(PREFIXES + f"SELECT ?r WHERE {{ {{ ?r ckg:party {ox.NamedNode(iri)} }}"
+                             f" UNION {{ ?r ckg:operatedBy {ox.NamedNode(iri)} }} }} LIMIT 1"))
+
+
+def describe(store, iris: list[str]) -> dict[str, dict]:
+    if not iris:
+        return {}
+    rows = store.select(ENTITY % {"entities": " ".join(str(ox.NamedNode(i)) for i in iris)})
+    out: dict[str, dict] = {}
+    for r in rows:
+        iri = r["e"].value
+        info = out.setdefault(iri, {"id": None, "label_ja": None, "label_en": None,
+                                    "wikidata": None, "iri": iri})
+        for k in ("label_ja", "label_en"):
+            if k in r and not info[k]:
+                info[k] = r[k].value
+        if "slug" in r:
+            info["id"] = r["slug"].value
+        if r.get("qid") and r["qid"].value:
+            info["wikidata"] = r["qid"].value
+        if "code" in r:
+            info["code"] = r["code"].value
+        if "country_ja" in r:
+            info["country"] = {"label_ja": r["country_ja"].value,
+                               "label_en": r["country_en"].value}
+    for iri, info in out.items():
+        info["id"] = info["id"] or iri.rsplit("/", 1)[-1]
+    return out
+
+
+def relations(store, city: str, *, with_: str | None = None, type_: str | None = None,
+              since: int | None = None) -> dict:
+    iri = find_city(store, city)
+    other = find_city(store, with_) if with_ else None
+    rows = store.select(RELATIONS % {"city": ox.NamedNode(iri)})
+    merged: dict[tuple, dict] = {}
+    for r in rows:
+        partner, kind = r["partner"].value, r["kind"].value
+        if (other and partner != other) or (type_ and kind != type_):
+            continue
+        start = r["start"].value if "start" in r else None
+        if since and (not start or int(start[:4]) < since):
+            continue
+        rel = merged.setdefault((kind, partner, r["graph"].value), {
+            "type": kind, "partner": partner, "start": start,
+            "start_derived": r.get("derived") is not None and r["derived"].value == "true",
+            "status": r["status"].value if "status" in r else "active",
+            "sources": [], "graph": r["graph"].value})
+        if "first" in r:
+            first, last = r["first"].value, r["last"].value
+            source = {"document": r["file"].value if "file" in r else r["graph"].value,
+                      "lines": first if first == last else f"{first}-{last}"}
+            if source not in rel["sources"]:
+                rel["sources"].append(source)
+        elif "wikidata" in r["graph"].value and not rel["sources"]:
+            rel["sources"].append({"document": "Wikidata", "lines": None})
+    info = describe(store, [iri, *{r["partner"] for r in merged.values()}])
+    out = []
+    for rel in merged.values():
+        rel["partner"] = info.get(rel["partner"]) or {"id": rel["partner"], "iri": rel["partner"]}
+        rel["origin"] = "wikidata" if "wikidata" in rel.pop("graph") else "document"
+        rel["sources"].sort(key=lambda s: (s["document"], _line_key(s["lines"])))
+        out.append(rel)
+    out.sort(key=lambda r: (RELATION_TYPES.index(r["type"]), r["start"] or "9999",
+                            r["partner"].get("label_en") or ""))
+    return {"city": info[iri], "relations": out}
+
+
+def _line_key(lines: str | None) -> int:
+    return int(lines.split("-")[0]) if lines else 0

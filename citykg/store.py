@@ -1,0 +1,98 @@
+"""The on-disk Oxigraph store, behind the small interface the loaders and the API use.
+
+Writes go through `replace_graphs`: one SPARQL Update request, which Oxigraph runs in one
+transaction, so readers see every graph of a build replaced or none, and a failure (or a kill)
+leaves the store as it was.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from citykg.terms import BASE, GRAPH
+
+META_GRAPH = ox.NamedNode(str(GRAPH.meta))
+_VERSION = ox.NamedNode(BASE + "ontology#storeVersion")
+
+
+class StoreError(Exception):
+    """A store that cannot be opened or written, with the directory named."""
+
+
+class GraphStore:
+    def __init__(self, path: Path | str, *, read_only: bool = False):
+        self.path = Path(path)
+        self.read_only = read_only
+        try:
+            if read_only:
+                if not (self.path / "CURRENT").exists():
+                    raise StoreError(f"{self.path}: no store here (run `citykg build` first)")
+                self._store = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.path))
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot open the store: {exc}") from exc
+
+    @property
+    def raw(self) -> ox.Store:
+        return self._store
+
+    # reading -------------------------------------------------------------
+    def query(self, sparql: str, **kwargs):
+        return self._store.query(sparql, use_default_graph_as_union=True, **kwargs)
+
+    def select(self, sparql: str) -> list[dict[str, ox.NamedNode | ox.Literal | ox.BlankNode]]:
+        result = self.query(sparql)
+        names = [v.value for v in result.variables]
+        return [{n: row[n] for n in names if row[n] is not None} for row in result]
+
+    def ask(self, sparql: str) -> bool:
+        return bool(self.query(sparql))
+
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if g != META_GRAPH)
+
+    def count(self, graph: str | None = None) -> int:
+        where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
+        rows = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
+        return int(rows[0]["n"].value)
+
+    def version(self) -> str:
+        for quad in self._store.quads_for_pattern(None, _VERSION, None, META_GRAPH):
+            return quad.object.value
+        return "0"
+
+    # writing -------------------------------------------------------------
+    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple | ox.Quad]]) -> None:
+        """Replace each named graph by the given triples, all in one transaction."""
+        if self.read_only:
+            raise StoreError(f"{self.path}: the store is open read-only")
+        parts = []
+        for name, triples in graphs.items():
+            graph = ox.NamedNode(name)
+            body = " .\n".join(_triple_text(t) for t in triples)
+            parts.append(f"DROP SILENT GRAPH {graph}")
+            if body:
+                parts.append(f"INSERT DATA {{ GRAPH {graph} {{ {body} . }} }}")
+        version = ox.Literal(str(time.time_ns()))
+        parts.append(f"DELETE WHERE {{ GRAPH {META_GRAPH} {{ ?s {_VERSION} ?v }} }}")
+        parts.append(f"INSERT DATA {{ GRAPH {META_GRAPH} {{ {META_GRAPH} {_VERSION} {version} }} }}")
+        try:
+            self._store.update(" ;\n".join(parts))
+        except OSError as exc:
+            raise StoreError(f"{self.path}: write failed, store unchanged: {exc}") from exc
+
+    def drop_graph(self, name: str) -> None:
+        self.replace_graphs({name: []})
+
+    def flush(self) -> None:
+        if not self.read_only:
+            self._store.flush()
+
+
+def _triple_text(t: ox.Triple | ox.Quad) -> str:
+    return f"{t.subject} {t.predicate} {t.object}"

@@ -1,0 +1,34 @@
+"""Stage 4, extract: blocks to facts, by general rules over the text plus the gazetteers."""
+from __future__ import annotations
+
+from citykg.gazetteer import Entity, Gazetteer
+from citykg.loaders.extract.budgets import dedupe_budgets, extract_budgets
+from citykg.loaders.extract.context import Context
+from citykg.loaders.extract.document import extract_document, fiscal_year, infer_publisher
+from citykg.loaders.extract.organisations import extract_organisations
+from citykg.loaders.extract.policy import extract_policy
+from citykg.loaders.extract.relations import extract_relations, merge_relations
+from citykg.loaders.extract.toc import extract_toc
+from citykg.loaders.facts import Extraction
+from citykg.loaders.segment import Block
+
+RULES = (extract_document, extract_toc, extract_relations, extract_budgets,
+         extract_organisations, extract_policy)
+
+
+class PublisherUnknown(ValueError):
+    pass
+
+
+def extract(name: str, lines: list[str], blocks: list[Block], world: Gazetteer,
+            japan: Gazetteer, publisher: Entity | None = None) -> Extraction:
+    ctx = Context(name, lines, blocks, world, japan)
+    ctx.publisher = publisher or infer_publisher(ctx)
+    if ctx.publisher is None:
+        raise PublisherUnknown("cannot tell which city published it: name it with --publisher")
+    ctx.fiscal_year = fiscal_year(ctx)
+    for rule in RULES:
+        rule(ctx)
+    merge_relations(ctx.out.facts)
+    dedupe_budgets(ctx.out.facts)
+    return ctx.out

@@ -1,0 +1,195 @@
+"""Budgets: summary tables with fiscal-year columns, key–value blocks of a budget head
+(this year, last year, funding sources), and numbered program lines with their amounts."""
+from __future__ import annotations
+
+import re
+
+from citykg.loaders import normalise
+from citykg.loaders.extract.context import Context
+from citykg.loaders.segment import Block
+
+ACCOUNT_PREFIX = re.compile(r"^\s*(?:\d+\s*款\s*)?(?:\d+\s*項\s*)?(?:(\d+)\s*目\s*)?")
+HEAD = re.compile(r"^[(（](\d+)[)）]\s*(\S.*?(?:費|事業))\s*$")
+PROGRAM = re.compile(r"^(\d{1,2})\s+(\S.*)$")
+CURRENT = re.compile(r"^本年度\s*(?:予算)?\s*額$")
+PREVIOUS = re.compile(r"^前年度\s*(?:予算)?\s*額$")
+FUNDING_KEY = re.compile(r"財源内訳")
+FUNDING_SOURCES = {"国": "national", "国庫支出金": "national", "県": "prefectural",
+                   "都": "prefectural", "府": "prefectural", "道": "prefectural",
+                   "県支出金": "prefectural", "その他": "other", "諸収入": "other",
+                   "市債": "other", "一般財源": "general"}
+UNIT_FACTORS = {"円": 1, "千円": 1_000, "万円": 10_000, "百万円": 1_000_000, "億円": 100_000_000}
+ERA_STARTS = {"令和": 2019, "平成": 1989, "昭和": 1926}
+
+
+def extract_budgets(ctx: Context) -> None:
+    unit, head, header = "円", None, None
+    blocks = ctx.blocks
+    for i, block in enumerate(blocks):
+        unit = normalise.parse_unit(block.text) or unit
+        cells = [c for c in block.cells if c]
+        if block.kind == "row" and (years := _year_columns(ctx, block.cells)):
+            header = (years, unit, None)
+            continue
+        if block.kind != "row":
+            header = None
+        if header and cells:
+            header = _table_row(ctx, block, *header)
+            continue
+        if cells and (m := HEAD.match(cells[0])):
+            head = _name(m.group(2))
+            ctx.out.add("program", ctx.span(block), name=head, parent=None, head=True)
+            continue
+        if head and cells and _key_row(ctx, block, cells, head, unit):
+            continue
+        if block.kind == "heading" and block.level == 1:
+            _program(ctx, blocks, i, block.text, head, unit)
+        elif block.kind in ("row", "paragraph") and (m := PROGRAM.match(block.text)) \
+                and not re.match(r"^\d+\s*[款項目]", block.text):
+            _program(ctx, blocks, i, m.group(2), head, unit)
+
+
+def _year_columns(ctx: Context, cells: list[str]) -> dict[int, int]:
+    years = {}
+    for col, cell in enumerate(cells):
+        if col and re.fullmatch(r"\s*(?:(?:令和|平成|R|H)\s*[\d元]+|\d{4})\s*年度(?:予算)?\s*", cell):
+            year = normalise.parse_fiscal_year(cell)
+            if year:
+                years[col] = year
+    return years if years and cells and not normalise.parse_amount(cells[0]) else {}
+
+
+def _table_row(ctx: Context, block: Block, years: dict[int, int], unit: str,
+               account: str | None) -> tuple:
+    """One row of a table with fiscal-year columns; returns the header state for the next row."""
+    state = (years, unit, account)
+    label = block.cells[0].strip()
+    if not label or label.startswith(("【", "◆", "合計")):
+        return state
+    m = ACCOUNT_PREFIX.match(label)
+    name = _name(label[m.end():])
+    is_account = m.end() > 0
+    parent = None if is_account else account
+    if is_account:
+        state = (years, unit, name)
+    amounts = {}
+    for col, year in years.items():
+        cell = block.cells[col] if col < len(block.cells) else ""
+        if not cell.strip():
+            continue
+        yen = _amount(ctx, block, cell, unit)
+        if yen is not None:
+            amounts[year] = yen
+    if not amounts or not name:
+        return state
+    ctx.out.add("program", ctx.span(block), name=name, parent=parent if parent != name else None,
+                head=len(years) > 1)
+    current = max(amounts)
+    ctx.out.add("budget", ctx.span(block), program=name, fiscal_year=current,
+                amount=amounts[current], previous=amounts.get(current - 1),
+                _factor=UNIT_FACTORS.get(unit, 1))
+    if current - 1 in amounts:
+        ctx.out.add("budget", ctx.span(block), program=name, fiscal_year=current - 1,
+                    amount=amounts[current - 1], previous=None,
+                    _factor=UNIT_FACTORS.get(unit, 1))
+    return state
+
+
+def _key_row(ctx: Context, block: Block, cells: list[str], head: str, unit: str) -> bool:
+    key = cells[0].replace(" ", "")
+    rest = cells[1:]
+    if CURRENT.match(key) or PREVIOUS.match(key) or key in ("差引", "増減"):
+        if key in ("差引", "増減"):
+            return True
+        yen = _amount(ctx, block, " ".join(rest), unit)
+        if yen is not None and ctx.fiscal_year:
+            year = ctx.fiscal_year - (0 if CURRENT.match(key) else 1)
+            ctx.out.add("budget", ctx.span(block), program=head, fiscal_year=year, amount=yen,
+                        previous=None, _factor=UNIT_FACTORS.get(unit, 1))
+        return True
+    source_cells = rest if FUNDING_KEY.search(key) else cells
+    if source_cells and source_cells[0] in FUNDING_SOURCES and ctx.fiscal_year:
+        yen = _amount(ctx, block, " ".join(source_cells[1:]), unit)
+        if yen is not None:
+            ctx.out.add("funding", ctx.span(block), program=head, fiscal_year=ctx.fiscal_year,
+                        source=FUNDING_SOURCES[source_cells[0]], amount=yen)
+        return True
+    return False
+
+
+def _program(ctx: Context, blocks: list[Block], i: int, rest: str, head: str | None,
+             unit: str) -> None:
+    block = blocks[i]
+    found = normalise.find_amounts(rest)
+    last = block
+    if not found:
+        for nxt in blocks[i + 1:i + 3]:
+            if nxt.kind in ("paragraph", "row") and (amts := normalise.find_amounts(nxt.text)) \
+                    and amts[0].start == 0:
+                found, last = amts, nxt
+                break
+            if nxt.kind == "heading":
+                break
+    if not found:
+        return
+    name = _name(rest[: found[0].start] if last is block else rest)
+    name = re.sub(r"[(（]\s*$", "", name).strip()
+    if not name:
+        return
+    current, previous = _current_previous(ctx, found)
+    span = ctx.block_span(block, last)
+    ctx.out.add("program", span, name=name, parent=head, head=False)
+    if current is not None and ctx.fiscal_year:
+        ctx.out.add("budget", span, program=name, fiscal_year=ctx.fiscal_year, amount=current,
+                    previous=previous, _factor=_factor(found[0].raw))
+
+
+def _current_previous(ctx: Context, found) -> tuple[int | None, int | None]:
+    marked = {a.era_year: a.yen for a in found if a.era_year}
+    if marked and ctx.fiscal_year:
+        era_year = _era_year(ctx.fiscal_year)
+        return marked.get(era_year), marked.get(era_year - 1)
+    current = found[0].yen
+    previous = found[1].yen if len(found) > 1 else None
+    return current, previous
+
+
+def _era_year(year: int) -> int:
+    start = max(s for s in ERA_STARTS.values() if s <= year)
+    return year - start + 1
+
+
+def _factor(raw: str) -> int:
+    return next((f for u, f in sorted(UNIT_FACTORS.items(), key=lambda x: -len(x[0]))
+                 if u in raw), 1)
+
+
+def _amount(ctx: Context, block: Block, text: str, unit: str) -> int | None:
+    text = text.strip()
+    cell_unit = normalise.parse_unit(text)
+    number = re.sub(r"(千円|百万円|万円|億円|円)\s*$", "", text).strip()
+    try:
+        return normalise.parse_amount(number, cell_unit or unit)
+    except normalise.NormaliseError as exc:
+        ctx.out.report(block.first_line, f"amount not understood: {exc}", text)
+        return None
+
+
+def _name(text: str) -> str:
+    text = re.sub(r"<[^>]{1,10}>|※.*$", "", text)
+    text = re.sub(r"\s+", " ", text).strip(" 　\t")
+    return re.sub(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])", "", text)
+
+
+def dedupe_budgets(facts) -> None:
+    """One amount per program and year: the finest unit wins (a table in 百万円 rounds)."""
+    best: dict[tuple, object] = {}
+    for f in facts:
+        if f.kind == "budget":
+            k = (f.data["program"], f.data["fiscal_year"])
+            if k not in best or f.data["_factor"] < best[k].data["_factor"] or (
+                    f.data["_factor"] == best[k].data["_factor"]
+                    and f.data.get("previous") is not None):
+                best[k] = f
+    facts[:] = [f for f in facts if f.kind != "budget" or best[(f.data["program"],
+                                                                 f.data["fiscal_year"])] is f]

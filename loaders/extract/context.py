@@ -1,0 +1,49 @@
+"""What every extraction rule sees: the document's blocks, the gazetteers, its publisher and
+fiscal year, and the `Extraction` the rules add facts and problems to."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from citykg.gazetteer import Entity, Gazetteer, Mention
+from citykg.loaders.facts import Extraction, Span
+from citykg.loaders.segment import Block
+
+
+@dataclass
+class Context:
+    name: str  # the document's file name, for messages
+    lines: list[str]
+    blocks: list[Block]
+    world: Gazetteer
+    japan: Gazetteer
+    publisher: Entity | None = None
+    fiscal_year: int | None = None
+    out: Extraction = field(default_factory=Extraction)
+
+    def span(self, block: Block, start: int = 0, end: int | None = None) -> Span:
+        end = len(block.text) if end is None else end
+        first, last = block.lines_of(start, end)
+        return Span(first, last, block.text[start:end])
+
+    def block_span(self, first: Block, last: Block) -> Span:
+        text = "\n".join(self.lines[first.first_line - 1:last.last_line])
+        return Span(first.first_line, last.last_line, text)
+
+    @cached_property
+    def _mentions(self) -> dict[int, list[Mention]]:
+        return {id(b): self.world.find(b.text) for b in self.blocks}
+
+    def mentions(self, block: Block, kinds: set[str]) -> list[Mention]:
+        return [m for m in self._mentions[id(block)]
+                if any(e.kind in kinds for e in m.entities)]
+
+    def publisher_names(self) -> set[str]:
+        p = self.publisher
+        if not p:
+            return set()
+        names = {p.label_ja, p.label_en, *p.aliases}
+        if p.label_ja.endswith(("市", "町", "村", "区", "都", "県", "府")):
+            names.add(p.label_ja[:-1])
+        names.update({"本市", "当市", "本区", "本町", "本村", "本県", "本都"})
+        return {n for n in names if n}

@@ -1,0 +1,79 @@
+"""The document itself: its publishing city, fiscal year, title, date as of, and the city's
+international units (bureau, department)."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from citykg.gazetteer import Entity
+from citykg.loaders import normalise
+from citykg.loaders.extract.context import Context
+
+UNIT = re.compile(r"国際[一-龥・]{0,8}?(?:局|部|課|室)")
+AS_OF = re.compile(r"([^。]{0,40}?)(?:時点|現在)")
+SELF_REFERENCE = ("本冊子", "本書", "本資料", "本報告", "本誌", "この冊子")
+TITLE_SKIP = re.compile(r"^(目\s*次|はじめに|◆.*)$")
+
+
+def infer_publisher(ctx: Context) -> Entity | None:
+    """The Japanese municipality the text names most, preferring official names over bare ones."""
+    counts: Counter[Entity] = Counter()
+    for block in ctx.blocks:
+        for m in ctx.japan.find(block.text, {"city"}):
+            if m.entity:
+                counts[m.entity] += 1
+    if not counts:
+        return None
+    (best, n), *rest = counts.most_common(2) + [(None, 0)]
+    return best if n > rest[0][1] else None
+
+
+def fiscal_year(ctx: Context) -> int | None:
+    years: Counter[int] = Counter()
+    for i, line in enumerate(ctx.lines[:2000]):
+        for m in re.finditer(r"(?:令和|平成|昭和|R|H)?\s*[\d元]{1,4}\s*年度(?:\s*[(（]\s*\d{4}\s*年度\s*[)）])?|FY\s*\d{4}", line):
+            try:
+                year = normalise.parse_fiscal_year(m.group(0))
+            except normalise.NormaliseError as exc:
+                ctx.out.report(i + 1, f"fiscal year not understood: {exc}", line)
+                continue
+            if year:
+                years[year] += 3 if i < 20 else 1
+    return years.most_common(1)[0][0] if years else None
+
+
+def extract_document(ctx: Context) -> None:
+    title = next((b.text for b in ctx.blocks[:10] if not TITLE_SKIP.match(b.text)), ctx.name)
+    first = ctx.blocks[0] if ctx.blocks else None
+    as_of = _as_of(ctx)
+    if first:
+        ctx.out.add("document", ctx.span(first), publisher=ctx.publisher,
+                    fiscal_year=ctx.fiscal_year, title=title, as_of=as_of)
+    seen: set[str] = set()
+    for block in ctx.blocks:
+        for m in UNIT.finditer(block.text):
+            before = block.text[max(0, m.start() - 1):m.start()]
+            if before and re.match(r"[一-龥]", before) and not _after_publisher(ctx, block.text,
+                                                                                  m.start()):
+                continue
+            if m.group(0) not in seen:
+                seen.add(m.group(0))
+                ctx.out.add("unit", ctx.span(block, m.start(), m.end()), name=m.group(0))
+
+
+def _after_publisher(ctx: Context, text: str, index: int) -> bool:
+    return any(text[:index].endswith(n) for n in ctx.publisher_names())
+
+
+def _as_of(ctx: Context):
+    for block in ctx.blocks:
+        if not any(s in block.text for s in SELF_REFERENCE):
+            continue
+        for m in AS_OF.finditer(block.text):
+            try:
+                date = normalise.parse_date(m.group(1))
+            except normalise.NormaliseError:
+                continue
+            if date:
+                return date
+    return None

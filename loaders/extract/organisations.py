@@ -1,0 +1,138 @@
+"""Organisations a city works with or through: its overseas offices (and the regions they
+cover), city networks and its role in them, associations and foundations (by legal form,
+OCR-damaged forms included), international organisations, and facilities."""
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+from citykg.loaders.extract.context import Context
+from citykg.loaders.segment import Block
+
+NAME_CHARS = r"[一-龥々ァ-ヺーA-Za-z0-9・\-]"
+OFFICE = re.compile(rf"({NAME_CHARS}{{1,12}}事務所)\s*(?:《([^》]+)》|[(（]([^)）]+)[)）])?")
+OFFICE_CONTEXT = re.compile(r"海外事務所|海外駐在|駐在員事務所")
+ROLES = {"名誉会長": "honorary president", "副会長": "vice president", "会長": "president",
+         "副議長": "vice chair", "議長": "chair", "理事": "board member", "幹事": "executive member",
+         "事務局": "secretariat", "執行委員": "executive committee member", "会員": "member",
+         "創設": "founding member"}
+ROLE = re.compile(rf"(?:({NAME_CHARS}{{1,12}}(?:分科会|委員会|部会))の)?"
+                  rf"({'|'.join(sorted(ROLES, key=len, reverse=True))})(?:都市|市|団体)")
+LEGAL_FORMS = ("一般社団法人", "一般財団法人", "公益社団法人", "公益財団法人", "特定非営利活動法人",
+               "独立行政法人", "NPO法人")
+LEGAL = re.compile(rf"({'|'.join(LEGAL_FORMS)}|\S{{2,3}}[団財]法人)\s*({NAME_CHARS}{{2,30}})")
+ASSOCIATION = re.compile(rf"({NAME_CHARS}{{2,20}}(?:国際交流協会|国際協会|国際交流財団|国際化協会|"
+                         rf"国際交流センター協会|国際プラザ))(?:\s*[(（]([A-Za-z\-]{{2,10}})[)）])?")
+FUNDED = re.compile(r"補助金|に対し[^。]{0,30}補助|助成|出資|負担金")
+FACILITY_TYPES = [("留学生交流センター", "student"), ("留学生会館", "student"),
+                  ("パスポートセンター", "passport"), ("国際交流ラウンジ", "lounge"),
+                  ("ラウンジ", "lounge"), ("国際交流館", "exchange"), ("国際交流センター", "exchange"),
+                  ("国際センター", "exchange"), ("国際協力センター", "other"),
+                  ("相談センター", "other"), ("学習支援センター", "other"), ("交流カフェ", "other")]
+FACILITY = re.compile(rf"({NAME_CHARS}*?(?:{'|'.join(t for t, _ in FACILITY_TYPES)}))"
+                      r"(?:「([^」]{1,20})」)?")
+GENERIC_LEAD = re.compile(r"^(?:本市|当市|市内|新たに|各|同|市|県|都)")
+
+
+def extract_organisations(ctx: Context) -> None:
+    for i, block in enumerate(ctx.blocks):
+        _offices(ctx, block, i)
+        _networks(ctx, block)
+        _associations(ctx, block)
+        _facilities(ctx, block)
+
+
+def _offices(ctx: Context, block: Block, i: int) -> None:
+    context = any(OFFICE_CONTEXT.search(b.text) for b in ctx.blocks[max(0, i - 2):i + 1])
+    for m in OFFICE.finditer(block.text):
+        region = m.group(2) or m.group(3)
+        if not (m.group(2) or context) or OFFICE_CONTEXT.fullmatch(m.group(1)):
+            continue
+        name = re.sub(r"^(?:本市の?|市の?)", "", m.group(1))
+        if name in ("海外事務所", "事務所") or name.startswith(("各", "同")) or "駐日" in name \
+                or "連携事務所" in name:
+            continue
+        host = _one(ctx.world.lookup(name[:-3], "city"))
+        covers = tuple(e for part in re.split(r"[・、,]", region or "")
+                       if (e := _region(ctx, re.sub(r"(等|など)$", "", part.strip()))))
+        if not covers and not host and not region:
+            country = _one(ctx.world.lookup(name[:-3], "country"))
+            region_entity = _region(ctx, name[:-3])
+            covers = tuple(e for e in (country or region_entity,) if e)
+        if host and not covers:
+            covers = tuple(e for e in (_one(ctx.world.lookup(host.country, "country")),) if e)
+        ctx.out.add("office", ctx.span(block, m.start(), m.end()), name=name,
+                    covers=tuple(e.key for e in covers), covers_entities=covers, host=host)
+
+
+def _region(ctx: Context, text: str):
+    if not text:
+        return None
+    return _one(ctx.world.lookup(text, "region")) or _one(ctx.world.lookup(text, "country"))
+
+
+def _one(found):
+    return found[0] if len(found) == 1 else None
+
+
+def _networks(ctx: Context, block: Block) -> None:
+    networks = ctx.mentions(block, {"network", "intl_org"})
+    for m in networks:
+        ctx.out.add("organization", ctx.span(block, m.start, m.end), name=m.entity.label_ja,
+                    kind=m.entity.kind, entity=m.entity, funded=False)
+    nets = [m for m in networks if m.entity.kind == "network"]
+    recent = ctx.__dict__.setdefault("_recent_network", [None, -10])
+    if nets:
+        recent[:] = [nets[-1], ctx.blocks.index(block)]
+    elif recent[0] and ctx.blocks.index(block) - recent[1] <= 3 and block.kind == "heading":
+        nets = [recent[0]]  # "会員都市" as a sub-heading of a network's section
+    if not nets:
+        return
+    for r in ROLE.finditer(block.text):
+        net = next((m for m in reversed(nets) if m.start < r.start()), None) or nets[0]
+        role = r.group(2)
+        committee = r.group(1)
+        ctx.out.add("membership", ctx.span(block, min(net.start, r.start()), r.end()),
+                    network=net.entity, role_ja=f"{committee} {role}" if committee else role,
+                    role_en=f"{ROLES[role]} ({committee})" if committee else ROLES[role])
+
+
+def _associations(ctx: Context, block: Block) -> None:
+    funded = bool(FUNDED.search(block.text))
+    for m in LEGAL.finditer(block.text):
+        form = m.group(1)
+        if form not in LEGAL_FORMS:
+            scored = sorted(((SequenceMatcher(None, f, form).ratio(), f) for f in LEGAL_FORMS),
+                            reverse=True)
+            if scored[0][0] < 0.8:
+                continue
+            if scored[1][0] == scored[0][0]:
+                ctx.out.report(block.line_at(m.start()), f"OCR: legal form {form} unreadable "
+                               f"({scored[0][1]} or {scored[1][1]}); kept as written", m.group(0))
+            else:
+                ctx.out.report(block.line_at(m.start()), f"OCR: read {form} as {scored[0][1]}",
+                               m.group(0))
+                form = scored[0][1]
+        ctx.out.add("organization", ctx.span(block, m.start(), m.end()),
+                    name=f"{form}{m.group(2).rstrip('・')}", kind="association", entity=None,
+                    funded=funded)
+    for m in ASSOCIATION.finditer(block.text):
+        name = GENERIC_LEAD.sub("", m.group(1)) if len(m.group(1)) > 8 else m.group(1)
+        if any(name in f.data.get("name", "") for f in ctx.out.facts[-3:]
+               if f.kind == "organization"):
+            continue
+        ctx.out.add("organization", ctx.span(block, m.start(), m.end()), name=name,
+                    kind="association", entity=None, funded=funded, abbreviation=m.group(2))
+
+
+def _facilities(ctx: Context, block: Block) -> None:
+    for m in FACILITY.finditer(block.text):
+        name = m.group(1)
+        while GENERIC_LEAD.match(name) and len(name) > 6:
+            name = GENERIC_LEAD.sub("", name, count=1)
+        ftype = next(t for s, t in FACILITY_TYPES if name.endswith(s))
+        if name in {s for s, _ in FACILITY_TYPES} and not m.group(2):
+            continue  # a generic noun ("the passport centre"), not a named facility
+        if m.group(2):
+            name = f"{name}「{m.group(2)}」"
+        ctx.out.add("facility", ctx.span(block, m.start(), m.end()), name=name, type=ftype)

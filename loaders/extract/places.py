@@ -1,0 +1,62 @@
+"""Foreign cities named in a block: gazetteer matches, and names the gazetteer lacks that the
+text marks as places by a country in brackets ("アカプルコ市(メキシコ)")."""
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from citykg.gazetteer import Entity, Mention
+from citykg.loaders.extract.context import Context
+from citykg.loaders.segment import Block
+
+UNKNOWN_CITY = re.compile(
+    r"(?<![ァ-ヺー・])([ァ-ヺー・]{2,20}|[一-龥]{1,6}(?=市))(特別市|広域市|市|都|州)?\s*[（(]([^）)]{1,20})[）)]")
+
+
+def partner_mentions(ctx: Context, block: Block) -> list[Mention]:
+    """Cities (not countries, not the publisher) in a block, in text order."""
+    cache_ = ctx.__dict__.setdefault("_partners", {})
+    if id(block) not in cache_:
+        known = [m for m in ctx.mentions(block, {"city"}) if m.entity and m.entity.kind == "city"]
+        cache_[id(block)] = sorted(known + _unknown(ctx, block, known), key=lambda m: m.start)
+    return cache_[id(block)]
+
+
+def _unknown(ctx: Context, block: Block, known: list[Mention]) -> list[Mention]:
+    found = []
+    for m in UNKNOWN_CITY.finditer(block.text):
+        if any(k.start <= m.start(1) < k.end for k in known):
+            continue
+        country = _country(ctx, m.group(3))
+        name = m.group(1).strip("・")
+        if not country or country.key == "jp" or ctx.world.lookup(name):
+            continue
+        label = name + (m.group(2) or "")
+        slug = romanise(name)
+        entity = Entity("city", slug, slug.replace("-", " ").title(), label, country.key)
+        found.append(Mention(m.start(1), m.end(2) if m.group(2) else m.end(1), label, (entity,)))
+        ctx.out.report(block.line_at(m.start()), f"city not in the gazetteer: {label} "
+                       f"({country.label_en}); added without a Wikidata link", m.group(0))
+    return found
+
+
+def _country(ctx: Context, text: str) -> Entity | None:
+    for part in re.split(r"[、,・/]", text):
+        found = ctx.world.lookup(part.strip(), "country")
+        if len(found) == 1:
+            return found[0]
+    return None
+
+
+@cache
+def _kakasi():
+    import pykakasi
+
+    return pykakasi.kakasi()
+
+
+def romanise(text: str, sep: str = "") -> str:
+    """A URL-safe Hepburn key for a name the gazetteer lacks (words joined by `sep`)."""
+    words = [w["hepburn"] for w in _kakasi().convert(text)]
+    slug = re.sub(r"[^a-z0-9]+", "-", sep.join(words).lower()).strip("-")
+    return slug or "x"

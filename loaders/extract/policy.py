@@ -1,0 +1,138 @@
+"""Policy: the pillars a city names ("「多文化共生」「国際協力」の2本の柱"), the plans, ordinances
+and basic policies that define them, which programs implement which pillar, and events."""
+from __future__ import annotations
+
+import re
+
+from citykg.loaders import normalise
+from citykg.loaders.extract.context import Context
+
+KANJI_NUMBERS = "一二三四五六七八九十"
+PILLARS = re.compile(rf"((?:「[^」]{{2,20}}」[、・と及び]*){{2,}})の?\s*([\d{KANJI_NUMBERS}]+)\s*(?:本|つ)の"
+                     r"(?:柱|政策|施策|目標|重点)")
+PILLAR_NUMBER = re.compile(r"「?([^「」【】\s]{2,20}?)」?\s*【(?:[^】・]*・)?政策\s*(\d+)】")
+TAGGED = re.compile(r"^(.{2,60}?)\s*【([^】・]{2,20})(?:・政策\s*(\d+))?】\s*$")
+POLICY_KINDS = [("条例", "ordinance"), ("基本方針", "basic_policy"), ("方針", "basic_policy"),
+                ("アクションプラン", "plan"), ("計画", "plan"), ("ビジョン", "plan"),
+                ("戦略", "plan"), ("プラン", "plan")]
+KIND_RE = "|".join(k for k, _ in POLICY_KINDS)
+QUOTED_POLICY = re.compile(rf"「([^」]{{2,60}}?(?:{KIND_RE})[^」]{{0,15}})」")
+BARE_POLICY = re.compile(rf"(?:^|(?<=[\s「『(（]))(第\d+次|(?:令和|平成)?\d+年度)?[一-龥ぁ-んァ-ヺー・·]{{2,30}}(?:{KIND_RE})(?:\s*[・·]?\s*"
+                         rf"(?:アクションプラン)\s*\d{{4}})?(?:\s*\d{{4}}[～〜~-]\d{{4}})?")
+ENACTED = re.compile(r"(制定|策定|施行)")
+EVENT = re.compile(r"(第\s*(\d+)\s*回\s*)?([一-龥ァ-ヺーA-Za-z・]{2,24}?"
+                   r"(?:会議|サミット|フォーラム|総会|大会|シンポジウム|見本市|トリエンナーレ|コンベンション))"
+                   r"(?:\s*(\d{4}))?(?:\s*[(（]([A-Z][A-Za-z0-9\-]{1,10})[)）])?")
+EVENT_QUOTED = re.compile(r"(?:国際コンベンション|イベント|サミット)「([^」]{2,30})」")
+GENERIC_EVENTS = {"国際会議", "会議", "サミット", "フォーラム", "総会", "大会", "セミナー", "実行委員会"}
+
+
+def extract_policy(ctx: Context) -> None:
+    pillars: dict[str, str | None] = {}
+    for block in ctx.blocks:
+        for m in PILLARS.finditer(block.text):
+            for quoted in re.findall(r"「([^」]+)」", m.group(1)):
+                label = re.sub(r"【[^】]*】", "", quoted).strip()
+                if label not in pillars:
+                    pillars[label] = None
+                    ctx.out.add("pillar", ctx.span(block, m.start(), m.end()), label=label,
+                                number=None)
+                if number := re.search(r"政策\s*(\d+)", quoted):
+                    _number(ctx, pillars, label, number.group(1))
+            _defined_by(ctx, block, m.start())
+        for m in PILLAR_NUMBER.finditer(block.text):
+            if m.group(1) in pillars:
+                _number(ctx, pillars, m.group(1), m.group(2))
+        _policies(ctx, block)
+    _implements(ctx, pillars)
+    for block in ctx.blocks:
+        _events(ctx, block)
+
+
+def _number(ctx: Context, pillars: dict, label: str, number: str) -> None:
+    if pillars.get(label) is None:
+        pillars[label] = number
+        for f in ctx.out.facts:
+            if f.kind == "pillar" and f.data["label"] == label:
+                f.data["number"] = number
+
+
+def _defined_by(ctx: Context, block, index: int) -> None:
+    sentence_start = block.text.rfind("。", 0, index) + 1
+    sentence_end = block.text.find("。", index)
+    sentence = block.text[sentence_start: sentence_end if sentence_end >= 0 else None]
+    for m in QUOTED_POLICY.finditer(sentence):
+        ctx.out.add("defines", ctx.span(block, sentence_start + m.start(), sentence_start + m.end()),
+                    policy=_clean(m.group(1)))
+
+
+def _policies(ctx: Context, block) -> None:
+    seen = {f.data["name"] for f in ctx.out.facts if f.kind == "policy"}
+    found = [(m.start(), m.end(), m.group(1)) for m in QUOTED_POLICY.finditer(block.text)]
+    if block.kind in ("heading", "item") or len(block.text) < 60:
+        found += [(m.start(), m.end(), m.group(0)) for m in BARE_POLICY.finditer(block.text)
+                  if not any(s <= m.start() < e for s, e, _ in found)]
+    for start, end, raw in found:
+        name = _clean(raw)
+        if name in seen or len(name) < 5:
+            continue
+        seen.add(name)
+        kind = next(k for s, k in POLICY_KINDS if s in name)
+        enacted = None
+        sentence = block.text[block.text.rfind("。", 0, start) + 1:block.text.find("。", end) % 10**6]
+        if ENACTED.search(sentence):
+            try:
+                enacted = normalise.parse_date(sentence[: sentence.find(raw)] or sentence)
+            except normalise.NormaliseError:
+                enacted = None
+        ctx.out.add("policy", ctx.span(block, start, end), name=name, type=kind, enacted=enacted)
+
+
+def _implements(ctx: Context, pillars: dict[str, str | None]) -> None:
+    """A program implements a pillar its name carries, or the one it is tagged with (【…】);
+    programs inside a head inherit the head's pillar."""
+    programs = [f for f in ctx.out.facts if f.kind == "program"]
+    for block in ctx.blocks:
+        m = TAGGED.match(block.text)
+        if m and m.group(2) in pillars:
+            name = m.group(1).strip()
+            ctx.out.add("program", ctx.span(block), name=name, parent=None, head=False)
+            ctx.out.add("implements", ctx.span(block), program=name, pillar=m.group(2))
+    done = set()
+    for f in programs:
+        name = f.data["name"]
+        hits = [p for p in pillars if p in name]
+        parent = f.data.get("parent")
+        if not hits and parent:
+            hits = [p for p in pillars if p in parent]
+        for pillar in hits:
+            if (name, pillar) not in done:
+                done.add((name, pillar))
+                ctx.out.add("implements", f.span, program=name, pillar=pillar)
+
+
+def _events(ctx: Context, block) -> None:
+    seen = {f.data["name"] for f in ctx.out.facts if f.kind == "event"}
+    found = [(m.start(), m.end(), m.group(3), m.group(2), m.group(5), m.group(4))
+             for m in EVENT.finditer(block.text)]
+    found += [(m.start(), m.end(), m.group(1), None, None, None)
+              for m in EVENT_QUOTED.finditer(block.text)]
+    for start, end, name, edition, acronym, year in found:
+        name = re.sub(r"^(?:本市主催|本市|市主催|主催|毎年|過去\d+回の?|での|の)", "", name)
+        if name in GENERIC_EVENTS or len(name) < 3 or name.endswith("実行委員会"):
+            continue
+        full = f"第{edition}回{name}" if edition else name
+        full = f"{full}{year}" if year else full
+        if full in seen:
+            continue
+        seen.add(full)
+        date = None
+        tail = block.text[end:end + 16]
+        if m := re.match(r"\s*[(（](\d{4}年\d{1,2}月)[)）]", tail):
+            date = normalise.parse_date(m.group(1))
+        ctx.out.add("event", ctx.span(block, start, end), name=full,
+                    edition=int(edition) if edition else None, acronym=acronym, date=date)
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", "", text).replace("·", "・")

@@ -1,0 +1,213 @@
+"""Agreements between the publishing city and others (sister, friendship, partner, cooperation)
+and aid it gives, found by general rules: a relation word next to a city name, a sentence
+that names one partner and an agreement being made, a list under a relation-word heading, or
+a key–value record. Relation words, roles and gaps are data, not code paths."""
+from __future__ import annotations
+
+import re
+
+from citykg.gazetteer import Entity, Mention
+from citykg.loaders import normalise
+from citykg.loaders.extract.context import Context
+from citykg.loaders.extract.places import partner_mentions
+from citykg.loaders.segment import Block
+
+# Longest first: 友好姉妹都市 must win over 姉妹都市.
+RELATION_WORDS = [
+    ("友好姉妹都市", "sister"), ("姉妹友好都市", "sister"), ("姉妹都市", "sister"),
+    ("姉妹州", "sister"), ("姉妹県", "sister"), ("姉妹省", "sister"),
+    ("友好交流都市", "friendship"), ("友好協力都市", "friendship"), ("友好都市", "friendship"),
+    ("友好州", "friendship"), ("友好省", "friendship"), ("友好提携", "friendship"),
+    ("パートナーシップ都市", "partner"), ("パートナー都市", "partner"),
+    ("交流協定", "cooperation"), ("協力協定", "cooperation"), ("連携協定", "cooperation"),
+    ("覚書", "cooperation"), ("MOU", "cooperation"), ("共同声明", "cooperation"),
+    ("sister city", "sister"), ("sister cities", "sister"), ("friendship city", "friendship"),
+    ("partner city", "partner"),
+]
+RELATION_RE = re.compile("|".join(re.escape(w) for w, _ in RELATION_WORDS), re.IGNORECASE)
+TYPE_OF = {w.lower(): t for w, t in RELATION_WORDS}
+# What may stand between a relation word and the partner's name that follows it.
+GAP_AFTER = re.compile(r"^(?:提携|締結|盟約)?(?:\s*(\d+)\s*周年を(迎える|迎えた|記念する))?\s*(?:の|である)?\s*$")
+# … and between the partner's name and a relation word after it.
+GAP_BEFORE = re.compile(r"^\s*(?:等|など)?\s*(?:と|との|の|とは|とも)?\s*(?:間の|間で)?\s*$")
+MAKING = re.compile(r"提携|締結|盟約|調印|結[びんぶ]")
+ANNIVERSARY = re.compile(r"(\d+)\s*周年を?(迎える|迎えた|記念)")
+AID = re.compile(r"^(?:等|など)?(?:へ|に対する|に対して|を)(?:の)?(?:[^。、]{0,6})?(?:支援|援助)")
+KV_PARTNER = re.compile(r"^(?:提携|姉妹|友好)?(?:先)?(?:都市|自治体)名?$|^相手(?:都市|自治体)$")
+KV_DATE = re.compile(r"^(?:提携|締結|調印)(?:年月日|日|年月|年)$")
+KV_TYPE = re.compile(r"^(?:提携|交流)?(?:の)?(?:種別|区分|種類|形態)$")
+
+
+def extract_relations(ctx: Context) -> None:
+    heading_type: str | None = None
+    for block in ctx.blocks:
+        if block.kind == "heading" or (block.kind == "paragraph" and len(block.text) < 40):
+            words = RELATION_RE.findall(block.text)
+            if words and not partner_mentions(ctx, block):
+                heading_type = TYPE_OF[words[0].lower()]
+                continue
+        if block.kind == "row" and _kv_record(ctx, block):
+            continue
+        found = _relation_words(ctx, block) | _agreement_sentences(ctx, block)
+        if not found and heading_type and block.kind in ("item", "row", "paragraph"):
+            found = _list_item(ctx, block, heading_type)
+        if block.kind == "heading" and not RELATION_RE.search(block.text):
+            heading_type = None
+        _aid(ctx, block)
+
+
+def _relation_words(ctx: Context, block: Block) -> set[str]:
+    """A relation word with a partner's name right after or right before it."""
+    text, found = block.text, set()
+    partners = partner_mentions(ctx, block)
+    for rel in RELATION_RE.finditer(text):
+        rtype = TYPE_OF[rel.group(0).lower()]
+        after = next((m for m in partners if m.start >= rel.end()), None)
+        gap = GAP_AFTER.match(text[rel.end():after.start]) if after else None
+        if after and gap and "。" not in text[rel.end():after.start]:
+            years = int(gap.group(1)) if gap.group(1) else None
+            _add(ctx, block, after, rtype, rel.start(), after.end, anniversary=years,
+                 upcoming=bool(gap.group(2) and gap.group(2).startswith("迎える")))
+            found.add(after.entity.key)
+            continue
+        before = next((m for m in reversed(partners) if m.end <= rel.start()), None)
+        if before is None:
+            continue
+        between = _strip_publisher(ctx, text[before.end:rel.start()])
+        if GAP_BEFORE.match(between):
+            tail = text[rel.end():rel.end() + 20]
+            ann = ANNIVERSARY.match(re.sub(r"^(?:提携|締結)", "", tail))
+            _add(ctx, block, before, rtype, before.start, rel.end(),
+                 anniversary=int(ann.group(1)) if ann else None,
+                 upcoming=bool(ann and ann.group(2).startswith("迎える")))
+            found.add(before.entity.key)
+    return found
+
+
+def _agreement_sentences(ctx: Context, block: Block) -> set[str]:
+    """"A市とB市は、…1965年に姉妹都市提携を行い": one partner, a relation word, a making verb."""
+    found = set()
+    for start, sentence in _sentences(block.text):
+        rel = RELATION_RE.search(sentence)
+        if not rel or not MAKING.search(sentence[rel.start():]):
+            continue
+        partners = {m.entity.key: m for m in partner_mentions(ctx, block)
+                    if start <= m.start < start + len(sentence)}
+        if len(partners) != 1:
+            continue
+        mention = next(iter(partners.values()))
+        date = _date(ctx, block, sentence[:rel.end() + 12])
+        _add(ctx, block, mention, TYPE_OF[rel.group(0).lower()], start, start + len(sentence),
+             date=date)
+        found.add(mention.entity.key)
+    return found
+
+
+def _list_item(ctx: Context, block: Block, rtype: str) -> set[str]:
+    """An item under a relation-word heading: "アカプルコ市(メキシコ)-1973(昭和48)年10月23日締結"."""
+    partners = partner_mentions(ctx, block)
+    if not partners or partners[0].start > 4:
+        return set()
+    first = partners[0]
+    date = _date(ctx, block, block.text[first.end:])
+    _add(ctx, block, first, rtype, 0, len(block.text), date=date)
+    return {first.entity.key}
+
+
+def _kv_record(ctx: Context, block: Block) -> bool:
+    """CLAIR-style records: "提携都市名<TAB>アカプルコ市", "提携年月日<TAB>1977/06/23"."""
+    cells = [c for c in block.cells if c]
+    if len(cells) < 2:
+        return False
+    key = cells[0].replace(" ", "")
+    record = ctx.__dict__.setdefault("_record", {})
+    if KV_PARTNER.match(key):
+        partners = partner_mentions(ctx, block)
+        if partners:
+            record.clear()
+            record.update(partner=partners[0], block=block)
+            _flush_record(ctx)
+        return True
+    if KV_DATE.match(key) or KV_TYPE.match(key):
+        record["date" if KV_DATE.match(key) else "type"] = (" ".join(cells[1:]), block)
+        _flush_record(ctx)
+        return True
+    return False
+
+
+def _flush_record(ctx: Context) -> None:
+    record = ctx.__dict__["_record"]
+    if "partner" not in record:
+        return
+    rtype = "sister"
+    if "type" in record:
+        words = RELATION_RE.findall(record["type"][0])
+        rtype = TYPE_OF[words[0].lower()] if words else "cooperation"
+    date = _date(ctx, record["date"][1], record["date"][0]) if "date" in record else None
+    block = record["block"]
+    last = max((v[1] for v in record.values() if isinstance(v, tuple)), key=lambda b: b.last_line,
+               default=block)
+    ctx.out.facts[:] = [f for f in ctx.out.facts if f.data.get("_record") is not block]
+    fact = ctx.out.add("relation", ctx.block_span(block, last), type=rtype,
+                       partner=record["partner"].entity, start=date, derived=False,
+                       anniversary=None)
+    fact.data["_record"] = block
+
+
+def _aid(ctx: Context, block: Block) -> None:
+    for m in partner_mentions(ctx, block):
+        hit = AID.match(block.text[m.end:m.end + 16])
+        if hit:
+            ctx.out.add("relation", ctx.span(block, m.start, m.end + hit.end()), type="aid",
+                        partner=m.entity, start=None, derived=False, anniversary=None)
+
+
+def _add(ctx: Context, block: Block, mention: Mention, rtype: str, start: int, end: int, *,
+         date=None, anniversary: int | None = None, upcoming: bool = False) -> None:
+    derived = False
+    if date is None and anniversary and upcoming and ctx.fiscal_year:
+        date, derived = normalise.PartialDate(ctx.fiscal_year - anniversary), True
+    ctx.out.add("relation", ctx.span(block, start, end), type=rtype, partner=mention.entity,
+                start=date, derived=derived, anniversary=anniversary)
+
+
+def _date(ctx: Context, block: Block, text: str):
+    try:
+        return normalise.parse_date(text)
+    except normalise.NormaliseError as exc:
+        ctx.out.report(block.first_line, f"date not understood: {exc}", text)
+        return None
+
+
+def _strip_publisher(ctx: Context, text: str) -> str:
+    for name in sorted(ctx.publisher_names(), key=len, reverse=True):
+        text = text.replace(name, "")
+    return text
+
+
+def _sentences(text: str):
+    start = 0
+    for m in re.finditer(r"[^。]+。?", text):
+        yield m.start(), m.group(0)
+        start = m.end()
+
+
+def merge_relations(facts) -> None:
+    """Keep one start per (type, partner): an explicit date wins over a derived one."""
+    best: dict[tuple[str, str], tuple] = {}
+    for f in facts:
+        if f.kind != "relation" or not f.data.get("start"):
+            continue
+        k = (f.data["type"], f.data["partner"].key)
+        rank = (not f.data["derived"], f.data["start"].precision != "year")
+        if k not in best or rank > best[k][0]:
+            best[k] = (rank, f.data["start"], f.data["derived"])
+    for f in facts:
+        if f.kind == "relation":
+            k = (f.data["type"], f.data["partner"].key)
+            if k in best:
+                f.data["start"], f.data["derived"] = best[k][1], best[k][2]
+
+
+def partner_entity(mention: Mention) -> Entity | None:
+    return mention.entity

@@ -1,0 +1,54 @@
+"""The gazetteer as RDF: every city, country, world region, network and Japanese local
+government the bundled gazetteer knows, in its own named graph, each traced to its file."""
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from citykg.gazetteer import Entity, Gazetteer
+from citykg.loaders.map import ALT, DERIVED, EXACT, LABEL, RDF_TYPE, lit, n, wikidata_iri
+from citykg.terms import CKG, GRAPH, ID
+
+GAZETTEER_GRAPH = str(GRAPH.gazetteer)
+CLASSES = {"city": CKG.City, "country": CKG.Country, "region": CKG.WorldRegion,
+           "network": CKG.CityNetwork, "intl_org": CKG.InternationalOrganization,
+           "prefecture": CKG.Prefecture, "ward": CKG.Ward}
+
+
+def gazetteer_triples(*gazetteers: tuple[str, Gazetteer]) -> list[ox.Triple]:
+    out: list[ox.Triple] = []
+    for source, gaz in gazetteers:
+        src = ox.NamedNode(str(ID[f"source/{source}"]))
+        out += [ox.Triple(src, RDF_TYPE, n(CKG.SourceDocument)),
+                ox.Triple(src, n(CKG.fileName), lit(source)),
+                ox.Triple(src, LABEL, lit(f"{source} (citykg gazetteer)", lang="en")),
+                ox.Triple(src, LABEL, lit(f"{source}（citykg 地名辞書）", lang="ja"))]
+        for entity in gaz.entities:
+            out += entity_triples(entity, src)
+    return out
+
+
+def entity_triples(e: Entity, source: ox.NamedNode) -> list[ox.Triple]:
+    node = ox.NamedNode(e.iri)
+    t = [ox.Triple(node, RDF_TYPE, n(CLASSES[e.kind])),
+         ox.Triple(node, LABEL, lit(e.label_ja or e.label_en, lang="ja")),
+         ox.Triple(node, LABEL, lit(e.label_en or e.label_ja, lang="en")),
+         ox.Triple(node, n(CKG.slug), lit(e.key)),
+         ox.Triple(node, DERIVED, source)]
+    t += [ox.Triple(node, ALT, lit(a, lang="ja" if not a.isascii() else "en"))
+          for a in e.aliases if a]
+    if e.wikidata:
+        t.append(ox.Triple(node, EXACT, wikidata_iri(e.wikidata)))
+    if e.kind == "country":
+        t.append(ox.Triple(node, n(CKG.countryCode), lit(e.key.upper())))
+    elif e.country:
+        t.append(ox.Triple(node, n(CKG.country), ox.NamedNode(str(ID[f"country/{e.country}"]))))
+    if e.code:
+        t.append(ox.Triple(node, n(CKG.localGovernmentCode), lit(e.code)))
+        if e.parent and e.kind == "ward":
+            t.append(ox.Triple(node, n(CKG.parentCity), ox.NamedNode(str(ID[f"city/jp/{e.parent}"]))))
+        elif e.parent and e.kind == "city":
+            t.append(ox.Triple(node, n(CKG.inRegion), ox.NamedNode(str(ID[f"region/jp/{e.parent}"]))))
+    if e.lat and e.lon:
+        t += [ox.Triple(node, n(CKG.latitude), lit(e.lat, "decimal")),
+              ox.Triple(node, n(CKG.longitude), lit(e.lon, "decimal"))]
+    return t

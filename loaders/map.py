@@ -1,0 +1,304 @@
+"""Stage 5, map: facts to RDF triples. IRIs come from stable facts (publisher, names, the
+document's SHA-256), never from counters, so a rebuild yields the same triples. Every node a
+fact makes gets prov:wasDerivedFrom a ckg:SourceSpan (document, first and last line, text)."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import quote
+
+import pyoxigraph as ox
+
+from citykg.gazetteer import Entity
+from citykg.loaders.facts import Fact, Span
+from citykg.loaders.labels import english
+from citykg.terms import CKG, GRAPH, ID
+from citykg.terms import WD as WD_NS
+
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+ALT = ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
+EXACT = ox.NamedNode("http://www.w3.org/2004/02/skos/core#exactMatch")
+IN_SCHEME = ox.NamedNode("http://www.w3.org/2004/02/skos/core#inScheme")
+DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
+PUBLISHER = ox.NamedNode("http://purl.org/dc/terms/publisher")
+TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
+PART_OF = ox.NamedNode("http://purl.org/dc/terms/isPartOf")
+XSD = "http://www.w3.org/2001/XMLSchema#"
+AGREEMENT_CLASS = {"sister": CKG.SisterCityAgreement, "friendship": CKG.FriendshipCityAgreement,
+                   "partner": CKG.PartnerCityAgreement, "cooperation": CKG.CooperationAgreement}
+FACILITY_CLASS = {"lounge": CKG.InternationalLounge, "passport": CKG.PassportCentre,
+                  "exchange": CKG.ExchangeCentre, "student": CKG.StudentCentre,
+                  "other": CKG.Facility}
+POLICY_CLASS = {"plan": CKG.Plan, "ordinance": CKG.Ordinance, "basic_policy": CKG.BasicPolicy}
+FUNDING = {"national": CKG.nationalFunding, "prefectural": CKG.prefecturalFunding,
+           "other": CKG.otherFunding, "general": CKG.generalRevenue}
+
+
+def n(term) -> ox.NamedNode:
+    return ox.NamedNode(str(term))
+
+
+def key(text: str) -> str:
+    return quote(text.replace(" ", ""), safe="-._~")
+
+
+def doc_id(sha256: str) -> str:
+    return sha256[:16]
+
+
+def graph_of(sha256: str) -> str:
+    return str(GRAPH[f"doc/{doc_id(sha256)}"])
+
+
+def lit(value, datatype: str | None = None, lang: str | None = None) -> ox.Literal:
+    if lang:
+        return ox.Literal(str(value), language=lang)
+    return ox.Literal(str(value), datatype=ox.NamedNode(XSD + datatype)) if datatype \
+        else ox.Literal(str(value))
+
+
+def date_literal(date) -> ox.Literal:
+    kind = {"year": "gYear", "month": "gYearMonth", "day": "date"}[date.precision]
+    return lit(date.iso(), kind)
+
+
+class Mapper:
+    """Turns one document's facts into triples; `triples()` yields each once."""
+
+    def __init__(self, sha256: str, file_name: str, publisher: Entity):
+        self.sha = doc_id(sha256)
+        self.doc = ox.NamedNode(str(ID[f"doc/{self.sha}"]))
+        self.file_name = file_name
+        self.publisher = publisher
+        self.city = ox.NamedNode(publisher.iri)
+        self.pub = publisher.code or publisher.key
+        self._seen: set[ox.Triple] = set()
+        self._out: list[ox.Triple] = []
+        self._programs: dict[str, ox.NamedNode] = {}
+
+    def add(self, s, p, o) -> None:
+        t = ox.Triple(s, n(p) if not isinstance(p, ox.NamedNode) else p, o)
+        if t not in self._seen:
+            self._seen.add(t)
+            self._out.append(t)
+
+    def labels(self, node, ja: str, en: str | None = None) -> None:
+        self.add(node, LABEL, lit(ja, lang="ja"))
+        self.add(node, LABEL, lit(en or english(ja), lang="en"))
+
+    def node(self, path: str, cls, span: Span, ja: str | None = None, en: str | None = None):
+        node = ox.NamedNode(str(ID[path]))
+        self.add(node, RDF_TYPE, n(cls))
+        if ja:
+            self.labels(node, ja, en)
+        self.add(node, DERIVED, self.span(span))
+        return node
+
+    def span(self, span: Span) -> ox.NamedNode:
+        node = ox.NamedNode(str(ID[f"span/{self.sha}/{span.first_line}-{span.last_line}"]))
+        self.add(node, RDF_TYPE, n(CKG.SourceSpan))
+        self.add(node, n(CKG.inDocument), self.doc)
+        self.add(node, n(CKG.firstLine), lit(span.first_line, "integer"))
+        self.add(node, n(CKG.lastLine), lit(span.last_line, "integer"))
+        if not any(t.subject == node and t.predicate == n(CKG.text) for t in self._out[-6:]):
+            self.add(node, n(CKG.text), lit(span.text[:500]))
+        return node
+
+    def entity(self, entity: Entity, span: Span) -> ox.NamedNode:
+        """A place or organisation; only what the gazetteer graph lacks is written here."""
+        node = ox.NamedNode(entity.iri)
+        if not entity.wikidata and not entity.code and entity.kind == "city":
+            self.add(node, RDF_TYPE, n(CKG.City))
+            self.labels(node, entity.label_ja, entity.label_en)
+            self.add(node, n(CKG.slug), lit(entity.key))
+            if entity.country:
+                self.add(node, n(CKG.country), ox.NamedNode(str(ID[f"country/{entity.country}"])))
+            self.add(node, DERIVED, self.span(span))
+        return node
+
+    def triples(self, facts: list[Fact]) -> list[ox.Triple]:
+        for fact in facts:
+            getattr(self, f"_{fact.kind}", self._skip)(fact.data, fact.span)
+        return self._out
+
+    # one method per fact kind ------------------------------------------------
+    def _skip(self, data, span) -> None:
+        pass
+
+    def _document(self, d, span) -> None:
+        self.add(self.doc, RDF_TYPE, n(CKG.SourceDocument))
+        self.add(self.doc, n(CKG.fileName), lit(self.file_name))
+        self.add(self.doc, n(CKG.sha256), lit(self.sha))
+        self.add(self.doc, PUBLISHER, self.city)
+        self.labels(self.doc, d["title"], f"{self.publisher.label_en}: {english(d['title'])}")
+        self.add(self.doc, TITLE, lit(d["title"], lang="ja"))
+        if d.get("fiscal_year"):
+            self.add(self.doc, n(CKG.fiscalYear), lit(d["fiscal_year"], "gYear"))
+        if d.get("as_of"):
+            self.add(self.doc, n(CKG.asOf), date_literal(d["as_of"]))
+        gov = ox.NamedNode(self.publisher.iri + "/government")
+        self.add(gov, RDF_TYPE, n(CKG.CityGovernment))
+        self.labels(gov, self.publisher.label_ja, f"City of {self.publisher.label_en}")
+        self.add(gov, n(CKG.governs), self.city)
+        self.add(gov, DERIVED, self.span(span))
+
+    def _unit(self, d, span) -> None:
+        unit = self.node(f"unit/{self.pub}/{key(d['name'])}", CKG.OrganizationalUnit, span,
+                         d["name"])
+        self.add(unit, n(CKG.unitOf), ox.NamedNode(self.publisher.iri + "/government"))
+
+    def _relation(self, d, span) -> None:
+        partner = self.entity(d["partner"], span)
+        pkey = d["partner"].iri.rsplit("/id/", 1)[-1].replace("/", "-")
+        if d["type"] == "aid":
+            node = self.node(f"aid/{self.pub}/{pkey}", CKG.Assistance, span,
+                             f"{self.publisher.label_ja}から{d['partner'].label_ja}への支援",
+                             f"Aid from {self.publisher.label_en} to {d['partner'].label_en}")
+            self.add(node, n(CKG.provider), self.city)
+            self.add(node, n(CKG.recipient), partner)
+            return
+        node = self.node(f"agreement/{d['type']}/{self.pub}--{pkey}", AGREEMENT_CLASS[d["type"]],
+                         span)
+        self.labels(node, f"{self.publisher.label_ja}・{d['partner'].label_ja} {_TYPE_JA[d['type']]}",
+                    f"{self.publisher.label_en}–{d['partner'].label_en} {d['type']} agreement")
+        self.add(node, n(CKG.party), self.city)
+        self.add(node, n(CKG.party), partner)
+        self.add(node, n(CKG.status), lit("active"))
+        if d.get("start"):
+            self.add(node, n(CKG.startDate), date_literal(d["start"]))
+            self.add(node, n(CKG.datePrecision), lit(d["start"].precision))
+            self.add(node, n(CKG.startDerived), lit(str(bool(d["derived"])).lower(), "boolean"))
+        if d.get("anniversary"):
+            ann = self.node(f"anniversary/{self.pub}--{pkey}/{d['anniversary']}", CKG.Anniversary,
+                            span, f"{_TYPE_JA[d['type']]}提携{d['anniversary']}周年",
+                            f"{_ordinal(d['anniversary'])} anniversary")
+            self.add(ann, n(CKG.anniversaryOf), node)
+            self.add(ann, n(CKG.ordinal), lit(d["anniversary"], "integer"))
+
+    def program(self, name: str) -> ox.NamedNode:
+        return ox.NamedNode(str(ID[f"program/{self.pub}/{key(name)}"]))
+
+    def _program(self, d, span) -> None:
+        node = self.program(d["name"])
+        self.node(f"program/{self.pub}/{key(d['name'])}",
+                  CKG.BudgetHead if d.get("head") else CKG.Program, span, d["name"])
+        self.add(node, n(CKG.runBy), self.city)
+        if d.get("parent") and d["parent"] != d["name"]:
+            self.add(node, n(CKG.partOf), self.program(d["parent"]))
+
+    def _budget(self, d, span) -> None:
+        node = self.node(f"budget/{self.pub}/{d['fiscal_year']}/{key(d['program'])}", CKG.Budget,
+                         span, f"{d['program']} {d['fiscal_year']}年度予算",
+                         f"{english(d['program'])}: budget FY{d['fiscal_year']}")
+        self.add(node, n(CKG.budgetOf), self.program(d["program"]))
+        self.add(node, n(CKG.fiscalYear), lit(d["fiscal_year"], "gYear"))
+        self.add(node, n(CKG.amount), lit(d["amount"], "decimal"))
+        self.add(node, n(CKG.currency), lit("JPY"))
+        if d.get("previous") is not None:
+            self.add(node, n(CKG.previousAmount), lit(d["previous"], "decimal"))
+
+    def _funding(self, d, span) -> None:
+        node = ox.NamedNode(str(ID[f"budget/{self.pub}/{d['fiscal_year']}/{key(d['program'])}"]))
+        self.add(node, n(FUNDING[d["source"]]), lit(d["amount"], "decimal"))
+
+    def _office(self, d, span) -> None:
+        node = self.node(f"office/{self.pub}/{key(d['name'])}", CKG.OverseasOffice, span,
+                         f"{self.publisher.label_ja}{d['name']}")
+        self.add(node, n(CKG.operatedBy), self.city)
+        for region in d["covers_entities"]:
+            self.add(node, n(CKG.coversRegion), ox.NamedNode(region.iri))
+        if d.get("host"):
+            self.add(node, n(CKG.hostCity), self.entity(d["host"], span))
+
+    def _organization(self, d, span) -> None:
+        entity = d.get("entity")
+        if entity:
+            node = ox.NamedNode(entity.iri)
+            self.add(node, DERIVED, self.span(span))
+            return
+        node = self.node(f"org/{key(d['name'])}", CKG.Association, span, d["name"])
+        if d.get("abbreviation"):
+            self.add(node, ALT, lit(d["abbreviation"]))
+        if d.get("funded"):
+            self.add(node, n(CKG.fundedBy), self.city)
+
+    def _membership(self, d, span) -> None:
+        net = d["network"]
+        node = self.node(f"membership/{self.pub}/{net.key}/{key(d['role_ja'])}", CKG.Membership,
+                         span, f"{net.label_ja}の{d['role_ja']}", f"{net.label_en}: {d['role_en']}")
+        self.add(node, n(CKG.member), self.city)
+        self.add(node, n(CKG.network), ox.NamedNode(net.iri))
+        self.add(node, n(CKG.role), lit(d["role_ja"], lang="ja"))
+        self.add(node, n(CKG.role), lit(d["role_en"], lang="en"))
+
+    def _facility(self, d, span) -> None:
+        node = self.node(f"facility/{self.pub}/{key(d['name'])}", FACILITY_CLASS[d["type"]], span,
+                         d["name"])
+        self.add(node, n(CKG.operatedBy), self.city)
+
+    def _event(self, d, span) -> None:
+        node = self.node(f"event/{key(d['name'])}", CKG.Conference, span, d["name"],
+                         d.get("acronym") or None)
+        if d.get("edition"):
+            self.add(node, n(CKG.edition), lit(d["edition"], "integer"))
+        if d.get("date"):
+            self.add(node, n(CKG.date), date_literal(d["date"]))
+
+    def pillar(self, label: str) -> ox.NamedNode:
+        return ox.NamedNode(str(ID[f"pillar/{self.pub}/{key(label)}"]))
+
+    def _pillar(self, d, span) -> None:
+        scheme = self.node(f"scheme/{self.pub}", CKG.PillarScheme, span,
+                           f"{self.publisher.label_ja}の国際政策の柱",
+                           f"Pillars of {self.publisher.label_en}'s international policy")
+        node = self.node(f"pillar/{self.pub}/{key(d['label'])}", CKG.PolicyPillar, span,
+                         d["label"])
+        self.add(node, IN_SCHEME, scheme)
+        if d.get("number"):
+            self.add(node, n(CKG.policyNumber), lit(d["number"]))
+
+    def _defines(self, d, span) -> None:
+        for t in [t for t in self._out if t.predicate == RDF_TYPE
+                  and t.object == n(CKG.PolicyPillar)]:
+            self.add(t.subject, n(CKG.definedBy), self._policy_node(d["policy"]))
+
+    def _policy_node(self, name: str) -> ox.NamedNode:
+        return ox.NamedNode(str(ID[f"policy/{self.pub}/{key(name)}"]))
+
+    def _policy(self, d, span) -> None:
+        node = self.node(f"policy/{self.pub}/{key(d['name'])}", POLICY_CLASS[d["type"]], span,
+                         d["name"])
+        self.add(node, PUBLISHER, self.city)
+        if d.get("enacted"):
+            self.add(node, n(CKG.enacted), date_literal(d["enacted"]))
+
+    def _implements(self, d, span) -> None:
+        self.add(self.program(d["program"]), n(CKG.implements), self.pillar(d["pillar"]))
+
+    def _section(self, d, span) -> None:
+        node = self.node(f"section/{self.sha}/{d['number']}", CKG.Section, span, d["title"])
+        self.add(node, n(CKG.sectionNumber), lit(d["number"]))
+        if d.get("page"):
+            self.add(node, n(CKG.page), lit(d["page"]))
+        parent = ox.NamedNode(str(ID[f"section/{self.sha}/{d['parent']}"])) if d.get("parent") \
+            else self.doc
+        self.add(node, PART_OF, parent)
+
+
+_TYPE_JA = {"sister": "姉妹都市", "friendship": "友好都市", "partner": "パートナー都市",
+            "cooperation": "協力協定"}
+
+
+def _ordinal(k: int) -> str:
+    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+    return f"{k}{suffix}"
+
+
+def wikidata_iri(qid: str) -> ox.NamedNode:
+    return ox.NamedNode(str(WD_NS[qid]))
+
+
+def iter_quads(triples: list[ox.Triple], graph: str) -> Iterator[ox.Quad]:
+    g = ox.NamedNode(graph)
+    for t in triples:
+        yield ox.Quad(t.subject, t.predicate, t.object, g)

@@ -1,0 +1,115 @@
+"""Stage 3, segment: normalised lines to blocks — headings, paragraphs, list items, table rows.
+
+Text extracted from PDFs breaks words across lines ("オデー" / "サ市"): a paragraph's lines are
+joined before matching, and `Block.line_at` maps a character back to its source line.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+# Numbering styles of Japanese reports, outermost first; the index is the heading level.
+HEADING_NUMBERS = [
+    re.compile(r"^第\s*(\d+)\s*[編章部]"),
+    re.compile(r"^(\d+)\s+(?=\S)"),
+    re.compile(r"^[(（](\d+)[)）]\s*(?=\S)"),
+    re.compile(r"^([ア-ンｱ-ﾝ])\s+(?=\S)"),
+    re.compile(r"^([①-⑳])\s*(?=\S)"),
+]
+BULLET = re.compile(r"^(?:[-‐・•●○◎◇◆■□▶▷►※*]\s*)+")
+BRACKET_HEADING = re.compile(r"^[【<＜〈■◆]([^】>＞〉]{1,60})[】>＞〉]?\s*$")
+TOC_LEADER = re.compile(r"\s*(?:[・･·.…⋯]\s*){3,}\s*|\s*\$?\\cdots\$?\s*")
+
+
+@dataclass
+class Block:
+    kind: str  # heading | paragraph | item | row
+    first_line: int  # 1-based, in the source document
+    last_line: int
+    text: str
+    offsets: list[int] = field(default_factory=list)  # where each source line starts in text
+    level: int | None = None  # headings: 0 = outermost numbering style
+    number: str | None = None
+    cells: list[str] = field(default_factory=list)  # rows: tab-separated cells
+
+    def line_at(self, index: int) -> int:
+        return self.first_line + max(bisect.bisect_right(self.offsets, index) - 1, 0)
+
+    def lines_of(self, start: int, end: int) -> tuple[int, int]:
+        return self.line_at(start), self.line_at(max(end - 1, start))
+
+
+def segment(lines: list[str]) -> list[Block]:
+    """Blocks in document order; `lines` are the normalised lines, line 1 first."""
+    blocks: list[Block] = []
+    para: list[tuple[int, str]] = []
+
+    def close_paragraph() -> None:
+        if para:
+            blocks.append(_paragraph(para))
+            para.clear()
+
+    for number, raw in enumerate(lines, start=1):
+        line = raw.strip()
+        if not line:
+            close_paragraph()
+            continue
+        if "\t" in raw.strip(" ") or "\t" in raw:
+            close_paragraph()
+            cells = [c.strip() for c in raw.split("\t")]
+            blocks.append(Block("row", number, number, " ".join(c for c in cells if c),
+                                [0], cells=cells))
+            continue
+        heading = _heading(line)
+        if heading:
+            close_paragraph()
+            level, num, title = heading
+            blocks.append(Block("heading", number, number, title, [0], level=level, number=num))
+            continue
+        bullet = BULLET.match(line)
+        if bullet:
+            close_paragraph()
+            blocks.append(Block("item", number, number, line[bullet.end():], [0]))
+            continue
+        para.append((number, line))
+    close_paragraph()
+    return blocks
+
+
+def _heading(line: str) -> tuple[int, str, str] | None:
+    for level, pattern in enumerate(HEADING_NUMBERS):
+        m = pattern.match(line)
+        if m and len(line) - m.end() <= 80:
+            return level, m.group(1), line[m.end():].strip()
+    m = BRACKET_HEADING.match(line)
+    if m:
+        return len(HEADING_NUMBERS), "", m.group(1).strip()
+    return None
+
+
+def _paragraph(lines: list[tuple[int, str]]) -> Block:
+    text, offsets = "", []
+    for _, line in lines:
+        offsets.append(len(text))
+        if text and _ascii_word_end(text) and _ascii_word_end(line[0]):
+            text += " "
+            offsets[-1] += 1
+        text += line
+    return Block("paragraph", lines[0][0], lines[-1][0], text, offsets)
+
+
+def _ascii_word_end(text: str) -> bool:
+    return text[-1].isascii() and text[-1].isalnum()
+
+
+def strip_toc_leader(text: str) -> tuple[str, str | None]:
+    """A table-of-contents entry without its dot leader, and its page number if any."""
+    parts = TOC_LEADER.split(text)
+    title = parts[0].strip()
+    tail = " ".join(parts[1:]).strip()
+    page = re.search(r"\d+", tail) if len(parts) > 1 else re.search(r"(?:\s|(?<=[)）]))(\d{1,3})$",
+                                                                    title)
+    if len(parts) == 1 and page:
+        title = title[: page.start()].strip()
+    return title, page.group(0) if page else None
