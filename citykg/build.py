@@ -43,8 +43,7 @@ def collect(docs: list[Path], publisher=None,
     progress("ontology")
     graphs[ONTOLOGY_GRAPH] = list(ox.parse(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE))
     progress("gazetteer")
-    graphs[GAZETTEER_GRAPH] = with_inferences(gazetteer_triples(("world", world()),
-                                                                ("japan", japan())))
+    graphs[GAZETTEER_GRAPH] = with_inferences(gazetteer_triples(world(), japan()))
     for name, triples in bundled_records():
         progress(name)
         graphs[name] = triples

@@ -32,6 +32,8 @@ class Entity:
     parent: str = ""  # key of the parent city (wards) or prefecture
     lat: str = ""
     lon: str = ""
+    source: str = ""  # the gazetteer file and line the entity comes from
+    line: int = 0
 
     @property
     def iri(self) -> str:
@@ -130,10 +132,12 @@ def _same_script_run(a: str, b: str) -> bool:
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
+    """Rows with their line number in the file (`_line`)."""
     if not path.exists():
         return []
     with path.open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+        reader = csv.DictReader(f)
+        return [dict(row, _line=reader.line_num) for row in reader]
 
 
 def _names(row: dict[str, str]) -> set[str]:
@@ -151,20 +155,23 @@ def world(directory: Path = GAZETTEER_DIR) -> Gazetteer:
     for row in _read_csv(directory / "countries.csv"):
         gaz.add(Entity("country", row["code"].lower(), row["label_en"], row["label_ja"],
                        row["code"].lower(), row.get("wikidata", ""),
-                       tuple(filter(None, row.get("aliases", "").split("|")))), _names(row))
+                       tuple(filter(None, row.get("aliases", "").split("|"))),
+                       source="countries.csv", line=row["_line"]), _names(row))
     for row in _read_csv(directory / "regions.csv"):
         gaz.add(Entity("region", row["id"], row["label_en"], row["label_ja"],
-                       wikidata=row.get("wikidata", "")), _names(row))
+                       wikidata=row.get("wikidata", ""), source="regions.csv", line=row["_line"]),
+                _names(row))
     for row in _read_csv(directory / "cities.csv"):
         gaz.add(Entity("city", row["id"], row["label_en"], row["label_ja"],
                        row["country"].lower(), row.get("wikidata", ""),
                        tuple(filter(None, row.get("aliases", "").split("|"))),
-                       lat=row.get("latitude", ""), lon=row.get("longitude", "")), _names(row))
+                       lat=row.get("latitude", ""), lon=row.get("longitude", ""),
+                       source="cities.csv", line=row["_line"]), _names(row))
     for row in _read_csv(directory / "networks.csv"):
         gaz.add(Entity(row["kind"], row["id"], row["label_en"], row["label_ja"],
                        wikidata=row.get("wikidata", ""),
-                       aliases=tuple(filter(None, row.get("aliases", "").split("|")))),
-                _names(row))
+                       aliases=tuple(filter(None, row.get("aliases", "").split("|"))),
+                       source="networks.csv", line=row["_line"]), _names(row))
     return gaz.freeze()
 
 
@@ -174,10 +181,11 @@ def japan() -> Gazetteer:
     from citykg import jp_gazetteer
 
     gaz = Gazetteer()
-    for m in jp_gazetteer.load().all():
+    for line, m in enumerate(jp_gazetteer.load().all(), start=2):
         kind = {"prefecture": "prefecture", "ward": "ward"}.get(m.kind, "city")
         entity = Entity(kind, m.slug, m.romaji, m.name, "jp", code=m.code,
-                        parent=m.parent_code or m.prefecture_code, aliases=(m.kana,))
+                        parent=m.parent_code or m.prefecture_code, aliases=(m.kana,),
+                        source="jp_municipalities.csv", line=line)
         gaz.add(entity, {m.name} if kind != "city" else {m.name, m.romaji_full
                                                             if hasattr(m, "romaji_full") else ""})
     return gaz.freeze()

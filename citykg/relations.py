@@ -66,9 +66,10 @@ SELECT ?e ?slug ?label_ja ?label_en ?qid ?country_ja ?country_en ?code WHERE {
 
 FIND = PREFIXES + """
 SELECT DISTINCT ?e WHERE {
-  VALUES ?name { %(names)s }
-  { ?e ckg:slug ?name } UNION { ?e ckg:localGovernmentCode ?name }
-  UNION { ?e rdfs:label|skos:altLabel ?l FILTER(LCASE(STR(?l)) = ?name) }
+  { VALUES ?name { %(names)s } ?e ckg:slug ?name }
+  UNION { VALUES ?name { %(names)s } ?e ckg:localGovernmentCode ?name }
+  UNION { ?e rdfs:label|skos:altLabel ?l BIND(LCASE(STR(?l)) AS ?name)
+          VALUES ?name { %(names)s } }
   ?e a ?cls . VALUES ?cls { ckg:City ckg:Ward }
 }"""
 BY_QID = PREFIXES + "SELECT ?e WHERE { ?e skos:exactMatch %(qid)s }"

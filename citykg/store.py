@@ -30,7 +30,7 @@ class GraphStore:
             if read_only:
                 if not (self.path / "CURRENT").exists():
                     raise StoreError(f"{self.path}: no store here (run `citykg build` first)")
-                self._store = ox.Store.read_only(str(self.path))
+                self._store = _open_read_only(self.path)
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
@@ -92,6 +92,18 @@ class GraphStore:
     def flush(self) -> None:
         if not self.read_only:
             self._store.flush()
+
+
+def _open_read_only(path: Path, attempts: int = 5) -> ox.Store:
+    """A read-only view; opening can race with a writer's compaction, so it is retried."""
+    for attempt in range(attempts):
+        try:
+            return ox.Store.read_only(str(path))
+        except RuntimeError as exc:
+            if attempt == attempts - 1:
+                raise StoreError(f"{path}: cannot open the store read-only: {exc}") from exc
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def _triple_text(t: ox.Triple | ox.Quad) -> str:

@@ -14,26 +14,39 @@ CLASSES = {"city": CKG.City, "country": CKG.Country, "region": CKG.WorldRegion,
            "prefecture": CKG.Prefecture, "ward": CKG.Ward}
 
 
-def gazetteer_triples(*gazetteers: tuple[str, Gazetteer]) -> list[ox.Triple]:
+def gazetteer_triples(*gazetteers: Gazetteer) -> list[ox.Triple]:
     out: list[ox.Triple] = []
-    for source, gaz in gazetteers:
-        src = ox.NamedNode(str(ID[f"source/{source}"]))
-        out += [ox.Triple(src, RDF_TYPE, n(CKG.SourceDocument)),
-                ox.Triple(src, n(CKG.fileName), lit(source)),
-                ox.Triple(src, LABEL, lit(f"{source} (citykg gazetteer)", lang="en")),
-                ox.Triple(src, LABEL, lit(f"{source}（citykg 地名辞書）", lang="ja"))]
+    files = set()
+    for gaz in gazetteers:
         for entity in gaz.entities:
-            out += entity_triples(entity, src)
+            if entity.source not in files:
+                files.add(entity.source)
+                out += source_triples(entity.source)
+            out += entity_triples(entity)
     return out
 
 
-def entity_triples(e: Entity, source: ox.NamedNode) -> list[ox.Triple]:
+def source_triples(file_name: str) -> list[ox.Triple]:
+    src = ox.NamedNode(str(ID[f"source/{file_name}"]))
+    return [ox.Triple(src, RDF_TYPE, n(CKG.SourceDocument)),
+            ox.Triple(src, n(CKG.fileName), lit(f"data/gazetteer/{file_name}")),
+            ox.Triple(src, LABEL, lit(f"{file_name} (citykg gazetteer)", lang="en")),
+            ox.Triple(src, LABEL, lit(f"{file_name}（citykg 地名辞書）", lang="ja"))]
+
+
+def entity_triples(e: Entity) -> list[ox.Triple]:
     node = ox.NamedNode(e.iri)
+    span = ox.NamedNode(str(ID[f"span/gazetteer/{e.source}/{e.line}-{e.line}"]))
+    source = ox.NamedNode(str(ID[f"source/{e.source}"]))
     t = [ox.Triple(node, RDF_TYPE, n(CLASSES[e.kind])),
          ox.Triple(node, LABEL, lit(e.label_ja or e.label_en, lang="ja")),
          ox.Triple(node, LABEL, lit(e.label_en or e.label_ja, lang="en")),
          ox.Triple(node, n(CKG.slug), lit(e.key)),
-         ox.Triple(node, DERIVED, source)]
+         ox.Triple(node, DERIVED, span),
+         ox.Triple(span, RDF_TYPE, n(CKG.SourceSpan)),
+         ox.Triple(span, n(CKG.inDocument), source),
+         ox.Triple(span, n(CKG.firstLine), lit(e.line, "integer")),
+         ox.Triple(span, n(CKG.lastLine), lit(e.line, "integer"))]
     t += [ox.Triple(node, ALT, lit(a, lang="ja" if not a.isascii() else "en"))
           for a in e.aliases if a]
     if e.wikidata:

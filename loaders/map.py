@@ -65,8 +65,11 @@ def date_literal(date) -> ox.Literal:
 class Mapper:
     """Turns one document's facts into triples; `triples()` yields each once."""
 
-    def __init__(self, sha256: str, file_name: str, publisher: Entity):
+    def __init__(self, sha256: str, file_name: str, publisher: Entity,
+                 lines: list[str] | None = None):
+        self.sha256 = sha256
         self.sha = doc_id(sha256)
+        self.lines = lines
         self.doc = ox.NamedNode(str(ID[f"doc/{self.sha}"]))
         self.file_name = file_name
         self.publisher = publisher
@@ -100,8 +103,9 @@ class Mapper:
         self.add(node, n(CKG.inDocument), self.doc)
         self.add(node, n(CKG.firstLine), lit(span.first_line, "integer"))
         self.add(node, n(CKG.lastLine), lit(span.last_line, "integer"))
-        if not any(t.subject == node and t.predicate == n(CKG.text) for t in self._out[-6:]):
-            self.add(node, n(CKG.text), lit(span.text[:500]))
+        if self.lines:
+            text = "\n".join(self.lines[span.first_line - 1:span.last_line])
+            self.add(node, n(CKG.text), lit(text[:1000]))
         return node
 
     def entity(self, entity: Entity, span: Span) -> ox.NamedNode:
@@ -128,7 +132,7 @@ class Mapper:
     def _document(self, d, span) -> None:
         self.add(self.doc, RDF_TYPE, n(CKG.SourceDocument))
         self.add(self.doc, n(CKG.fileName), lit(self.file_name))
-        self.add(self.doc, n(CKG.sha256), lit(self.sha))
+        self.add(self.doc, n(CKG.sha256), lit(self.sha256))
         self.add(self.doc, PUBLISHER, self.city)
         self.labels(self.doc, d["title"], f"{self.publisher.label_en}: {english(d['title'])}")
         self.add(self.doc, TITLE, lit(d["title"], lang="ja"))
@@ -278,8 +282,8 @@ class Mapper:
     def _section(self, d, span) -> None:
         node = self.node(f"section/{self.sha}/{d['number']}", CKG.Section, span, d["title"])
         self.add(node, n(CKG.sectionNumber), lit(d["number"]))
-        if d.get("page"):
-            self.add(node, n(CKG.page), lit(d["page"]))
+        if d.get("page") and int(d["page"]) > 0:
+            self.add(node, n(CKG.page), lit(int(d["page"]), "integer"))
         parent = ox.NamedNode(str(ID[f"section/{self.sha}/{d['parent']}"])) if d.get("parent") \
             else self.doc
         self.add(node, PART_OF, parent)

@@ -50,6 +50,6 @@ def extract_document(path: Path | str, publisher: Entity | None = None):
 def load_document(path: Path | str, publisher: Entity | None = None) -> LoadedDocument:
     doc, extraction = extract_document(path, publisher)
     pub = next(f.data["publisher"] for f in extraction.facts if f.kind == "document")
-    triples = Mapper(doc.sha256, doc.name, pub).triples(extraction.facts)
+    triples = Mapper(doc.sha256, doc.name, pub, doc.lines).triples(extraction.facts)
     return LoadedDocument(doc.path, graph_of(doc.sha256), pub, extraction,
                           with_inferences(triples))

@@ -18,6 +18,7 @@ ROLES = {"名誉会長": "honorary president", "副会長": "vice president", "�
          "創設": "founding member"}
 ROLE = re.compile(rf"(?:({NAME_CHARS}{{1,12}}(?:分科会|委員会|部会))の)?"
                   rf"({'|'.join(sorted(ROLES, key=len, reverse=True))})(?:都市|市|団体)")
+ROLE_TAKEN = re.compile(r"\s*(?:として|を務め|に就任|に選出|である|です)")
 LEGAL_FORMS = ("一般社団法人", "一般財団法人", "公益社団法人", "公益財団法人", "特定非営利活動法人",
                "独立行政法人", "NPO法人")
 LEGAL = re.compile(rf"({'|'.join(LEGAL_FORMS)}|\S{{2,3}}[団財]法人)\s*({NAME_CHARS}{{2,30}})")
@@ -89,6 +90,8 @@ def _networks(ctx: Context, block: Block) -> None:
     if not nets:
         return
     for r in ROLE.finditer(block.text):
+        if block.kind != "heading" and not ROLE_TAKEN.match(block.text[r.end():]):
+            continue  # "会員都市への…" speaks of other members, not of the city's own role
         net = next((m for m in reversed(nets) if m.start < r.start()), None) or nets[0]
         role = r.group(2)
         committee = r.group(1)

@@ -10,7 +10,7 @@ from citykg.loaders.extract.context import Context
 from citykg.loaders.segment import Block
 
 UNKNOWN_CITY = re.compile(
-    r"(?<![ァ-ヺー・])([ァ-ヺー・]{2,20}|[一-龥]{1,6}(?=市))(特別市|広域市|市|都|州)?\s*[（(]([^）)]{1,20})[）)]")
+    r"(?<![ァ-ヺー・])([ァ-ヺー・]{2,20}|[一-龥]{1,6}?(?=特別市|広域市|市))(特別市|広域市|市|都|州)?\s*[（(]([^）)]{1,20})[）)]")
 
 
 def partner_mentions(ctx: Context, block: Block) -> list[Mention]:

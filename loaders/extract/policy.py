@@ -24,7 +24,8 @@ EVENT = re.compile(r"(第\s*(\d+)\s*回\s*)?([一-龥ァ-ヺーA-Za-z・]{2,24}?
                    r"(?:会議|サミット|フォーラム|総会|大会|シンポジウム|見本市|トリエンナーレ|コンベンション))"
                    r"(?:\s*(\d{4}))?(?:\s*[(（]([A-Z][A-Za-z0-9\-]{1,10})[)）])?")
 EVENT_QUOTED = re.compile(r"(?:国際コンベンション|イベント|サミット)「([^」]{2,30})」")
-GENERIC_EVENTS = {"国際会議", "会議", "サミット", "フォーラム", "総会", "大会", "セミナー", "実行委員会"}
+GENERIC_EVENTS = {"国際会議", "会議", "サミット", "フォーラム", "総会", "大会", "セミナー", "実行委員会",
+                  "国際コンベンション", "コンベンション", "見本市", "シンポジウム"}
 
 
 def extract_policy(ctx: Context) -> None:
@@ -123,7 +124,7 @@ def _events(ctx: Context, block) -> None:
             continue
         full = f"第{edition}回{name}" if edition else name
         full = f"{full}{year}" if year else full
-        if full in seen:
+        if full in seen or any(s.endswith(full) or s.startswith(full) for s in seen):
             continue
         seen.add(full)
         date = None

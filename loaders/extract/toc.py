@@ -64,7 +64,12 @@ def _entry(ctx: Context, block, entry: str, stack: list) -> None:
     used.add(path)
     stack.append((level, path, title))
     if not title:
+        stack[-1] = (level, path, "")
         return
+    emitted = ctx.__dict__.setdefault("_toc_emitted", set())
+    while parent and parent not in emitted:  # an entry OCR left without a title
+        parent = parent.rpartition(".")[0] or None
+    emitted.add(path)
     ctx.out.add("section", ctx.span(block), number=path, title=title, page=page, parent=parent)
     part = stack[0][2] if stack else ""
     if 1 <= level <= 2 and len(stack) >= 2 and ACTIVITY_PART.search(part):

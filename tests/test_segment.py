@@ -1,0 +1,29 @@
+from citykg.loaders.segment import segment, strip_toc_leader
+
+
+def test_paragraph_lines_are_joined_and_mapped_back():
+    lines = ["", "姉妹都市コンスタンツァ", "（ルーマニア）にて、オデー", "サ市との会談", ""]
+    (block,) = segment(lines)
+    assert block.kind == "paragraph" and block.text == "姉妹都市コンスタンツァ（ルーマニア）にて、オデーサ市との会談"
+    assert (block.first_line, block.last_line) == (2, 4)
+    assert block.line_at(block.text.index("オデーサ")) == 3
+    assert block.lines_of(block.text.index("サ市"), len(block.text)) == (4, 4)
+
+
+def test_english_words_keep_a_space_across_lines():
+    (block,) = segment(["Yokohama and", "Odesa"])
+    assert block.text == "Yokohama and Odesa"
+
+
+def test_headings_items_and_rows():
+    blocks = segment(["第1編 基本方針", "(2) 国際連携事業推進費", "- ・ 基本目標 2",
+                      "本年度 予算額\t\t1,175,762\t千円", "ア 沿革"])
+    assert [b.kind for b in blocks] == ["heading", "heading", "item", "row", "heading"]
+    assert [b.level for b in blocks if b.kind == "heading"] == [0, 2, 3]
+    assert blocks[3].cells == ["本年度 予算額", "", "1,175,762", "千円"]
+
+
+def test_toc_leaders_and_pages():
+    assert strip_toc_leader("札幌留学生交流センター・・・・・・・ 13") == ("札幌留学生交流センター", "13")
+    assert strip_toc_leader("国際戦略····································") == ("国際戦略", None)
+    assert strip_toc_leader("札幌市(国際部)9") == ("札幌市(国際部)", "9")

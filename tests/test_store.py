@@ -1,0 +1,64 @@
+import pyoxigraph as ox
+import pytest
+
+from citykg.build import build
+from citykg.loaders.read import LoadError
+from citykg.store import GraphStore, StoreError
+
+G1, G2 = "https://example.org/g1", "https://example.org/g2"
+
+
+def triples(n: int, tag: str) -> list[ox.Triple]:
+    return [ox.Triple(ox.NamedNode(f"https://example.org/{tag}/{i}"),
+                      ox.NamedNode("https://example.org/p"), ox.Literal(f"{tag} {i} \"q\" }}"))
+            for i in range(n)]
+
+
+def test_replace_graphs_replaces_not_appends(tmp_path):
+    store = GraphStore(tmp_path / "s")
+    store.replace_graphs({G1: triples(5, "a"), G2: triples(3, "b")})
+    v1 = store.version()
+    store.replace_graphs({G1: triples(2, "c")})
+    assert store.count(G1) == 2 and store.count(G2) == 3
+    assert store.version() != v1
+
+
+def test_a_reader_sees_the_old_or_the_new_graph(tmp_path):
+    path = tmp_path / "s"
+    writer = GraphStore(path)
+    writer.replace_graphs({G1: triples(4, "old")})
+    writer.flush()
+    reader = GraphStore(path, read_only=True)
+    writer.replace_graphs({G1: triples(7, "new")})
+    assert reader.count(G1) == 4  # a read-only view keeps the data as of its opening
+    del writer  # the build process ends
+    assert GraphStore(path, read_only=True).count(G1) == 7
+
+
+def test_read_only_store_refuses_writes_and_missing_store_is_clear(tmp_path):
+    GraphStore(tmp_path / "s").replace_graphs({G1: triples(1, "x")})
+    with pytest.raises(StoreError, match="read-only"):
+        GraphStore(tmp_path / "s", read_only=True).replace_graphs({G1: []})
+    with pytest.raises(StoreError, match="no store"):
+        GraphStore(tmp_path / "missing", read_only=True)
+
+
+def test_failed_build_leaves_the_store_as_it_was(tmp_path, seeds):
+    path = tmp_path / "store"
+    build(path, seeds, validate=False)
+    before = GraphStore(path, read_only=True)
+    count, graphs = before.count(), before.graphs()
+    bad = tmp_path / "corrupt.txt"
+    bad.write_bytes(b"\x00\x01binary" * 100)
+    with pytest.raises(LoadError, match="corrupt.txt"):
+        build(path, [*seeds, bad], validate=False)
+    after = GraphStore(path, read_only=True)
+    assert after.count() == count and after.graphs() == graphs
+
+
+def test_rebuild_is_idempotent(tmp_path, seeds):
+    path = tmp_path / "store"
+    build(path, seeds, validate=False)
+    first = GraphStore(path, read_only=True).count()
+    build(path, seeds, validate=False)
+    assert GraphStore(path, read_only=True).count() == first
