@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -22,13 +22,13 @@ StoreOpt = Annotated[Path | None, typer.Option("--store", help="store directory 
                                                "(default $CITYKG_STORE or ./citykg-store)")]
 
 
-class TableFormat(str, Enum):
+class TableFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
 
 
-class RdfFormat(str, Enum):
+class RdfFormat(StrEnum):
     ttl = "ttl"
     nt = "nt"
     jsonld = "jsonld"

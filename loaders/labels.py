@@ -6,6 +6,7 @@ import csv
 from functools import cache
 
 from citykg.loaders.extract.places import romanise
+
 from citykg.paths import DATA_DIR
 
 

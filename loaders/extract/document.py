@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from citykg.gazetteer import Entity
 from citykg.loaders import normalise
 from citykg.loaders.extract.context import Context
 
+from citykg.gazetteer import Entity
+
+FISCAL_YEAR = re.compile(r"(?:令和|平成|昭和|R|H)?\s*[\d元]{1,4}\s*年度(?:\s*[(（]\s*\d{4}\s*年度\s*[)）])?"
+                         r"|FY\s*\d{4}")
 UNIT = re.compile(r"国際[一-龥・]{0,8}?(?:局|部|課|室)")
 AS_OF = re.compile(r"([^。]{0,40}?)(?:時点|現在)")
 SELF_REFERENCE = ("本冊子", "本書", "本資料", "本報告", "本誌", "この冊子")
@@ -31,7 +34,7 @@ def infer_publisher(ctx: Context) -> Entity | None:
 def fiscal_year(ctx: Context) -> int | None:
     years: Counter[int] = Counter()
     for i, line in enumerate(ctx.lines[:2000]):
-        for m in re.finditer(r"(?:令和|平成|昭和|R|H)?\s*[\d元]{1,4}\s*年度(?:\s*[(（]\s*\d{4}\s*年度\s*[)）])?|FY\s*\d{4}", line):
+        for m in FISCAL_YEAR.finditer(line):
             try:
                 year = normalise.parse_fiscal_year(m.group(0))
             except normalise.NormaliseError as exc:

@@ -17,7 +17,8 @@ POLICY_KINDS = [("条例", "ordinance"), ("基本方針", "basic_policy"), ("方
                 ("戦略", "plan"), ("プラン", "plan")]
 KIND_RE = "|".join(k for k, _ in POLICY_KINDS)
 QUOTED_POLICY = re.compile(rf"「([^」]{{2,60}}?(?:{KIND_RE})[^」]{{0,15}})」")
-BARE_POLICY = re.compile(rf"(?:^|(?<=[\s「『(（]))(第\d+次|(?:令和|平成)?\d+年度)?[一-龥ぁ-んァ-ヺー・·]{{2,30}}(?:{KIND_RE})(?:\s*[・·]?\s*"
+BARE_POLICY = re.compile(r"(?:^|(?<=[\s「『(（]))(第\d+次|(?:令和|平成)?\d+年度)?"
+                         rf"[一-龥ぁ-んァ-ヺー・·]{{2,30}}(?:{KIND_RE})(?:\s*[・·]?\s*"
                          rf"(?:アクションプラン)\s*\d{{4}})?(?:\s*\d{{4}}[～〜~-]\d{{4}})?")
 ENACTED = re.compile(r"(制定|策定|施行)")
 EVENT = re.compile(r"(第\s*(\d+)\s*回\s*)?([一-龥ァ-ヺーA-Za-z・]{2,24}?"

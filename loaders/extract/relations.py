@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import re
 
-from citykg.gazetteer import Entity, Mention
 from citykg.loaders import normalise
 from citykg.loaders.extract.context import Context
 from citykg.loaders.extract.places import partner_mentions
 from citykg.loaders.segment import Block
+
+from citykg.gazetteer import Entity, Mention
 
 # Longest first: 友好姉妹都市 must win over 姉妹都市.
 RELATION_WORDS = [
@@ -186,10 +187,8 @@ def _strip_publisher(ctx: Context, text: str) -> str:
 
 
 def _sentences(text: str):
-    start = 0
     for m in re.finditer(r"[^。]+。?", text):
         yield m.start(), m.group(0)
-        start = m.end()
 
 
 def merge_relations(facts) -> None:
