@@ -12,8 +12,8 @@ def print_results(result, fmt: str, console) -> None:
         if fmt == "table":
             console.print(str(bool(result)).lower())
         else:
-            sys.stdout.write(result.serialize(ox.QueryResultsFormat.JSON if fmt == "json"
-                                              else ox.QueryResultsFormat.CSV).decode() + "\n")
+            form = ox.QueryResultsFormat.JSON if fmt == "json" else ox.QueryResultsFormat.CSV
+            sys.stdout.write(result.serialize(format=form).decode() + "\n")
         return
     if isinstance(result, ox.QueryTriples):
         sys.stdout.buffer.write(ox.serialize(result, format=ox.RdfFormat.TURTLE))

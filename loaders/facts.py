@@ -59,7 +59,7 @@ KEY_FIELDS: dict[str, tuple[str, ...]] = {
     "program": ("name", "parent"),
     "budget": ("program", "fiscal_year", "amount"),
     "funding": ("program", "source", "amount"),
-    "office": ("name", "covers"),
+    "office": ("name",),
     "membership": ("network", "role_ja"),
     "organization": ("name",),
     "facility": ("name",),

@@ -3,15 +3,16 @@
 A user downloads Natural Earth's `ne_*_populated_places` attribute table as CSV (or GeoNames'
 `cities15000.txt`) and merges it into a cities.csv-format file:
 
-    python -m loaders.gazetteer_import ne_10m_populated_places.csv out/cities.csv
+    python -m citykg.loaders.gazetteer_import ne_10m_populated_places.csv out/cities.csv
 
 Each incoming row either *matches* an existing row — by Wikidata id, else by country and
 normalised English name (label or alias) of a row that has no different Wikidata id — and
-enriches it (empty wikidata filled, the Japanese name added as an alias, coordinates and
-population filled), or is *added* with a fresh slug id. Japanese places are skipped (Japan's
-municipalities come from their own table), and so are rows that cannot be used (no name, no
-usable country code); the report lists those with their line numbers. Merging is idempotent:
-importing the same file into its own output adds nothing.
+enriches it (empty wikidata filled, a different Japanese name added as an alias, coordinates
+and population filled), or is *added* with a fresh slug id (`-{country}` appended when the
+slug is taken). Japanese places are skipped (Japan's municipalities come from their own
+table), and so are rows that cannot be used (no name, no usable country code); the report
+lists those with their line numbers. Merging is idempotent: importing the same file into its
+own output adds nothing.
 """
 from __future__ import annotations
 
@@ -210,7 +211,6 @@ def _enrich(row: dict[str, str], place: Place, table: CityTable) -> bool:
         row["wikidata"] = place.wikidata
     aliases = split_aliases(row.get("aliases", ""))
     known = {row.get("label_ja", ""), row.get("label_en", ""), *aliases}
-    known_norm = {norm_name(n) for n in known if norm_name(n)}
     new: list[str] = []
     for ja in [place.name_ja, *place.ja_aliases]:
         if not ja:
@@ -221,12 +221,6 @@ def _enrich(row: dict[str, str], place: Place, table: CityTable) -> bool:
         elif ja not in known:
             new.append(ja)
             known.add(ja)
-    if row.get("wikidata") and row["wikidata"] == place.wikidata:
-        # the same entity for sure: its other English names are worth keeping
-        for name in place.names_en:
-            if name and norm_name(name) and norm_name(name) not in known_norm:
-                new.append(name)
-                known_norm.add(norm_name(name))
     if new:
         row["aliases"] = "|".join(aliases + new)
     for key in EXTRA_FIELDS:

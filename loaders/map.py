@@ -220,7 +220,8 @@ class Mapper:
             node = ox.NamedNode(entity.iri)
             self.add(node, DERIVED, self.span(span))
             return
-        node = self.node(f"org/{key(d['name'])}", CKG.Association, span, d["name"])
+        cls = CKG.InternationalOrganization if d.get("org_kind") == "intl_org" else CKG.Association
+        node = self.node(f"org/{key(d['name'])}", cls, span, d["name"])
         if d.get("abbreviation"):
             self.add(node, ALT, lit(d["abbreviation"]))
         if d.get("funded"):

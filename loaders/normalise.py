@@ -242,7 +242,7 @@ _RNUM = "[0-9０-９]+(?:[,，][0-9０-９]{3})*(?:[.．][0-9０-９]+)?"  # on 
 AMOUNT_RE = re.compile(
     rf"(?:(?P<era>[{CIRCLED}]){_W})?"
     rf"(?P<amount>(?:(?<![0-9０-９])[△▲\-−－]{_W})?"
-    rf"(?:{_RNUM}{_W}[兆億万]{_W})*{_RNUM}{_W}(?:{_MULT_ALT})?円)"
+    rf"(?<![0-9０-９,，.．兆億万])(?:{_RNUM}{_W}[兆億万]{_W})*{_RNUM}{_W}(?:{_MULT_ALT})?円)"
     rf"|(?<=[(（]){_W}(?P<none>[{re.escape(NONE_MARKERS)}]){_W}(?=[)）])"
 )
 

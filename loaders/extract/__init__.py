@@ -26,7 +26,9 @@ def extract(name: str, lines: list[str], blocks: list[Block], world: Gazetteer,
     ctx = Context(name, lines, blocks, world, japan)
     ctx.publisher = publisher or infer_publisher(ctx)
     if ctx.publisher is None:
-        raise PublisherUnknown("cannot tell which city published it: name it with --publisher")
+        why = "; ".join(f"line {p.line}: {p.message}" for p in ctx.out.problems[:3])
+        raise PublisherUnknown("cannot tell which city published it" + (f" ({why})" if why else "")
+                               + ": name it with --publisher")
     ctx.fiscal_year = fiscal_year(ctx)
     for rule in RULES:
         rule(ctx)

@@ -19,12 +19,21 @@ TITLE_SKIP = re.compile(r"^(目\s*次|はじめに|◆.*)$")
 
 
 def infer_publisher(ctx: Context) -> Entity | None:
-    """The Japanese municipality the text names most, preferring official names over bare ones."""
+    """The Japanese municipality the text names most. A name several municipalities share
+    (伊達市) counts for the one in a prefecture named in the same block, else for none."""
     counts: Counter[Entity] = Counter()
     for block in ctx.blocks:
-        for m in ctx.japan.find(block.text, {"city"}):
-            if m.entity:
-                counts[m.entity] += 1
+        mentions = ctx.japan.find(block.text, {"city", "prefecture"})
+        prefectures = {e.code for m in mentions for e in m.entities if e.kind == "prefecture"}
+        for m in mentions:
+            found = [e for e in m.entities if e.kind == "city"]
+            if len(found) > 1:
+                found = [e for e in found if e.parent in prefectures]
+                if len(found) != 1:
+                    ctx.out.report(block.first_line, f"{m.surface} names several municipalities; "
+                                   "name the prefecture nearby", m.surface)
+            if len(found) == 1:
+                counts[found[0]] += 1
     if not counts:
         return None
     (best, n), *rest = counts.most_common(2) + [(None, 0)]

@@ -80,7 +80,7 @@ def _networks(ctx: Context, block: Block) -> None:
     networks = ctx.mentions(block, {"network", "intl_org"})
     for m in networks:
         ctx.out.add("organization", ctx.span(block, m.start, m.end), name=m.entity.label_ja,
-                    kind=m.entity.kind, entity=m.entity, funded=False)
+                    org_kind=m.entity.kind, entity=m.entity, funded=False)
     nets = [m for m in networks if m.entity.kind == "network"]
     recent = ctx.__dict__.setdefault("_recent_network", [None, -10])
     if nets:
@@ -117,7 +117,7 @@ def _associations(ctx: Context, block: Block) -> None:
                                m.group(0))
                 form = scored[0][1]
         ctx.out.add("organization", ctx.span(block, m.start(), m.end()),
-                    name=f"{form}{m.group(2).rstrip('・')}", kind="association", entity=None,
+                    name=f"{form}{m.group(2).rstrip('・')}", org_kind="association", entity=None,
                     funded=funded)
     for m in ASSOCIATION.finditer(block.text):
         name = GENERIC_LEAD.sub("", m.group(1)) if len(m.group(1)) > 8 else m.group(1)
@@ -125,12 +125,13 @@ def _associations(ctx: Context, block: Block) -> None:
                if f.kind == "organization"):
             continue
         ctx.out.add("organization", ctx.span(block, m.start(), m.end()), name=name,
-                    kind="association", entity=None, funded=funded, abbreviation=m.group(2))
+                    org_kind="association", entity=None, funded=funded, abbreviation=m.group(2))
 
 
 def _facilities(ctx: Context, block: Block) -> None:
     for m in FACILITY.finditer(block.text):
         name = m.group(1)
+        name = name.lstrip("・-")
         while GENERIC_LEAD.match(name) and len(name) > 6:
             name = GENERIC_LEAD.sub("", name, count=1)
         ftype = next(t for s, t in FACILITY_TYPES if name.endswith(s))

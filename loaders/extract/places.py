@@ -33,12 +33,20 @@ def _unknown(ctx: Context, block: Block, known: list[Mention]) -> list[Mention]:
         if not country or country.key == "jp" or ctx.world.lookup(name):
             continue
         label = name + (m.group(2) or "")
-        slug = romanise(name)
-        entity = Entity("city", slug, slug.replace("-", " ").title(), label, country.key)
+        entity = unknown_city(ctx, label, country, block.line_at(m.start()))
         found.append(Mention(m.start(1), m.end(2) if m.group(2) else m.end(1), label, (entity,)))
-        ctx.out.report(block.line_at(m.start()), f"city not in the gazetteer: {label} "
-                       f"({country.label_en}); added without a Wikidata link", m.group(0))
     return found
+
+
+def unknown_city(ctx: Context, label: str, country: Entity | None, line: int) -> Entity:
+    """A city the gazetteer lacks, keyed by its romanised name; reported for a person to add."""
+    bare = re.sub(r"(特別市|広域市|市|都|州)$", "", label) or label
+    slug = romanise(bare)
+    where = country.label_en if country else "country unknown"
+    ctx.out.report(line, f"city not in the gazetteer: {label} ({where}); "
+                   "added without a Wikidata link", label)
+    return Entity("city", slug, slug.replace("-", " ").title(), label,
+                  country.key if country else "xx")
 
 
 def _country(ctx: Context, text: str) -> Entity | None:

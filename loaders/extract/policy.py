@@ -19,10 +19,10 @@ KIND_RE = "|".join(k for k, _ in POLICY_KINDS)
 QUOTED_POLICY = re.compile(rf"「([^」]{{2,60}}?(?:{KIND_RE})[^」]{{0,15}})」")
 BARE_POLICY = re.compile(r"(?:^|(?<=[\s「『(（]))(第\d+次|(?:令和|平成)?\d+年度)?"
                          rf"[一-龥ぁ-んァ-ヺー・·]{{2,30}}(?:{KIND_RE})(?:\s*[・·]?\s*"
-                         rf"(?:アクションプラン)\s*\d{{4}})?(?:\s*\d{{4}}[～〜~-]\d{{4}})?")
+                         rf"(?:アクションプラン))?(?:\s*\d{{4}}(?:[～〜~-]\d{{4}})?)?")
 ENACTED = re.compile(r"(制定|策定|施行)")
 EVENT = re.compile(r"(第\s*(\d+)\s*回\s*)?([一-龥ァ-ヺーA-Za-z・]{2,24}?"
-                   r"(?:会議|サミット|フォーラム|総会|大会|シンポジウム|見本市|トリエンナーレ|コンベンション))"
+                   r"(?:会議|サミット|フォーラム|総会|大会|シンポジウム|見本市|トリエンナーレ|コンベンション|講演会|理事会))"
                    r"(?:\s*(\d{4}))?(?:\s*[(（]([A-Z][A-Za-z0-9\-]{1,10})[)）])?")
 EVENT_QUOTED = re.compile(r"(?:国際コンベンション|イベント|サミット)「([^」]{2,30})」")
 GENERIC_EVENTS = {"国際会議", "会議", "サミット", "フォーラム", "総会", "大会", "セミナー", "実行委員会",
@@ -69,25 +69,38 @@ def _defined_by(ctx: Context, block, index: int) -> None:
 
 
 def _policies(ctx: Context, block) -> None:
-    seen = {f.data["name"] for f in ctx.out.facts if f.kind == "policy"}
+    known = {f.data["name"]: f for f in ctx.out.facts if f.kind == "policy"}
     found = [(m.start(), m.end(), m.group(1)) for m in QUOTED_POLICY.finditer(block.text)]
     if block.kind in ("heading", "item") or len(block.text) < 60:
         found += [(m.start(), m.end(), m.group(0)) for m in BARE_POLICY.finditer(block.text)
                   if not any(s <= m.start() < e for s, e, _ in found)]
     for start, end, raw in found:
         name = _clean(raw)
-        if name in seen or len(name) < 5:
+        if len(name) < 5:
             continue
-        seen.add(name)
+        enacted = _enacted(block.text, start, end)
+        if name in known:
+            if enacted and not known[name].data["enacted"]:
+                known[name].data["enacted"] = enacted
+            continue
         kind = next(k for s, k in POLICY_KINDS if s in name)
-        enacted = None
-        sentence = block.text[block.text.rfind("。", 0, start) + 1:block.text.find("。", end) % 10**6]
-        if ENACTED.search(sentence):
-            try:
-                enacted = normalise.parse_date(sentence[: sentence.find(raw)] or sentence)
-            except normalise.NormaliseError:
-                enacted = None
-        ctx.out.add("policy", ctx.span(block, start, end), name=name, type=kind, enacted=enacted)
+        known[name] = ctx.out.add("policy", ctx.span(block, start, end), name=name, type=kind,
+                                  enacted=enacted)
+
+
+def _enacted(text: str, start: int, end: int):
+    """"令和4年12月に策定された「…計画」" or "平成30年に「…条例」を制定": a date just before the
+    name, with a verb of enacting between them or right after the name."""
+    before = text[max(0, text.rfind("。", 0, start) + 1, start - 24):start]
+    after = text[end:end + 8]
+    date_at = re.search(r"(?:(?:令和|平成|昭和)[\d元]+|\d{4})年(?:\d{1,2}月)?(?:\d{1,2}日)?"
+                        r"(?:\s*[(（]\d{4}年?[)）])?(?=[^「」]*$)", before)
+    if not date_at or not (ENACTED.search(before[date_at.end():]) or ENACTED.match(after.lstrip("をが"))):
+        return None
+    try:
+        return normalise.parse_date(date_at.group(0))
+    except normalise.NormaliseError:
+        return None
 
 
 def _implements(ctx: Context, pillars: dict[str, str | None]) -> None:
@@ -120,7 +133,7 @@ def _events(ctx: Context, block) -> None:
     found += [(m.start(), m.end(), m.group(1), None, None, None)
               for m in EVENT_QUOTED.finditer(block.text)]
     for start, end, name, edition, acronym, year in found:
-        name = re.sub(r"^(?:本市主催|本市|市主催|主催|毎年|過去\d+回の?|での|の)", "", name)
+        name = re.sub(r"^(?:本市主催|本市|市主催|主催|毎年|過去\d+回の?|での|の|年度)", "", name)
         if name in GENERIC_EVENTS or len(name) < 3 or name.endswith("実行委員会"):
             continue
         full = f"第{edition}回{name}" if edition else name

@@ -34,12 +34,18 @@ GAP_BEFORE = re.compile(r"^\s*(?:等|など)?\s*(?:と|との|の|とは|とも)
 MAKING = re.compile(r"提携|締結|盟約|調印|結[びんぶ]")
 ANNIVERSARY = re.compile(r"(\d+)\s*周年を?(迎える|迎えた|記念)")
 AID = re.compile(r"^(?:等|など)?(?:へ|に対する|に対して|を)(?:の)?(?:[^。、]{0,6})?(?:支援|援助)")
-KV_PARTNER = re.compile(r"^(?:提携|姉妹|友好)?(?:先)?(?:都市|自治体)名?$|^相手(?:都市|自治体)$")
+KV_PARTNER = re.compile(r"^(?:提携先|提携|相手|姉妹|友好)(?:先)?(?:都市|自治体)名?$")
+KV_COUNTRY = re.compile(r"^(?:相手|提携先)?国名?$")
 KV_DATE = re.compile(r"^(?:提携|締結|調印)(?:年月日|日|年月|年)$")
 KV_TYPE = re.compile(r"^(?:提携|交流)?(?:の)?(?:種別|区分|種類|形態)$")
 
 
 def extract_relations(ctx: Context) -> None:
+    _relations(ctx)
+    _flush_record(ctx)
+
+
+def _relations(ctx: Context) -> None:
     heading_type: str | None = None
     for block in ctx.blocks:
         if block.kind == "heading" or (block.kind == "paragraph" and len(block.text) < 40):
@@ -116,43 +122,60 @@ def _list_item(ctx: Context, block: Block, rtype: str) -> set[str]:
 
 
 def _kv_record(ctx: Context, block: Block) -> bool:
-    """CLAIR-style records: "提携都市名<TAB>アカプルコ市", "提携年月日<TAB>1977/06/23"."""
+    """CLAIR-style records: "提携先都市名<TAB>ロチェスター市", "国名<TAB>アメリカ合衆国",
+    "提携年月日<TAB>1996/11/18", "提携の種類<TAB>姉妹都市"; a record ends at a blank line."""
     cells = [c for c in block.cells if c]
     if len(cells) < 2:
         return False
-    key = cells[0].replace(" ", "")
+    key, value = cells[0].replace(" ", ""), " ".join(cells[1:])
     record = ctx.__dict__.setdefault("_record", {})
-    if KV_PARTNER.match(key):
-        partners = partner_mentions(ctx, block)
-        if partners:
-            record.clear()
-            record.update(partner=partners[0], block=block)
-            _flush_record(ctx)
-        return True
-    if KV_DATE.match(key) or KV_TYPE.match(key):
-        record["date" if KV_DATE.match(key) else "type"] = (" ".join(cells[1:]), block)
+    if record and record["last"].last_line < block.first_line - 1:
         _flush_record(ctx)
+    if KV_PARTNER.match(key):
+        if record:
+            _flush_record(ctx)
+        record.update(partner=value, first=block, last=block)
+        return True
+    field = ("date" if KV_DATE.match(key) else "type" if KV_TYPE.match(key)
+             else "country" if KV_COUNTRY.match(key) else None)
+    if field and record:
+        record[field], record["last"] = value, block
         return True
     return False
 
 
 def _flush_record(ctx: Context) -> None:
-    record = ctx.__dict__["_record"]
+    record = ctx.__dict__.get("_record") or {}
     if "partner" not in record:
+        record.clear()
         return
+    first, last = record["first"], record["last"]
+    partner = _record_partner(ctx, record["partner"], record.get("country", ""), last)
     rtype = "sister"
     if "type" in record:
-        words = RELATION_RE.findall(record["type"][0])
+        words = RELATION_RE.findall(record["type"])
         rtype = TYPE_OF[words[0].lower()] if words else "cooperation"
-    date = _date(ctx, record["date"][1], record["date"][0]) if "date" in record else None
-    block = record["block"]
-    last = max((v[1] for v in record.values() if isinstance(v, tuple)), key=lambda b: b.last_line,
-               default=block)
-    ctx.out.facts[:] = [f for f in ctx.out.facts if f.data.get("_record") is not block]
-    fact = ctx.out.add("relation", ctx.block_span(block, last), type=rtype,
-                       partner=record["partner"].entity, start=date, derived=False,
-                       anniversary=None)
-    fact.data["_record"] = block
+    date = _date(ctx, last, record["date"]) if "date" in record else None
+    record.clear()
+    if partner:
+        ctx.out.add("relation", ctx.block_span(first, last), type=rtype, partner=partner,
+                    start=date, derived=False, anniversary=None)
+
+
+def _record_partner(ctx: Context, name: str, country: str, block: Block):
+    from citykg.loaders.extract.places import unknown_city
+
+    found = ctx.world.lookup(name, "city")
+    countries = ctx.world.lookup(country, "country") if country else []
+    if len(found) > 1 and len(countries) == 1:
+        found = [e for e in found if e.country == countries[0].key]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        ctx.out.report(block.first_line, f"partner {name} is ambiguous: "
+                       f"{', '.join(e.label_en for e in found)}", name)
+        return None
+    return unknown_city(ctx, name, countries[0] if len(countries) == 1 else None, block.first_line)
 
 
 def _aid(ctx: Context, block: Block) -> None:

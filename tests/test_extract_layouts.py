@@ -1,0 +1,110 @@
+"""The same rules on report layouts the seeds do not have (documents written for these tests)."""
+import pytest
+from citykg.loaders.pipeline import extract_document, resolve_publisher
+from citykg.loaders.read import LoadError
+from conftest import DOCUMENTS
+
+
+def relations(path, publisher=None):
+    doc, extraction = extract_document(path, publisher)
+    document = next(f for f in extraction.facts if f.kind == "document")
+    rels = {(f.data["type"], f.data["partner"].key): f for f in extraction.facts
+            if f.kind == "relation"}
+    return document, rels, extraction
+
+
+def test_sister_city_list_with_era_dates():
+    document, rels, _ = relations(DOCUMENTS / "sister_list_sendai.txt")
+    assert document.data["publisher"].code == "04100"
+    acapulco = rels[("sister", "acapulco")]
+    assert acapulco.data["start"].iso() == "1973-10-23" and not acapulco.data["derived"]
+    assert acapulco.data["partner"].wikidata == "Q81398"
+    assert acapulco.span.first_line == 7
+    assert rels[("friendship", "changchun")].data["start"].iso() == "1980-10-27"
+    assert {t for t, _ in rels} == {"sister", "friendship"} and len(rels) == 8
+
+
+def test_clair_key_value_records():
+    document, rels, _ = relations(DOCUMENTS / "clair_record_hamamatsu.txt")
+    assert document.data["publisher"].label_ja == "浜松市"
+    assert rels[("sister", "rochester")].data["start"].iso() == "1996-11-18"
+    assert rels[("sister", "rochester")].data["partner"].country == "us"
+    assert rels[("friendship", "hangzhou")].data["start"].iso() == "2004-05-08"
+    assert (rels[("friendship", "hangzhou")].span.first_line,
+            rels[("friendship", "hangzhou")].span.last_line) == (10, 13)
+
+
+def test_budget_table_in_millions_and_a_cooperation_agreement():
+    _, rels, extraction = relations(DOCUMENTS / "budget_millions_fukuoka.txt")
+    budgets = {(f.data["program"], f.data["fiscal_year"]): f.data["amount"]
+               for f in extraction.facts if f.kind == "budget"}
+    assert budgets[("国際交流推進費", 2024)] == 1_250_000_000
+    assert budgets[("国際交流推進費", 2023)] == 1_180_000_000
+    assert budgets[("多文化共生推進事業", 2024)] == 120_000_000
+    assert rels[("cooperation", "busan")].data["start"].iso() == "2007"
+    assert ("sister", "bordeaux") in rels
+
+
+def test_anniversary_gives_a_derived_year_and_an_explicit_date_wins(tmp_path):
+    doc = tmp_path / "kobe.txt"
+    doc.write_text("令和5年度 神戸市国際部 事業概要\n\n姉妹都市シアトル市との提携から66周年を迎える。\n\n"
+                   "友好都市天津市との友好都市提携50周年を迎える。\n天津市とは1973年に友好都市提携を締結した。\n",
+                   encoding="utf-8")
+    _, rels, _ = relations(doc)
+    seattle = rels[("sister", "seattle")]
+    assert seattle.data["start"] is None or seattle.data["derived"]
+    tianjin = rels[("friendship", "tianjin")]
+    assert tianjin.data["start"].iso() == "1973" and not tianjin.data["derived"]
+
+
+def test_an_upcoming_anniversary_alone_is_derived(tmp_path):
+    doc = tmp_path / "osaka.txt"
+    doc.write_text("令和5年度 大阪市 国際交流の概要\n\n姉妹都市提携65周年を迎えるサンフランシスコ市との交流。\n",
+                   encoding="utf-8")
+    _, rels, _ = relations(doc)
+    sf = rels[("sister", "san-francisco")]
+    assert sf.data["start"].iso() == "1958" and sf.data["derived"]
+
+
+def test_city_missing_from_the_gazetteer_is_kept_and_reported(tmp_path):
+    doc = tmp_path / "town.txt"
+    doc.write_text("北海道伊達市の姉妹都市\n- ポルトヴェーネレ市(イタリア)-2001(平成13)年5月締結\n", encoding="utf-8")
+    _, rels, extraction = relations(doc)
+    (key, fact), = rels.items()
+    assert key[0] == "sister" and fact.data["partner"].country == "it"
+    assert fact.data["start"].iso() == "2001-05"
+    assert any("not in the gazetteer" in p.message for p in extraction.problems)
+
+
+def test_publisher_is_inferred_or_given(tmp_path):
+    doc = tmp_path / "anon.txt"
+    doc.write_text("姉妹都市\n- ミンスク市(ベラルーシ)-1973(昭和48)年4月19日締結\n", encoding="utf-8")
+    with pytest.raises(LoadError, match="anon.txt.*--publisher"):
+        extract_document(doc)
+    _, rels, _ = relations(doc, resolve_publisher("仙台市"))
+    assert ("sister", "minsk") in rels
+
+
+def test_shift_jis_document(tmp_path):
+    doc = tmp_path / "sjis.txt"
+    doc.write_bytes("横浜市の姉妹都市\n- オデーサ市(ウクライナ)-1965(昭和40)年7月締結\n".encode("cp932"))
+    _, rels, _ = relations(doc)
+    assert rels[("sister", "odesa")].data["start"].iso() == "1965-07"
+
+
+def test_impossible_date_is_reported_not_guessed(tmp_path):
+    doc = tmp_path / "bad-date.txt"
+    doc.write_text("横浜市の姉妹都市\n- オデーサ市(ウクライナ)-令和5年13月締結\n", encoding="utf-8")
+    _, rels, extraction = relations(doc)
+    assert rels[("sister", "odesa")].data["start"] is None
+    assert any(p.line == 2 and "13" in p.message for p in extraction.problems)
+
+
+def test_a_shared_municipality_name_needs_its_prefecture(tmp_path):
+    doc = tmp_path / "date.txt"
+    doc.write_text("伊達市の姉妹都市\n- ポルトヴェーネレ市(イタリア)-2001(平成13)年5月締結\n", encoding="utf-8")
+    with pytest.raises(LoadError, match="伊達市 names several municipalities"):
+        extract_document(doc)
+    doc.write_text("福島県伊達市の姉妹都市\n- ポルトヴェーネレ市(イタリア)-2001(平成13)年5月締結\n", encoding="utf-8")
+    document, _, _ = relations(doc)
+    assert document.data["publisher"].label_ja == "伊達市" and document.data["publisher"].parent == "07000"
