@@ -25,3 +25,59 @@ def shacl(triples: list[ox.Triple], context: list[ox.Triple] = ()) -> tuple[bool
                                  ont_graph=rdflib.Graph().parse(ONTOLOGY_FILE), inference="none",
                                  allow_warnings=True)
     return bool(conforms), text
+
+
+def owl_consistency(triples: list[ox.Triple]) -> tuple[bool, str]:
+    """HermiT over the ontology plus `triples`: (consistent, a report line)."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    import owlready2
+
+    if not shutil.which("java"):
+        return False, "OWL: no Java runtime (install default-jre-headless) to run HermiT"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "data.nt"
+        graph = rdflib.Graph().parse(ONTOLOGY_FILE)
+        graph += to_rdflib(triples)
+        graph.serialize(destination=path, format="nt", encoding="utf-8")
+        world = owlready2.World()
+        world.get_ontology(path.as_uri()).load()
+        old_tempdir, tempfile.tempdir = tempfile.tempdir, tmp
+        try:
+            owlready2.sync_reasoner_hermit(world, infer_property_values=False,
+                                           ignore_unsupported_datatypes=True, debug=0)
+        except owlready2.OwlReadyInconsistentOntologyError:
+            return False, "OWL: the ontology and the data are INCONSISTENT"
+        finally:
+            tempfile.tempdir = old_tempdir
+        unsatisfiable = list(world.inconsistent_classes())
+    if unsatisfiable:
+        return False, f"OWL: unsatisfiable classes: {unsatisfiable}"
+    return True, f"OWL: consistent ({len(triples)} data triples, HermiT)"
+
+
+def validate_store(path, owl: bool = True) -> tuple[bool, str]:
+    """SHACL over every document graph (with the gazetteer for context) and OWL consistency."""
+    from citykg.loaders.gazetteer_graph import GAZETTEER_GRAPH
+    from citykg.store import GraphStore
+    from citykg.terms import GRAPH
+
+    store = GraphStore(path, read_only=True)
+    raw = store.raw
+    docs = [g for g in store.graphs() if g.startswith(str(GRAPH["doc/"]))]
+    extracted = [q.triple for g in docs for q in raw.quads_for_pattern(None, None, None,
+                                                                         ox.NamedNode(g))]
+    gazetteer = [q.triple for q in raw.quads_for_pattern(None, None, None,
+                                                         ox.NamedNode(GAZETTEER_GRAPH))]
+    ok, text = shacl(extracted, gazetteer)
+    lines = [f"SHACL: {'conforms' if ok else 'VIOLATIONS'} ({len(docs)} document graphs, "
+             f"{len(extracted)} triples)"]
+    if not ok:
+        lines.append(text[:4000])
+    if owl:
+        consistent, report = owl_consistency(extracted)
+        ok = ok and consistent
+        lines.append(report)
+    return ok, "\n".join(lines)

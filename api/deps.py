@@ -1,0 +1,110 @@
+"""Settings and the injected backend.
+
+Routers get the backend through `get_backend` (or the `BackendHolder` through `get_holder`,
+which also knows the store version responses are cached under). A read-only store sees the
+data as of its opening, so the holder reopens an on-disk store every `refresh_seconds` and
+swaps it in when a build has changed its version.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import Request
+
+from citykg.backends import Backend, open_backend
+from citykg.paths import default_store
+from citykg.store import GraphStore
+
+
+@dataclass(frozen=True)
+class Settings:
+    store: Path | None = None
+    endpoint: str | None = None
+    query_timeout: float = 10.0
+    refresh_seconds: float = 5.0
+
+    @classmethod
+    def from_env(cls, store: Path | str | None = None, endpoint: str | None = None) -> Settings:
+        endpoint = endpoint or os.environ.get("CITYKG_SPARQL_URL") or None
+        path = None if endpoint else Path(store) if store else default_store()
+        return cls(store=path, endpoint=endpoint,
+                   query_timeout=_number("CITYKG_QUERY_TIMEOUT", 10.0),
+                   refresh_seconds=_number("CITYKG_REFRESH_SECONDS", 5.0))
+
+
+def _number(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"${name} must be a number of seconds, not {raw!r}") from None
+    if value <= 0:
+        raise ValueError(f"${name} must be positive, not {raw!r}")
+    return value
+
+
+class BackendHolder:
+    """The current backend and its store version, refreshed at most every few seconds."""
+
+    def __init__(self, settings: Settings, backend: Backend | None = None):
+        self.settings = settings
+        self._reopen = backend is None and settings.store is not None
+        self._backend = backend or open_backend(settings.store, settings.endpoint)
+        self._version = str(self._backend.version())
+        self._checked = time.monotonic()
+        self._lock = threading.Lock()
+
+    @property
+    def backend(self) -> Backend:
+        self._maybe_refresh()
+        return self._backend
+
+    @property
+    def version(self) -> str:
+        self._maybe_refresh()
+        return self._version
+
+    def refresh(self) -> None:
+        """Look at the store now: reopen it (on disk) or ask its version (other backends)."""
+        with self._lock:
+            self._refresh()
+
+    def _maybe_refresh(self) -> None:
+        if time.monotonic() - self._checked < self.settings.refresh_seconds:
+            return
+        if not self._lock.acquire(blocking=False):
+            return
+        try:
+            self._refresh()
+        except Exception:  # noqa: BLE001 - a store being rebuilt: keep serving the old view
+            pass
+        finally:
+            self._lock.release()
+
+    def _refresh(self) -> None:
+        self._checked = time.monotonic()
+        if self._reopen:
+            fresh = GraphStore(self.settings.store, read_only=True)
+            version = fresh.version()
+            if version != self._version:
+                self._backend, self._version = fresh, version
+        else:
+            self._version = str(self._backend.version())
+
+
+def get_holder(request: Request) -> BackendHolder:
+    return request.app.state.holder
+
+
+def get_backend(request: Request) -> Backend:
+    return request.app.state.holder.backend
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.holder.settings
