@@ -1,0 +1,85 @@
+"""The `citykg` command as a user runs it: a real process, a real store on disk."""
+import json
+import subprocess
+import sys
+
+import pytest
+import rdflib
+from conftest import YOKOHAMA
+
+
+def citykg(*args, check=True):
+    r = subprocess.run([sys.executable, "-m", "citykg.cli", *map(str, args)],
+                       capture_output=True, text=True, timeout=300)
+    if check and r.returncode != 0:
+        raise AssertionError(f"citykg {args[0]} failed: {r.stderr[-2000:]}")
+    return r
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory, seeds):
+    path = tmp_path_factory.mktemp("cli") / "store"
+    r = citykg("build", *seeds, "--store", path)
+    assert "SHACL: conforms" in r.stderr
+    return path
+
+
+def by_partner(data):
+    return {(r["type"], r["partner"]["label_en"]): r for r in data["relations"]}
+
+
+def test_relations_of_yokohama(store):
+    data = json.loads(citykg("relations", "横浜市", "--store", store, "--format", "json").stdout)
+    assert data["city"]["label_en"] == "Yokohama" and data["city"]["id"] == "yokohama"
+    rels = by_partner(data)
+    assert rels[("sister", "Odesa")]["start"] == "1965"
+    assert rels[("sister", "Odesa")]["start_derived"] is False
+    assert rels[("friendship", "Shanghai")]["start"] == "1973"
+    assert rels[("friendship", "Shanghai")]["start_derived"] is True
+    assert ("sister", "San Diego") in rels and ("sister", "Constanța") in rels
+    assert {"document": YOKOHAMA.name, "lines": "640"} in rels[("sister", "Odesa")]["sources"]
+    assert rels[("sister", "Odesa")]["partner"]["country"]["label_en"] == "Ukraine"
+
+
+@pytest.mark.parametrize("name", ["yokohama", "Yokohama", "横浜", "YOKOHAMA CITY", "14100"])
+def test_a_city_by_any_of_its_names(store, name):
+    data = json.loads(citykg("relations", name, "--store", store, "--format", "json").stdout)
+    assert data["city"]["label_ja"] == "横浜市"
+
+
+def test_unknown_city_is_a_clear_error(store):
+    r = citykg("relations", "Atlantis", "--store", store, check=False)
+    assert r.returncode == 1 and "Atlantis" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_extract_prints_parseable_rdf(seeds):
+    for fmt, parser in (("nt", "nt"), ("ttl", "turtle"), ("jsonld", "json-ld")):
+        out = citykg("extract", YOKOHAMA, "--format", fmt).stdout
+        graph = rdflib.Graph().parse(data=out, format=parser)
+        assert len(graph) > 1000
+
+
+def test_query_formats(store):
+    q = "SELECT ?s WHERE { ?s a <https://w3id.org/citykg/ontology#OverseasOffice> }"
+    rows = [line for line in citykg("query", q, "--store", store, "--format", "csv").stdout.splitlines()
+            if line]
+    assert rows[0] == "s" and len(rows) == 5
+    js = json.loads(citykg("query", q, "--store", store, "--format", "json").stdout)
+    assert len(js["results"]["bindings"]) == 4
+    bad = citykg("query", "SELECT WHERE {", "--store", store, check=False)
+    assert bad.returncode == 1 and "syntax" in bad.stderr.lower()
+
+
+def test_bad_input_changes_nothing(store, tmp_path):
+    before = citykg("stats", "--store", store).stdout
+    for name, data in (("empty.txt", b""), ("binary.txt", bytes(range(256)) * 10)):
+        path = tmp_path / name
+        path.write_bytes(data)
+        r = citykg("build", path, "--store", store, check=False)
+        assert r.returncode == 1 and name in r.stderr and "Traceback" not in r.stderr
+    assert citykg("stats", "--store", store).stdout == before
+
+
+def test_validate(store):
+    r = citykg("validate", "--store", store)
+    assert "SHACL: conforms" in r.stdout and "OWL: consistent" in r.stdout
