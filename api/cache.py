@@ -10,11 +10,10 @@ from collections.abc import Callable
 from typing import Any
 
 import orjson
+from citykg.api.deps import BackendHolder
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
-
-from citykg.api.deps import BackendHolder
 
 
 class OrjsonResponse(JSONResponse):
@@ -27,9 +26,12 @@ class OrjsonResponse(JSONResponse):
 
 
 class ResponseCache:
-    def __init__(self, size: int = 4096):
-        self.size = size
+    """An LRU of response bodies, bounded by count and by bytes (big bodies are not kept)."""
+
+    def __init__(self, size: int = 4096, max_bytes: int = 256 << 20, max_item: int = 4 << 20):
+        self.size, self.max_bytes, self.max_item = size, max_bytes, max_item
         self._items: OrderedDict[tuple, tuple[bytes, int, str, tuple]] = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
 
     def get(self, key: tuple) -> Response | None:
@@ -42,18 +44,24 @@ class ResponseCache:
         return Response(body, status, dict(headers), media_type)
 
     def put(self, key: tuple, response: Response) -> None:
-        item = (bytes(response.body), response.status_code, response.media_type or "",
+        body = bytes(response.body)
+        if len(body) > self.max_item:
+            return
+        item = (body, response.status_code, response.media_type or "",
                 tuple((k, v) for k, v in response.headers.items()
                       if k.lower() not in ("content-length", "content-type")))
         with self._lock:
+            old = self._items.pop(key, None)
+            self._bytes += len(body) - (len(old[0]) if old else 0)
             self._items[key] = item
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            while self._items and (len(self._items) > self.size or self._bytes > self.max_bytes):
+                _, dropped = self._items.popitem(last=False)
+                self._bytes -= len(dropped[0])
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._bytes = 0
 
 
 async def cached(request: Request, holder: BackendHolder, compute: Callable[[], Response],

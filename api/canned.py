@@ -55,7 +55,7 @@ class Param:
 
     def term(self, value) -> str:
         """The value as SPARQL term text, or ParamError naming this parameter."""
-        text = _checked(self.name, str(value), MAX_IRI if self.type == "iri" else MAX_TEXT)
+        text = check_text(self.name, str(value), MAX_IRI if self.type == "iri" else MAX_TEXT)
         if self.enum and text not in self.enum:
             raise ParamError(self.name, f"must be one of {', '.join(self.enum)}")
         try:
@@ -71,7 +71,7 @@ class Param:
             raise ParamError(self.name, f"not a valid {self.type_name}: {exc}") from None
 
 
-def _checked(name: str, text: str, limit: int) -> str:
+def check_text(name: str, text: str, limit: int) -> str:
     if len(text) > limit:
         raise ParamError(name, f"longer than {limit} characters")
     if any(unicodedata.category(c) in ("Cc", "Cs") for c in text):

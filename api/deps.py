@@ -57,6 +57,7 @@ class BackendHolder:
         self._reopen = backend is None and settings.store is not None
         self._backend = backend or open_backend(settings.store, settings.endpoint)
         self._version = str(self._backend.version())
+        self._files = _files(settings.store) if self._reopen else None
         self._checked = time.monotonic()
         self._lock = threading.Lock()
 
@@ -90,12 +91,25 @@ class BackendHolder:
     def _refresh(self) -> None:
         self._checked = time.monotonic()
         if self._reopen:
+            files = _files(self.settings.store)
+            if files == self._files:
+                return  # nothing written since the last look: no need to reopen
+            self._files = files
             fresh = GraphStore(self.settings.store, read_only=True)
             version = fresh.version()
             if version != self._version:
                 self._backend, self._version = fresh, version
         else:
             self._version = str(self._backend.version())
+
+
+def _files(directory: Path) -> tuple:
+    """Names, sizes and times of the store's files: they change when anything is written."""
+    try:
+        return tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns)
+                            for e in os.scandir(directory)))
+    except OSError:
+        return ()
 
 
 def get_holder(request: Request) -> BackendHolder:

@@ -63,7 +63,7 @@ class RelationGraph:
         return out
 
     def _typed(self, path: list[str]) -> list[tuple[str, str | None]]:
-        return [(path[0], None)] + [(b, self.edges[a][b]) for a, b in zip(path, path[1:])]
+        return [(path[0], None)] + [(b, self.edges[a][b]) for a, b in zip(path, path[1:], strict=False)]
 
 
 class GraphHolder:

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from rdflib.namespace import RDFS, SKOS
 
 from citykg.gazetteer import fold
-from citykg.terms import CKG, WD
+from citykg.terms import CKG, ID, WD
 
 PREFIXES = f"PREFIX ckg: <{CKG}>\nPREFIX rdfs: <{RDFS}>\nPREFIX skos: <{SKOS}>\n"
 KINDS = "VALUES (?cls ?kind) { (ckg:City 'city') (ckg:Ward 'ward') }"
 ENTITIES = PREFIXES + f"""SELECT ?e ?kind ?slug ?code ?wd ?country ?parent WHERE {{ ?e a ?cls . {KINDS}
-  OPTIONAL {{ ?e ckg:slug ?slug }} OPTIONAL {{ ?e ckg:parentCity ?parent }} OPTIONAL {{ ?e ckg:localGovernmentCode ?code }}
+  OPTIONAL {{ ?e ckg:slug ?slug }} OPTIONAL {{ ?e ckg:parentCity ?parent }}
+  OPTIONAL {{ ?e ckg:localGovernmentCode ?code }}
   OPTIONAL {{ ?e skos:exactMatch ?wd FILTER(STRSTARTS(STR(?wd), "{WD}")) }}
   OPTIONAL {{ ?e ckg:country ?country }} }}"""
 NAMES = PREFIXES + f"""SELECT ?e ?p ?l WHERE {{ ?e a ?cls . {KINDS}
@@ -161,6 +162,10 @@ class CityIndex:
             return text
         key = fold(text)
         found = [iri for iri, info in self.countries.items() if key in info["names"]]
+        if not found and re.fullmatch(r"[a-z]{2}", key):
+            # a country the gazetteer only names through its cities' ckg:country
+            iri = str(ID[f"country/{key}"])
+            found = [iri] if any(c.country == iri for c in self.cities.values()) else []
         return found[0] if len(found) == 1 else None
 
     def country_info(self, iri: str | None) -> dict | None:

@@ -48,12 +48,14 @@ def _errors():
 
 
 @app.command()
-def build(docs: Annotated[list[Path] | None, typer.Argument(help="report text files")] = None,
+def build(docs: Annotated[list[Path] | None, typer.Argument(
+              help="report text files, and RDF files to bulk-load (.nt .ttl .nq .trig, "
+                   "also .gz)")] = None,
           store: StoreOpt = None,
           publisher: Annotated[str | None, typer.Option(help="the publishing city, "
                                                         "when the text does not tell")] = None,
           no_validate: Annotated[bool, typer.Option("--no-validate")] = False):
-    """Build the graph: the bundled data plus DOCS, written in one transaction."""
+    """Build the graph: the bundled data plus DOCS; readers see all of it or none of it."""
     from citykg.build import build as run
     from citykg.loaders.pipeline import resolve_publisher
 
@@ -64,10 +66,15 @@ def build(docs: Annotated[list[Path] | None, typer.Argument(help="report text fi
                          validate=not no_validate, progress=lambda s: status.update(f"loading {s}"))
     except _errors() as exc:
         fail(f"{exc} (nothing was written to the store)")
-    table = Table("graph", "source", "triples", "unparsed lines", title="load report")
+    table = Table("graph", "source", "triples", "unparsed lines", "note", title="load report")
     for g in report.graphs:
-        table.add_row(g.graph, g.source, str(g.triples), str(len(g.problems)))
+        table.add_row(g.graph, g.source, "-" if g.triples is None else str(g.triples),
+                      str(len(g.problems)), g.note)
     err.print(table)
+    if report.bundled_unchanged:
+        err.print("bundled graphs (ontology, gazetteers, gold records): unchanged")
+    if not report.written:
+        err.print("nothing had changed: the store was not written")
     for g in report.graphs:
         for p in g.problems:
             err.print(f"  {g.source}:{p.line}: {p.message}", highlight=False)
@@ -139,8 +146,9 @@ def relations(city: str, store: StoreOpt = None,
     for r in data["relations"]:
         p = r["partner"]
         start = (r["start"] or "") + (" (derived)" if r["start_derived"] else "")
-        table.add_row(r["type"], f"{p.get('label_ja')} / {p.get('label_en')}", start,
-                      ", ".join(f"{s['document']}:{s['lines']}" for s in r["sources"]))
+        table.add_row(r["type"], f"{p.get('label_ja') or ''} / {p.get('label_en') or ''}", start,
+                      ", ".join(f"{s['document']}:{s['lines']}" if s["lines"] else
+                                s.get("url") or s["document"] for s in r["sources"]))
     out.print(table)
 
 
@@ -179,6 +187,104 @@ def stats(store: StoreOpt = None):
     for r in rows:
         classes.add_row(r["c"].value.split("#")[-1], r["n"].value)
     out.print(classes)
+
+
+@app.command()
+def cities(store: StoreOpt = None,
+           jp: Annotated[bool, typer.Option("--jp", help="Japanese local governments only")] = False,
+           prefecture: Annotated[str | None, typer.Option(help="e.g. 神奈川県, 神奈川 or 14")] = None,
+           fmt: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table):
+    """List the cities in the graph; with --jp, every Japanese local government by its code."""
+    from citykg.listing import list_cities
+    from citykg.store import GraphStore
+
+    try:
+        rows = list_cities(GraphStore(store or default_store(), read_only=True), jp, prefecture)
+    except _errors() as exc:
+        fail(str(exc))
+    if prefecture and not rows:
+        fail(f"no municipalities in prefecture {prefecture!r}")
+    if fmt == TableFormat.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    sep = "," if fmt == TableFormat.csv else "\t"
+    if fmt == TableFormat.csv:
+        print(sep.join(rows[0]) if rows else "")
+    for row in rows:
+        print(sep.join(str(v or "") for v in row.values()))
+
+
+@app.command()
+def link(store: StoreOpt = None,
+         snapshot: Annotated[Path | None, typer.Option(
+             help="a Wikidata snapshot folder: citykg's format or the 2016 P190 crawl "
+                  "(names.tsv, relations.tsv); default: the bundled data/wikidata")] = None,
+         online: Annotated[bool, typer.Option(
+             "--online", help="fetch from Wikidata's API and query service instead, and save "
+                              "the snapshot (over the bundled one unless --save-snapshot)")] = False,
+         report: Annotated[bool, typer.Option(
+             "--report", help="compare the documents' relations with Wikidata's")] = False,
+         fmt: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table,
+         quickstatements: Annotated[Path | None, typer.Option(
+             help="write QuickStatements V1 for the twinnings Wikidata lacks (never uploaded)")
+         ] = None,
+         save_snapshot: Annotated[Path | None, typer.Option(
+             help="with --online: the folder to save the fetched snapshot in")] = None):
+    """Link cities, countries and organisations to Wikidata (skos:exactMatch) and import
+    Wikidata's twinnings into their own named graph; compare; give back."""
+    from citykg.wikidata import report as show
+    from citykg.wikidata.client import WikidataError
+    from citykg.wikidata.run import run
+    from citykg.wikidata.snapshot import SnapshotError
+
+    if online and snapshot:
+        fail("--snapshot and --online exclude each other")
+    try:
+        with err.status("linking") as status:
+            result = run(store or default_store(), snapshot, online=online, report=report,
+                         quickstatements=quickstatements, save_snapshot=save_snapshot,
+                         progress=lambda s: status.update(s))
+    except (*_errors(), SnapshotError, WikidataError) as exc:
+        fail(str(exc))
+    if fmt == TableFormat.json:
+        print(show.dumps(show.as_json(result, quickstatements)))
+    elif fmt == TableFormat.csv:
+        sys.stdout.write(show.as_csv(result))
+    else:
+        show.print_table(result, out, quickstatements)
+
+
+@app.command()
+def serve(store: StoreOpt = None,
+          host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+          endpoint: Annotated[str | None, typer.Option(
+              help="a remote SPARQL endpoint to answer from instead of the store "
+                   "(default $CITYKG_SPARQL_URL)")] = None,
+          workers: Annotated[int, typer.Option(min=1, help="worker processes")] = 1):
+    """Serve the HTTP API (docs at /docs): relations, cities, canned queries, SPARQL."""
+    import os
+
+    import uvicorn
+
+    from citykg.store import GraphStore
+
+    endpoint = endpoint or os.environ.get("CITYKG_SPARQL_URL") or None
+    if endpoint:
+        os.environ["CITYKG_SPARQL_URL"] = endpoint
+    else:
+        path = store or default_store()
+        if not (path / "CURRENT").exists():
+            fail(f"{path}: no store here (build one with `citykg build --store {path}`, "
+                 "or pass --store DIR)")
+        try:
+            GraphStore(path, read_only=True)
+        except _errors() as exc:
+            fail(str(exc))
+        os.environ["CITYKG_STORE"] = str(path.resolve())
+    err.print(f"citykg API on http://{host}:{port} (docs at http://{host}:{port}/docs)")
+    uvicorn.run("citykg.api.app:create_app", factory=True, host=host, port=port,
+                workers=workers, log_level="warning")
 
 
 if __name__ == "__main__":

@@ -19,9 +19,9 @@ RELATION_TYPES = (*AGREEMENT_TYPES.values(), "office", "network", "aid")
 SUFFIXES = ("特別市", "広域市", "市", "city of ", " city")
 
 RELATIONS = PREFIXES + """
-SELECT ?rel ?kind ?partner ?start ?derived ?status ?first ?last ?file ?graph WHERE {
-  VALUES ?city { %(city)s }
+SELECT ?rel ?kind ?partner ?start ?end ?derived ?status ?item ?graph WHERE {
   {
+    VALUES ?city { %(city)s }
     GRAPH ?graph { ?rel ckg:party ?city , ?partner ; a ?cls . }
     FILTER(?partner != ?city)
     VALUES (?cls ?kind) { (ckg:SisterCityAgreement "sister") (ckg:FriendshipCityAgreement "friendship")
@@ -30,33 +30,49 @@ SELECT ?rel ?kind ?partner ?start ?derived ?status ?first ?last ?file ?graph WHE
     OPTIONAL { GRAPH ?graph { ?rel ckg:startDerived ?derived } }
     OPTIONAL { GRAPH ?graph { ?rel ckg:status ?status } }
   } UNION {
+    VALUES ?city { %(city)s }
     GRAPH ?graph { ?rel ckg:operatedBy ?city ; a ckg:OverseasOffice . }
     OPTIONAL { ?rel ckg:hostCity ?host } OPTIONAL { ?rel ckg:coversRegion ?region }
     BIND(COALESCE(?host, ?region, ?rel) AS ?partner) BIND("office" AS ?kind)
   } UNION {
+    VALUES ?city { %(city)s }
     GRAPH ?graph { ?rel ckg:member ?city ; ckg:network ?partner . }
     BIND("network" AS ?kind)
   } UNION {
-    { GRAPH ?graph { ?rel ckg:provider ?city ; ckg:recipient ?partner } }
-    UNION { GRAPH ?graph { ?rel ckg:recipient ?city ; ckg:provider ?partner } }
+    { VALUES ?city { %(city)s } GRAPH ?graph { ?rel ckg:provider ?city ; ckg:recipient ?partner } }
+    UNION { VALUES ?city { %(city)s } GRAPH ?graph { ?rel ckg:recipient ?city ; ckg:provider ?partner } }
     BIND("aid" AS ?kind)
   } UNION {
-    GRAPH ?graph { ?city ckg:twinnedWith ?partner }
-    FILTER NOT EXISTS { GRAPH ?g2 { ?a ckg:party ?city , ?partner } }
-    BIND(?graph AS ?rel) BIND("sister" AS ?kind)
-    OPTIONAL { GRAPH ?graph { ?q ckg:twinningOf ?city , ?partner ; ckg:startDate ?start } }
+    # Wikidata's P190 statements (graph/wikidata, citykg.wikidata.enrich): a node for each,
+    # derived from the item that states it
+    VALUES ?city { %(city)s }
+    GRAPH ?graph { ?rel a ckg:Agreement ; ckg:party ?city , ?partner ; prov:wasDerivedFrom ?item }
+    FILTER(?partner != ?city && STRSTARTS(STR(?item), STR(wd:)))
+    BIND("sister" AS ?kind)
+    OPTIONAL { GRAPH ?graph { ?rel ckg:startDate ?start } }
+    OPTIONAL { GRAPH ?graph { ?rel ckg:endDate ?end } }
+    OPTIONAL { GRAPH ?graph { ?rel ckg:status ?status } }
   }
-  OPTIONAL { GRAPH ?graph { ?rel prov:wasDerivedFrom ?span .
-             ?span ckg:firstLine ?first ; ckg:lastLine ?last ; ckg:inDocument ?doc .
-             OPTIONAL { ?doc ckg:fileName ?file } } }
+}"""
+# VALUES ?city is repeated in every branch: Oxigraph does not push an outer VALUES into a
+# UNION, and each branch would scan every agreement in the store (seconds on a 1M store)
+# the lines each relation was read from; a query of its own, as an OPTIONAL of several
+# patterns after the UNION above makes Oxigraph scan every span in the store (30x slower)
+SOURCES = PREFIXES + """
+SELECT ?rel ?graph ?first ?last ?file WHERE {
+  VALUES (?rel ?graph) { %(pairs)s }
+  GRAPH ?graph { ?rel prov:wasDerivedFrom ?span .
+                 ?span ckg:firstLine ?first ; ckg:lastLine ?last ; ckg:inDocument ?doc . }
+  OPTIONAL { GRAPH ?graph { ?doc ckg:fileName ?file } }
 }"""
 
 ENTITY = PREFIXES + """
-SELECT ?e ?slug ?label_ja ?label_en ?qid ?country_ja ?country_en ?code WHERE {
+SELECT ?e ?slug ?label_ja ?label_en ?label ?qid ?country_ja ?country_en ?code WHERE {
   VALUES ?e { %(entities)s }
   OPTIONAL { ?e ckg:slug ?slug }
   OPTIONAL { ?e rdfs:label ?label_ja FILTER(LANG(?label_ja) = "ja") }
   OPTIONAL { ?e rdfs:label ?label_en FILTER(LANG(?label_en) = "en") }
+  OPTIONAL { ?e rdfs:label ?label FILTER(LANG(?label) = "") }
   OPTIONAL { ?e skos:exactMatch ?wd FILTER(STRSTARTS(STR(?wd), STR(wd:))) }
   OPTIONAL { ?e ckg:localGovernmentCode ?code }
   OPTIONAL { ?e ckg:country ?c . ?c rdfs:label ?country_ja , ?country_en
@@ -93,7 +109,9 @@ def name_forms(text: str) -> list[str]:
 
 
 def find_city(store, text: str) -> str:
-    """The IRI of the one city `text` names (label, alias, slug, code or Q-id)."""
+    """The IRI of the one city `text` names (IRI, label, alias, slug, code or Q-id)."""
+    if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", text.strip()):
+        return _city_by_iri(store, text.strip())
     if re.fullmatch(r"[Qq]\d+", text.strip()):
         rows = store.select(BY_QID % {"qid": ox.NamedNode(
             "http://www.wikidata.org/entity/" + text.strip().upper())})
@@ -110,6 +128,16 @@ def find_city(store, text: str) -> str:
             raise CityNotFound(f"{text!r} names {len(found)} cities: {', '.join(found[:5])}")
         found = linked
     return found[0]
+
+
+def _city_by_iri(store, iri: str) -> str:
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:
+        raise CityNotFound(f"not an IRI: {iri!r}") from None
+    if not store.ask(PREFIXES + f"ASK {{ {node} a ?cls VALUES ?cls {{ ckg:City ckg:Ward }} }}"):
+        raise CityNotFound(f"no city {iri}")
+    return iri
 
 
 def _has_relations(store, iri: str) -> bool:
@@ -129,6 +157,8 @@ def describe(store, iris: list[str]) -> dict[str, dict]:
         for k in ("label_ja", "label_en"):
             if k in r and not info[k]:
                 info[k] = r[k].value
+        if "label" in r and "label_en" not in r and not info["label_en"]:
+            info["label_en"] = r["label"].value  # language unknown (a Wikidata-only partner)
         if "slug" in r:
             info["id"] = r["slug"].value
         if r.get("qid") and r["qid"].value:
@@ -148,6 +178,7 @@ def relations(store, city: str, *, with_: str | None = None, type_: str | None =
     iri = find_city(store, city)
     other = find_city(store, with_) if with_ else None
     rows = store.select(RELATIONS % {"city": ox.NamedNode(iri)})
+    spans = _sources(store, {(r["rel"], r["graph"]) for r in rows if "item" not in r})
     merged: dict[tuple, dict] = {}
     for r in rows:
         partner, kind = r["partner"].value, r["kind"].value
@@ -161,24 +192,54 @@ def relations(store, city: str, *, with_: str | None = None, type_: str | None =
             "start_derived": r.get("derived") is not None and r["derived"].value == "true",
             "status": r["status"].value if "status" in r else "active",
             "sources": [], "graph": r["graph"].value})
-        if "first" in r:
-            first, last = r["first"].value, r["last"].value
-            source = {"document": r["file"].value if "file" in r else r["graph"].value,
-                      "lines": first if first == last else f"{first}-{last}"}
+        if "item" in r:  # a Wikidata statement: the item stating it is its source
+            _wikidata_statement(rel, r, start)
+            continue
+        for source in spans.get((r["rel"].value, r["graph"].value), []):
             if source not in rel["sources"]:
                 rel["sources"].append(source)
-        elif "wikidata" in r["graph"].value and not rel["sources"]:
-            rel["sources"].append({"document": "Wikidata", "lines": None})
     info = describe(store, [iri, *{r["partner"] for r in merged.values()}])
     out = []
     for rel in merged.values():
         rel["partner"] = info.get(rel["partner"]) or {"id": rel["partner"], "iri": rel["partner"]}
         rel["origin"] = "wikidata" if "wikidata" in rel.pop("graph") else "document"
-        rel["sources"].sort(key=lambda s: (s["document"], _line_key(s["lines"])))
+        rel["sources"].sort(key=lambda s: (s["document"], _line_key(s["lines"]),
+                                           s.get("url") or ""))
         out.append(rel)
     out.sort(key=lambda r: (RELATION_TYPES.index(r["type"]), r["start"] or "9999",
                             r["partner"].get("label_en") or ""))
     return {"city": info[iri], "relations": out}
+
+
+def _wikidata_statement(rel: dict, row: dict, start: str | None) -> None:
+    """Fold one P190 statement into the relation: its item as a source, the earliest start
+    and the latest end of the statements (both directions) about the pair."""
+    qid = row["item"].value.rsplit("/", 1)[-1]
+    source = {"document": "Wikidata", "lines": None,
+              "url": f"https://www.wikidata.org/wiki/{qid}"}
+    if source not in rel["sources"]:
+        rel["sources"].append(source)
+    rel.setdefault("end", None)
+    if start and (not rel["start"] or start < rel["start"]):
+        rel["start"] = start
+    if "end" in row and (not rel["end"] or row["end"].value > rel["end"]):
+        rel["end"] = row["end"].value
+    if "status" in row and row["status"].value == "active":
+        rel["status"] = "active"  # one statement without an end keeps the pair active
+
+
+def _sources(store, pairs: set) -> dict[tuple[str, str], list[dict]]:
+    """{(relation, graph): [{"document", "lines"}]} for the relation nodes given."""
+    out: dict[tuple[str, str], list[dict]] = {}
+    if not pairs:
+        return out
+    rows = store.select(SOURCES % {"pairs": " ".join(f"({rel} {graph})" for rel, graph in pairs)})
+    for r in rows:
+        first, last = r["first"].value, r["last"].value
+        out.setdefault((r["rel"].value, r["graph"].value), []).append({
+            "document": r["file"].value if "file" in r else r["graph"].value,
+            "lines": first if first == last else f"{first}-{last}"})
+    return out
 
 
 def _line_key(lines: str | None) -> int:

@@ -2,10 +2,13 @@
 
 Writes go through `replace_graphs`: one SPARQL Update request, which Oxigraph runs in one
 transaction, so readers see every graph of a build replaced or none, and a failure (or a kill)
-leaves the store as it was.
+leaves the store as it was. Bulk imports of RDF files build a new store directory beside this
+one and swap it in whole (`citykg.swap`); a reader that was opening the store during the swap
+notices (the directory's inode changed) and opens it again, so no view mixes the two.
 """
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -16,6 +19,9 @@ from citykg.terms import BASE, GRAPH
 
 META_GRAPH = ox.NamedNode(str(GRAPH.meta))
 _VERSION = ox.NamedNode(BASE + "ontology#storeVersion")
+# build records in the meta graph: where each graph came from (citykg.build writes them)
+BUILD = BASE + "build#"
+Records = Mapping[str, Iterable[tuple[ox.NamedNode, ox.NamedNode | ox.Literal]]]
 
 
 class StoreError(Exception):
@@ -30,7 +36,7 @@ class GraphStore:
             if read_only:
                 if not (self.path / "CURRENT").exists():
                     raise StoreError(f"{self.path}: no store here (run `citykg build` first)")
-                self._store = _open_read_only(self.path)
+                self._store = open_read_only(self.path)
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
@@ -66,18 +72,41 @@ class GraphStore:
             return quad.object.value
         return "0"
 
+    def records(self) -> dict[str, dict[str, list[ox.NamedNode | ox.Literal]]]:
+        """The build records of the meta graph: {subject IRI: {predicate IRI: [objects]}}."""
+        found: dict[str, dict[str, list]] = {}
+        for quad in self._store.quads_for_pattern(None, None, None, META_GRAPH):
+            if quad.predicate.value.startswith(BUILD):
+                found.setdefault(quad.subject.value, {}).setdefault(
+                    quad.predicate.value, []).append(quad.object)
+        return found
+
     # writing -------------------------------------------------------------
-    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple | ox.Quad]]) -> None:
-        """Replace each named graph by the given triples, all in one transaction."""
+    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple | ox.Quad]],
+                       records: Records | None = None) -> None:
+        """Replace each named graph by the given triples, all in one transaction. `records`
+        replaces the build records (meta-graph triples) of the subjects it names; a graph
+        replaced without new records loses its old ones."""
         if self.read_only:
             raise StoreError(f"{self.path}: the store is open read-only")
         parts = []
+        records = dict(records or {})
+        for name in graphs:
+            records.setdefault(name, ())
         for name, triples in graphs.items():
             graph = ox.NamedNode(name)
             body = " .\n".join(_triple_text(t) for t in triples)
             parts.append(f"DROP SILENT GRAPH {graph}")
             if body:
                 parts.append(f"INSERT DATA {{ GRAPH {graph} {{ {body} . }} }}")
+        for name, pairs in records.items():
+            subject = ox.NamedNode(name)
+            parts.append(f"DELETE {{ GRAPH {META_GRAPH} {{ {subject} ?p ?o }} }} "
+                         f"WHERE {{ GRAPH {META_GRAPH} {{ {subject} ?p ?o "
+                         f"FILTER(STRSTARTS(STR(?p), \"{BUILD}\")) }} }}")
+            body = " .\n".join(f"{subject} {p} {o}" for p, o in pairs)
+            if body:
+                parts.append(f"INSERT DATA {{ GRAPH {META_GRAPH} {{ {body} . }} }}")
         version = ox.Literal(str(time.time_ns()))
         parts.append(f"DELETE WHERE {{ GRAPH {META_GRAPH} {{ ?s {_VERSION} ?v }} }}")
         parts.append(f"INSERT DATA {{ GRAPH {META_GRAPH} {{ {META_GRAPH} {_VERSION} {version} }} }}")
@@ -94,16 +123,32 @@ class GraphStore:
             self._store.flush()
 
 
-def _open_read_only(path: Path, attempts: int = 5) -> ox.Store:
-    """A read-only view; opening can race with a writer's compaction, so it is retried."""
+def open_read_only(path: Path | str, attempts: int = 6) -> ox.Store:
+    """A read-only view of the store at `path`, never one that mixes two stores.
+
+    Opening reads several files one after the other. A bulk import swaps a whole new store
+    directory in at `path` (`citykg.swap`); a view opened across that instant could take some
+    files from each, so the directory's identity is compared before and after and the view is
+    opened again if it changed. Opening can also race with a writer's compaction (a file gone
+    between listing and reading): that is retried too."""
+    path = str(path)
     for attempt in range(attempts):
         try:
-            return ox.Store.read_only(str(path))
-        except RuntimeError as exc:
+            before = _identity(path)
+            store = ox.Store.read_only(path)
+            if _identity(path) == before:
+                return store
+            del store  # swapped while opening: open the new one
+        except (RuntimeError, OSError) as exc:
             if attempt == attempts - 1:
                 raise StoreError(f"{path}: cannot open the store read-only: {exc}") from exc
             time.sleep(0.05 * (attempt + 1))
-    raise AssertionError("unreachable")
+    raise StoreError(f"{path}: the store kept changing while it was being opened")
+
+
+def _identity(path: str) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_dev, st.st_ino
 
 
 def _triple_text(t: ox.Triple | ox.Quad) -> str:

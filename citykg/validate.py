@@ -60,7 +60,7 @@ def owl_consistency(triples: list[ox.Triple]) -> tuple[bool, str]:
 
 def validate_store(path, owl: bool = True) -> tuple[bool, str]:
     """SHACL over every document graph (with the gazetteer for context) and OWL consistency."""
-    from citykg.loaders.gazetteer_graph import GAZETTEER_GRAPH
+    from citykg.loaders.gazetteer_graph import GAZETTEER_GRAPH, JAPAN_GRAPH
     from citykg.store import GraphStore
     from citykg.terms import GRAPH
 
@@ -69,8 +69,8 @@ def validate_store(path, owl: bool = True) -> tuple[bool, str]:
     docs = [g for g in store.graphs() if g.startswith(str(GRAPH["doc/"]))]
     extracted = [q.triple for g in docs for q in raw.quads_for_pattern(None, None, None,
                                                                          ox.NamedNode(g))]
-    gazetteer = [q.triple for q in raw.quads_for_pattern(None, None, None,
-                                                         ox.NamedNode(GAZETTEER_GRAPH))]
+    gazetteer = [q.triple for g in (GAZETTEER_GRAPH, JAPAN_GRAPH)
+                 for q in raw.quads_for_pattern(None, None, None, ox.NamedNode(g))]
     ok, text = shacl(extracted, gazetteer)
     lines = [f"SHACL: {'conforms' if ok else 'VIOLATIONS'} ({len(docs)} document graphs, "
              f"{len(extracted)} triples)"]

@@ -9,6 +9,8 @@ from citykg.gazetteer import Entity, Gazetteer
 from citykg.terms import CKG, GRAPH, ID
 
 GAZETTEER_GRAPH = str(GRAPH.gazetteer)
+JAPAN_GRAPH = str(GRAPH["jp-municipalities"])
+SEE_ALSO = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso")
 CLASSES = {"city": CKG.City, "country": CKG.Country, "region": CKG.WorldRegion,
            "network": CKG.CityNetwork, "intl_org": CKG.InternationalOrganization,
            "prefecture": CKG.Prefecture, "ward": CKG.Ward}
@@ -56,7 +58,10 @@ def entity_triples(e: Entity) -> list[ox.Triple]:
     elif e.country:
         t.append(ox.Triple(node, n(CKG.country), ox.NamedNode(str(ID[f"country/{e.country}"]))))
     if e.code:
+        from citykg.jp_gazetteer import estat_area_iri
+
         t.append(ox.Triple(node, n(CKG.localGovernmentCode), lit(e.code)))
+        t.append(ox.Triple(node, SEE_ALSO, ox.NamedNode(estat_area_iri(e.code))))
         if e.parent and e.kind == "ward":
             t.append(ox.Triple(node, n(CKG.parentCity), ox.NamedNode(str(ID[f"city/jp/{e.parent}"]))))
         elif e.parent and e.kind == "city":

@@ -240,6 +240,8 @@ class Mapper:
         node = self.node(f"facility/{self.pub}/{key(d['name'])}", FACILITY_CLASS[d["type"]], span,
                          d["name"])
         self.add(node, n(CKG.operatedBy), self.city)
+        for ward in d.get("wards") or ():
+            self.add(node, n(CKG.locatedIn), ox.NamedNode(ward.iri))
 
     def _event(self, d, span) -> None:
         node = self.node(f"event/{key(d['name'])}", CKG.Conference, span, d["name"],

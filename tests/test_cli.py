@@ -83,3 +83,20 @@ def test_bad_input_changes_nothing(store, tmp_path):
 def test_validate(store):
     r = citykg("validate", "--store", store)
     assert "SHACL: conforms" in r.stdout and "OWL: consistent" in r.stdout
+
+
+def test_every_japanese_local_government_is_listed_by_code(store):
+    rows = [line.split("\t") for line in citykg("cities", "--jp", "--store", store).stdout.splitlines()]
+    assert len([r for r in rows if r[4] == "city"]) >= 1700
+    by_code = {r[0]: r for r in rows}
+    assert by_code["14100"][1] == "横浜市" and by_code["14100"][3] == "Yokohama"
+    assert by_code["14104"][1] == "中区" and by_code["14104"][6] == "横浜市"
+    kanagawa = citykg("cities", "--jp", "--prefecture", "神奈川県", "--store", store).stdout.splitlines()
+    assert all("\t神奈川県\t" in line for line in kanagawa) and len(kanagawa) > 50
+
+
+def test_facilities_sit_in_the_publishers_wards(store):
+    q = ("SELECT ?code WHERE { ?f a <https://w3id.org/citykg/ontology#PassportCentre> ; "
+         "<https://w3id.org/citykg/ontology#locatedIn>/<https://w3id.org/citykg/ontology#localGovernmentCode> ?code }")
+    codes = {line.strip() for line in citykg("query", q, "--store", store, "--format", "csv").stdout.splitlines()[1:]}
+    assert {"14104", "14118"} <= codes

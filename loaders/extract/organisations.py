@@ -135,8 +135,27 @@ def _facilities(ctx: Context, block: Block) -> None:
         while GENERIC_LEAD.match(name) and len(name) > 6:
             name = GENERIC_LEAD.sub("", name, count=1)
         ftype = next(t for s, t in FACILITY_TYPES if name.endswith(s))
+        wards = _wards_near(ctx, block, m.start())
         if name in {s for s, _ in FACILITY_TYPES} and not m.group(2):
-            continue  # a generic noun ("the passport centre"), not a named facility
+            if not wards:
+                continue  # a generic noun ("the passport centre"), not a named facility
+            name = ctx.publisher.label_ja + name  # "the city's passport centres, in 中区 and 都筑区"
         if m.group(2):
             name = f"{name}「{m.group(2)}」"
-        ctx.out.add("facility", ctx.span(block, m.start(), m.end()), name=name, type=ftype)
+        ctx.out.add("facility", ctx.span(block, m.start(), m.end()), name=name, type=ftype,
+                    wards=wards)
+
+
+def _wards_near(ctx: Context, block: Block, index: int) -> tuple:
+    """The publisher's wards named in the facility's sentence ("市内2か所（中区、都筑区）の…")."""
+    if not ctx.publisher or not ctx.publisher.code:
+        return ()
+    start = block.text.rfind("。", 0, index) + 1
+    end = block.text.find("。", index)
+    sentence = block.text[start:end if end >= 0 else None]
+    found = []
+    for m in ctx.japan.find(sentence, {"ward"}):
+        own = [e for e in m.entities if e.parent == ctx.publisher.code]
+        if len(own) == 1 and own[0] not in found:
+            found.append(own[0])
+    return tuple(found)

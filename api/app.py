@@ -1,0 +1,89 @@
+"""The HTTP API: `create_app()` wires settings, the backend, the caches and one router per
+resource. `uvicorn citykg.api.app:app` builds the app from the environment on first use;
+`citykg serve` runs `create_app` as a factory.
+
+Settings from the environment: CITYKG_STORE (store directory), CITYKG_SPARQL_URL (a remote
+SPARQL endpoint instead of the store), CITYKG_QUERY_TIMEOUT (seconds, default 10),
+CITYKG_REFRESH_SECONDS (how often to look for a rebuilt store, default 5).
+"""
+from __future__ import annotations
+
+import importlib
+import threading
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from citykg.api.cache import OrjsonResponse, ResponseCache
+from citykg.api.canned import load_queries
+from citykg.api.deps import BackendHolder, Settings
+from citykg.api.graph import GraphHolder
+from citykg.api.routers import cities, health, queries, relations, ui
+from citykg.api.search import IndexHolder
+from fastapi import FastAPI, Request
+
+from citykg.backends import Backend
+from citykg.paths import SPARQL_DIR
+from citykg.store import StoreError
+
+OPTIONAL_ROUTERS = ("sparql", "reconcile", "wikidata")  # /sparql, /reconcile, /wikidata
+DESCRIPTION = """A knowledge graph of the international relations of cities (sister cities,
+friendship and partner agreements, overseas offices, networks, aid, programs and budgets),
+read from Japanese municipal reports, every fact traced to its document and lines.
+
+- **/relations**, **/cities**, **/paths**: relationship lookup by any name of a city.
+- **/queries**: canned SPARQL queries with typed parameters, paged, as JSON, SPARQL JSON or CSV.
+- **/sparql**: the SPARQL 1.1 endpoint (read-only) when available.
+"""
+
+
+def create_app(backend: Backend | None = None, store: Path | str | None = None,
+               endpoint: str | None = None) -> FastAPI:
+    settings = Settings.from_env(store, endpoint)
+    holder = BackendHolder(settings, backend)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        # warm the name index in the background; requests build it themselves if it is late
+        threading.Thread(target=_warm, args=(app,), daemon=True).start()
+        yield
+
+    app = FastAPI(title="citykg", version="0.1.0", description=DESCRIPTION,
+                  default_response_class=OrjsonResponse, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.holder = holder
+    app.state.cache = ResponseCache()
+    app.state.index = IndexHolder()
+    app.state.graph = GraphHolder()
+    app.state.queries = load_queries(SPARQL_DIR)
+    for module in (health, relations, cities):
+        app.include_router(module.router)
+    app.include_router(queries.build_router(app.state.queries))
+    for name in OPTIONAL_ROUTERS:
+        try:
+            module = importlib.import_module(f"citykg.api.routers.{name}")
+        except ImportError:
+            continue  # not written yet, or its dependencies are missing: serve without it
+        app.include_router(module.router)
+    app.include_router(ui.router)  # the explorer page at /, its /static files, /sources, /places
+
+    @app.exception_handler(StoreError)
+    async def store_error(request: Request, exc: StoreError) -> OrjsonResponse:
+        return OrjsonResponse({"detail": str(exc)}, status_code=503)
+
+    return app
+
+
+def _warm(app: FastAPI) -> None:
+    try:
+        app.state.index.get(app.state.holder)
+    except Exception:  # noqa: BLE001 - the first search will build it and report the error
+        pass
+
+
+def __getattr__(name: str):
+    """`app`, built from the environment on first use (for `uvicorn citykg.api.app:app`)."""
+    if name == "app":
+        global app
+        app = create_app()
+        return app
+    raise AttributeError(name)

@@ -1,0 +1,76 @@
+"""What routers share: the city index and relation graph for the current store version,
+checking user text, and turning what users type (IRI, slug, Q-id, code, name) into IRIs."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pyoxigraph as ox
+from citykg.api.canned import ParamError, check_text
+from citykg.api.deps import BackendHolder
+from citykg.api.graph import RelationGraph
+from citykg.api.search import CityIndex, is_iri
+from fastapi import HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+
+from citykg.relations import CityNotFound, find_city
+
+
+def index_of(request: Request) -> CityIndex:
+    return request.app.state.index.get(request.app.state.holder)
+
+
+def graph_of(request: Request) -> RelationGraph:
+    return request.app.state.graph.get(request.app.state.holder)
+
+
+def invalid(name: str, message: str, value=None) -> RequestValidationError:
+    """A 422 naming the parameter, shaped like FastAPI's own validation errors."""
+    return RequestValidationError([{"type": "value_error", "loc": ("query", name), "msg": message,
+                                    "input": value if not isinstance(value, str) else value[:200]}])
+
+
+def checked(name: str, value: str | None, limit: int = 500) -> str | None:
+    if value is None:
+        return None
+    try:
+        return check_text(name, value, limit)
+    except ParamError as exc:
+        raise invalid(name, str(exc), value) from None
+
+
+def city_iri(holder: BackendHolder, index: CityIndex, text: str, name: str = "city") -> str:
+    """The IRI of the city `text` names; 404 with a message when none (or several) does."""
+    text = checked(name, text).strip()
+    iri = text[1:-1] if text.startswith("<") and text.endswith(">") else text
+    if is_iri(iri):
+        try:
+            ox.NamedNode(iri)
+        except ValueError as exc:
+            raise invalid(name, f"not a valid IRI: {exc}", text) from None
+        if iri in index.cities:
+            return iri
+        raise HTTPException(404, f"no city {iri}")
+    found = index.resolve(text)
+    if found:
+        return found
+    try:
+        return find_city(holder.backend, text)
+    except CityNotFound as exc:
+        raise HTTPException(404, f"{exc} (try /cities?q=…)") from None
+
+
+def place_value(holder: BackendHolder, index: Callable[[], CityIndex], name: str,
+                value: str) -> str:
+    """For an IRI parameter named like a city or a country, what a user typed (slug, name,
+    Q-id, code) as an IRI; anything that already is an IRI passes through unchanged."""
+    text = value.strip()
+    if not text or is_iri(text.strip("<>")):
+        return value
+    if "country" in name:
+        found = index().country(text)
+        if not found:
+            raise HTTPException(404, f"no country called {text!r}")
+        return found
+    if "city" in name:
+        return city_iri(holder, index(), text, name)
+    return value

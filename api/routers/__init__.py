@@ -1,0 +1,2 @@
+"""One router per resource: health, queries, relations, cities (the /sparql router lives in
+sparql.py, written separately)."""

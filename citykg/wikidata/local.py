@@ -1,0 +1,141 @@
+"""What linking and comparing need from our graph: its cities, prefectures, countries, world
+regions, networks and organisations with their names and Q-ids (outside the Wikidata graph,
+which a link run replaces), and the agreements the documents state."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from citykg.terms import CKG, GRAPH, ID, WD
+from citykg.wikidata import WIKIDATA_GRAPH
+
+PREFIXES = f"""PREFIX ckg: <{CKG}>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX dct: <http://purl.org/dc/terms/>
+PREFIX wd: <{WD}>
+"""
+# the classes linked, most specific first: an entity takes the kind of its first class
+KINDS = {"City": "city", "Prefecture": "prefecture", "Country": "country",
+         "WorldRegion": "region", "CityNetwork": "network",
+         "InternationalOrganization": "intl_org", "Association": "association"}
+MINTED = str(ID["wd/"])  # cities a link run mints from their Q-id: not ours to link
+DOC_GRAPHS = str(GRAPH["doc/"])
+AGREEMENTS = {"SisterCityAgreement": "sister", "FriendshipCityAgreement": "friendship",
+              "PartnerCityAgreement": "partner", "CooperationAgreement": "cooperation"}
+AGREEMENT_VALUES = " ".join(f'(ckg:{c} "{k}")' for c, k in AGREEMENTS.items())
+
+ENTITIES = PREFIXES + "SELECT DISTINCT ?e ?cls WHERE { ?e a ?cls VALUES ?cls { %s } }" % \
+    " ".join(f"ckg:{c}" for c in KINDS)
+NAMES = PREFIXES + """SELECT ?e ?p ?l WHERE { ?e a ?cls VALUES ?cls { %s }
+  GRAPH ?g { ?e ?p ?l } VALUES ?p { rdfs:label skos:altLabel } FILTER(?g != <%s>) }""" % (
+    " ".join(f"ckg:{c}" for c in KINDS), WIKIDATA_GRAPH)
+DETAILS = PREFIXES + """SELECT ?e ?code ?cc ?wd ?p WHERE { ?e a ?cls VALUES ?cls { %s }
+  { ?e ckg:localGovernmentCode ?code }
+  UNION { ?e ckg:countryCode ?cc }
+  UNION { ?e ckg:country/ckg:countryCode ?cc }
+  UNION { GRAPH ?g { ?e skos:exactMatch ?wd } FILTER(?g != <%s> && STRSTARTS(STR(?wd), STR(wd:))) }
+  UNION { ?e ?p ?v VALUES ?p { ckg:latitude ckg:population ckg:country } }
+}""" % (" ".join(f"ckg:{c}" for c in KINDS), WIKIDATA_GRAPH)
+DOCUMENT_AGREEMENTS = PREFIXES + """
+SELECT ?rel ?kind ?a ?b ?start ?precision ?derived ?graph WHERE {
+  GRAPH ?graph { ?rel ckg:party ?a , ?b ; a ?cls . }
+  FILTER(?a != ?b && STRSTARTS(STR(?graph), "%s"))
+  VALUES (?cls ?kind) { %s }
+  OPTIONAL { GRAPH ?graph { ?rel ckg:startDate ?start } }
+  OPTIONAL { GRAPH ?graph { ?rel ckg:datePrecision ?precision } }
+  OPTIONAL { GRAPH ?graph { ?rel ckg:startDerived ?derived } }
+}""" % (DOC_GRAPHS, AGREEMENT_VALUES)
+MENTIONED = PREFIXES + """SELECT DISTINCT ?e WHERE {
+  GRAPH ?g { ?s ?p ?e } FILTER(STRSTARTS(STR(?g), "%s") && isIRI(?e)) }""" % DOC_GRAPHS
+
+
+@dataclass
+class Local:
+    iri: str
+    kind: str  # city | prefecture | country | region | network | intl_org | association
+    label_ja: str = ""
+    label_en: str = ""
+    aliases: list[str] = field(default_factory=list)
+    country: str = ""  # ISO 3166 code, lower case
+    code: str = ""  # Japanese local-government code
+    qid: str = ""  # the Q-id the gazetteer (or a document) gives it
+    has: set[str] = field(default_factory=set)  # latitude, population, country: already known
+
+    @property
+    def names(self) -> list[str]:
+        return [n for n in (self.label_ja, self.label_en, *self.aliases) if n]
+
+    @property
+    def display(self) -> str:
+        both = " / ".join(n for n in (self.label_ja, self.label_en) if n)
+        return both or self.iri.rsplit("/", 1)[-1]
+
+
+@dataclass
+class Agreement:
+    """An agreement a document states, between two parties (the graph is the document's)."""
+    iri: str
+    kind: str  # sister | friendship | partner | cooperation
+    a: str
+    b: str
+    start: str | None
+    precision: str | None  # year | month | day
+    derived: bool
+    graph: str
+
+
+def entities(store) -> dict[str, Local]:
+    """Every entity to link, by IRI (cities the Wikidata graph minted are left out)."""
+    out: dict[str, Local] = {}
+    order = list(KINDS)
+    for r in sorted(store.select(ENTITIES), key=lambda r: order.index(r["cls"].value.split("#")[-1])):
+        iri = r["e"].value
+        if iri.startswith(MINTED) or iri in out:
+            continue
+        out[iri] = Local(iri, KINDS[r["cls"].value.split("#")[-1]])
+    for r in store.select(NAMES):
+        e = out.get(r["e"].value)
+        if e is None:
+            continue
+        lit, prop = r["l"], r["p"].value
+        lang = getattr(lit, "language", None)
+        if prop.endswith("#label") and lang == "ja" and not e.label_ja:
+            e.label_ja = lit.value
+        elif prop.endswith("#label") and lang == "en" and not e.label_en:
+            e.label_en = lit.value
+        elif lit.value not in e.aliases:
+            e.aliases.append(lit.value)
+    for r in store.select(DETAILS):
+        e = out.get(r["e"].value)
+        if e is None:
+            continue
+        if "code" in r:
+            e.code = r["code"].value
+        if "cc" in r:
+            e.country = r["cc"].value.lower()
+        if "wd" in r and not e.qid:
+            e.qid = r["wd"].value.rsplit("/", 1)[-1]
+        if "p" in r:
+            e.has.add(r["p"].value.split("#")[-1])
+    for e in out.values():
+        e.aliases = [a for a in e.aliases if a not in (e.label_ja, e.label_en)]
+    return out
+
+
+def agreements(store) -> list[Agreement]:
+    out: dict[tuple, Agreement] = {}
+    for r in store.select(DOCUMENT_AGREEMENTS):
+        key = (r["rel"].value, r["a"].value, r["b"].value, r["graph"].value)
+        if key not in out:
+            out[key] = Agreement(
+                r["rel"].value, r["kind"].value, r["a"].value, r["b"].value,
+                r["start"].value if "start" in r else None,
+                r["precision"].value if "precision" in r else None,
+                "derived" in r and r["derived"].value == "true", r["graph"].value)
+    return list(out.values())
+
+
+def mentioned(store) -> set[str]:
+    """The IRIs the documents' graphs point at."""
+    return {r["e"].value for r in store.select(MENTIONED)}
