@@ -13,14 +13,14 @@ import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from fastapi import FastAPI, Request
+
 from citykg.api.cache import OrjsonResponse, ResponseCache
 from citykg.api.canned import load_queries
 from citykg.api.deps import BackendHolder, Settings
 from citykg.api.graph import GraphHolder
 from citykg.api.routers import cities, health, queries, relations, ui
 from citykg.api.search import IndexHolder
-from fastapi import FastAPI, Request
-
 from citykg.backends import Backend
 from citykg.paths import SPARQL_DIR
 from citykg.store import StoreError

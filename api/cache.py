@@ -10,10 +10,11 @@ from collections.abc import Callable
 from typing import Any
 
 import orjson
-from citykg.api.deps import BackendHolder
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
+
+from citykg.api.deps import BackendHolder
 
 
 class OrjsonResponse(JSONResponse):

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pyoxigraph as ox
+from fastapi import HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+
 from citykg.api.canned import ParamError, check_text
 from citykg.api.deps import BackendHolder
 from citykg.api.graph import RelationGraph
 from citykg.api.search import CityIndex, is_iri
-from fastapi import HTTPException, Request
-from fastapi.exceptions import RequestValidationError
-
 from citykg.relations import CityNotFound, find_city
 
 

@@ -8,9 +8,10 @@ from decimal import Decimal, InvalidOperation
 
 import orjson
 import pyoxigraph as ox
-from citykg.api.cache import OrjsonResponse
 from fastapi import Response
 from rdflib.namespace import XSD
+
+from citykg.api.cache import OrjsonResponse
 
 FORMATS = {"json": "application/json", "sparql-json": "application/sparql-results+json",
            "csv": "text/csv; charset=utf-8"}

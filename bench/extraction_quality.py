@@ -6,7 +6,6 @@ from pathlib import Path
 
 from citykg.loaders.gold import read_gold
 from citykg.loaders.pipeline import extract_document
-
 from citykg.paths import DATA_DIR
 
 

@@ -3,9 +3,9 @@ government the bundled gazetteer knows, in its own named graph, each traced to i
 from __future__ import annotations
 
 import pyoxigraph as ox
-from citykg.loaders.map import ALT, DERIVED, EXACT, LABEL, RDF_TYPE, lit, n, wikidata_iri
 
 from citykg.gazetteer import Entity, Gazetteer
+from citykg.loaders.map import ALT, DERIVED, EXACT, LABEL, RDF_TYPE, lit, n, wikidata_iri
 from citykg.terms import CKG, GRAPH, ID
 
 GAZETTEER_GRAPH = str(GRAPH.gazetteer)

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from citykg.loaders.facts import Fact, Span
-from citykg.loaders.normalise import PartialDate
 
 from citykg.gazetteer import Entity, japan, world
+from citykg.loaders.facts import Fact, Span
+from citykg.loaders.normalise import PartialDate
 
 DATES = ("start", "as_of", "enacted", "date")
 

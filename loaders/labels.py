@@ -6,7 +6,6 @@ import csv
 from functools import cache
 
 from citykg.loaders.extract.places import romanise
-
 from citykg.paths import DATA_DIR
 
 

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 import pyoxigraph as ox
-from citykg.loaders.facts import Fact, Span
-from citykg.loaders.labels import english
 
 from citykg.gazetteer import Entity
+from citykg.loaders.facts import Fact, Span
+from citykg.loaders.labels import english
 from citykg.terms import CKG, GRAPH, ID
 from citykg.terms import WD as WD_NS
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+
+from citykg.gazetteer import Entity, japan, world
 from citykg.loaders import normalise
 from citykg.loaders.extract import PublisherUnknown, extract
 from citykg.loaders.facts import Extraction
@@ -13,8 +15,6 @@ from citykg.loaders.map import Mapper, graph_of
 from citykg.loaders.materialise import with_inferences
 from citykg.loaders.read import LoadError, read_document
 from citykg.loaders.segment import segment
-
-from citykg.gazetteer import Entity, japan, world
 
 
 @dataclass

@@ -23,4 +23,5 @@ apt_install() {
 }
 if [ "${CITYKG_SETUP_SYSTEM:-1}" = 1 ]; then
   command -v java >/dev/null 2>&1 || apt_install default-jre-headless
+  [ -x /usr/bin/chromium ] || apt_install chromium fonts-noto-cjk
 fi

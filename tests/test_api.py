@@ -7,12 +7,12 @@ import urllib.parse
 
 import pyoxigraph as ox
 import pytest
-from citykg.api.app import create_app
-from citykg.api.models import CityDetail, CitySearch, Health, Paths, QueryList, Relations
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from citykg.api.app import create_app
+from citykg.api.models import CityDetail, CitySearch, Health, Paths, QueryList, Relations
 from citykg.relations import relations as library_relations
 from citykg.store import GraphStore
 

@@ -9,11 +9,11 @@ import unicodedata
 
 import pyoxigraph as ox
 import pytest
+from fastapi.testclient import TestClient
+
 from citykg.api.app import create_app
 from citykg.api.canned import Param, ParamError, load_queries, parse_header, projection
 from citykg.api.models import QueryList, Rows
-from fastapi.testclient import TestClient
-
 from citykg.paths import SPARQL_DIR
 from citykg.store import GraphStore
 

@@ -348,8 +348,9 @@ def test_phone_width(browser, base):
 
 def test_sources_and_places(seed_store):
     """The two endpoints the page adds, without a browser."""
-    from citykg.api.app import create_app
     from fastapi.testclient import TestClient
+
+    from citykg.api.app import create_app
 
     client = TestClient(create_app(store=seed_store))
     rels = client.get("/relations", params={"city": "横浜市", "with": "Odesa", "type": "sister"}).json()

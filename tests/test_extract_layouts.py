@@ -1,8 +1,9 @@
 """The same rules on report layouts the seeds do not have (documents written for these tests)."""
 import pytest
+from conftest import DOCUMENTS
+
 from citykg.loaders.pipeline import extract_document, resolve_publisher
 from citykg.loaders.read import LoadError
-from conftest import DOCUMENTS
 
 
 def relations(path, publisher=None):

@@ -1,9 +1,9 @@
 """Precision and recall of extraction against the hand-checked gold facts of the seeds."""
 import pytest
-from citykg.loaders.gold import read_gold
-from citykg.loaders.pipeline import extract_document
 from conftest import SHARED
 
+from citykg.loaders.gold import read_gold
+from citykg.loaders.pipeline import extract_document
 from citykg.paths import DATA_DIR
 
 GOLD = sorted((DATA_DIR / "gold").glob("*.jsonl"))

@@ -255,9 +255,10 @@ def test_oxigraph_cancelled_stream_is_detected(cancelling):
 # ------------------------------------------------------- the API in remote mode ----
 @pytest.fixture(scope="module")
 def client(oxigraph):
+    from fastapi.testclient import TestClient
+
     from citykg.api.app import create_app
     from citykg.api.routers import sparql
-    from fastapi.testclient import TestClient
 
     app = create_app(endpoint=oxigraph + "/query")
     with TestClient(app) as client:
@@ -324,9 +325,10 @@ def test_api_remote_guards(client, oxigraph):
 
 
 def test_api_remote_cut_answer_is_504(seed_store):
+    from fastapi.testclient import TestClient
+
     from citykg.api.app import create_app
     from citykg.api.routers import sparql
-    from fastapi.testclient import TestClient
 
     server, url = fake_server(CUT + b"The SPARQL operation has been cancelled")
     try:
@@ -340,9 +342,10 @@ def test_api_remote_cut_answer_is_504(seed_store):
 
 
 def test_api_remote_cancelled_stream_is_504(cancelling, monkeypatch):
+    from fastapi.testclient import TestClient
+
     from citykg.api.app import create_app
     from citykg.api.routers import sparql
-    from fastapi.testclient import TestClient
 
     monkeypatch.setenv("CITYKG_MAX_RESULT_BYTES", str(2 << 30))
     app = create_app(endpoint=cancelling + "/query")
@@ -354,9 +357,10 @@ def test_api_remote_cancelled_stream_is_504(cancelling, monkeypatch):
 
 
 def test_api_remote_time_limit(seed_store):
+    from fastapi.testclient import TestClient
+
     from citykg.api.app import create_app
     from citykg.api.routers import sparql
-    from fastapi.testclient import TestClient
 
     server, url = fake_server(b'{"head":{},"boolean":true}', delay=6)
     try:

@@ -262,9 +262,10 @@ def test_service_words_in_strings_and_comments_are_fine(http):
 
 def test_service_allow_list(seed_store, server, trap, monkeypatch):
     """An allow-listed host is queried (here: our own server); others stay refused."""
+    from fastapi.testclient import TestClient
+
     from citykg.api.app import create_app
     from citykg.api.routers import sparql
-    from fastapi.testclient import TestClient
 
     host = server.removeprefix("http://")
     monkeypatch.setenv("CITYKG_SERVICE_ALLOW", f"{host}, example.org")
@@ -334,9 +335,10 @@ def test_killed_worker_is_replaced(app):
 
 
 def test_result_caps(seed_store, monkeypatch):
+    from fastapi.testclient import TestClient
+
     from citykg.api.app import create_app
     from citykg.api.routers import sparql
-    from fastapi.testclient import TestClient
 
     monkeypatch.setenv("CITYKG_MAX_RESULTS", "4")
     monkeypatch.setenv("CITYKG_MAX_RESULT_BYTES", "3000")
@@ -360,11 +362,11 @@ def test_result_caps(seed_store, monkeypatch):
 
 def test_a_rebuilt_store_is_seen(tmp_path):
     """Workers hold read-only views; they reopen when the store's files change."""
-    from citykg.api.routers import sparql
-    from citykg.api.routers.sparql import SparqlService
     from fastapi import FastAPI
     from fastapi.testclient import TestClient
 
+    from citykg.api.routers import sparql
+    from citykg.api.routers.sparql import SparqlService
     from citykg.store import GraphStore
 
     writer = GraphStore(tmp_path / "s")

@@ -1,8 +1,8 @@
 import pyoxigraph as ox
 import pytest
-from citykg.loaders.read import LoadError
 
 from citykg.build import build
+from citykg.loaders.read import LoadError
 from citykg.store import GraphStore, StoreError
 
 G1, G2 = "https://example.org/g1", "https://example.org/g2"

@@ -7,14 +7,14 @@ from typing import Annotated, Literal
 
 import orjson
 import pyoxigraph as ox
+from fastapi import APIRouter, Path, Query, Request, Response
+from rdflib.namespace import RDFS
+
 from citykg.api import jsonld
 from citykg.api.cache import OrjsonResponse, cached
 from citykg.api.lookup import checked, city_iri, index_of
 from citykg.api.models import CityDetail, CitySearch, Error, Relations
 from citykg.api.routers.relations import CITY, Since, Type, With, lookup
-from fastapi import APIRouter, Path, Query, Request, Response
-from rdflib.namespace import RDFS
-
 from citykg.relations import relations
 from citykg.terms import CKG
 

@@ -1,9 +1,10 @@
 """`GET /health`: the server is up, and which store version it answers from."""
 from __future__ import annotations
 
+from fastapi import APIRouter, Request
+
 from citykg.api.cache import OrjsonResponse
 from citykg.api.models import Health
-from fastapi import APIRouter, Request
 
 router = APIRouter(tags=["health"])
 

@@ -6,12 +6,13 @@ import datetime as dt
 import inspect
 from typing import Any, Literal
 
+from fastapi import APIRouter, Query, Request
+
 from citykg.api.cache import OrjsonResponse, cached
 from citykg.api.canned import MAX_IRI, MAX_TEXT, CannedQuery, Param, ParamError
 from citykg.api.lookup import index_of, invalid, place_value
 from citykg.api.models import Error, QueryList, Rows
 from citykg.api.results import columns_of, negotiate, render
-from fastapi import APIRouter, Query, Request
 
 Format = Literal["json", "sparql-json", "csv"]
 PYTHON_TYPES = {"integer": int, "date": dt.date, "boolean": bool}

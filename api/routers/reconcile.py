@@ -30,13 +30,13 @@ from typing import Annotated
 from urllib.parse import parse_qs
 
 import pyoxigraph as ox
-from citykg.api.cache import OrjsonResponse
-from citykg.api.lookup import index_of
-from citykg.api.search import CityIndex, query_forms
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from citykg.api.cache import OrjsonResponse
+from citykg.api.lookup import index_of
+from citykg.api.search import CityIndex, query_forms
 from citykg.gazetteer import fold
 from citykg.relations import PREFIXES, describe, relations
 from citykg.terms import CKG, ID

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+from fastapi import APIRouter, Query, Request
+
 from citykg.api.cache import OrjsonResponse, cached
 from citykg.api.lookup import city_iri, graph_of, index_of
 from citykg.api.models import Error, Paths, Relations
-from fastapi import APIRouter, Query, Request
-
 from citykg.relations import RELATION_TYPES, describe, relations
 
 router = APIRouter(tags=["relations"])

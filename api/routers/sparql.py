@@ -21,11 +21,11 @@ import threading
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from citykg.api import sparql_guard as guard
-from citykg.api.executor import QueryFailed, QueryPool, Reply, serialize_result, syntax_error
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
+from citykg.api import sparql_guard as guard
+from citykg.api.executor import QueryFailed, QueryPool, Reply, serialize_result, syntax_error
 from citykg.remote import ACCEPT, RemoteBackend, RemoteError, parse_body
 
 router = APIRouter(tags=["sparql"])

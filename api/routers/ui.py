@@ -13,14 +13,14 @@ from pathlib import Path
 from typing import Annotated
 
 import pyoxigraph as ox
-from citykg.api.cache import OrjsonResponse, cached
-from citykg.api.lookup import checked, invalid
-from citykg.api.models import Error, Open
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import Field
 
+from citykg.api.cache import OrjsonResponse, cached
+from citykg.api.lookup import checked, invalid
+from citykg.api.models import Error, Open
 from citykg.relations import PREFIXES
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"

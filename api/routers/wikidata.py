@@ -8,11 +8,11 @@ import csv
 import io
 from typing import Annotated, Literal
 
+from fastapi import APIRouter, Query, Request, Response
+
 from citykg.api.cache import OrjsonResponse, cached
 from citykg.api.lookup import city_iri, index_of
 from citykg.api.models import Error
-from fastapi import APIRouter, Query, Request, Response
-
 from citykg.wikidata import WIKIDATA_GRAPH
 from citykg.wikidata.compare import compare, summary
 from citykg.wikidata.report import PAIR_COLUMNS, pair_row

@@ -1,6 +1,7 @@
 """Stage 4, extract: blocks to facts, by general rules over the text plus the gazetteers."""
 from __future__ import annotations
 
+from citykg.gazetteer import Entity, Gazetteer
 from citykg.loaders.extract.budgets import dedupe_budgets, extract_budgets
 from citykg.loaders.extract.context import Context
 from citykg.loaders.extract.document import extract_document, fiscal_year, infer_publisher
@@ -10,8 +11,6 @@ from citykg.loaders.extract.relations import extract_relations, merge_relations
 from citykg.loaders.extract.toc import extract_toc
 from citykg.loaders.facts import Extraction
 from citykg.loaders.segment import Block
-
-from citykg.gazetteer import Entity, Gazetteer
 
 RULES = (extract_document, extract_toc, extract_relations, extract_budgets,
          extract_organisations, extract_policy)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from citykg.gazetteer import Entity, Gazetteer, Mention
 from citykg.loaders.facts import Extraction, Span
 from citykg.loaders.segment import Block
-
-from citykg.gazetteer import Entity, Gazetteer, Mention
 
 
 @dataclass

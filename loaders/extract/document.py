@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from citykg.gazetteer import Entity
 from citykg.loaders import normalise
 from citykg.loaders.extract.context import Context
-
-from citykg.gazetteer import Entity
 
 FISCAL_YEAR = re.compile(r"(?:令和|平成|昭和|R|H)?\s*[\d元]{1,4}\s*年度(?:\s*[(（]\s*\d{4}\s*年度\s*[)）])?"
                          r"|FY\s*\d{4}")

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from citykg.gazetteer import Entity, Mention
 from citykg.loaders.extract.context import Context
 from citykg.loaders.segment import Block
-
-from citykg.gazetteer import Entity, Mention
 
 UNKNOWN_CITY = re.compile(
     r"(?<![ァ-ヺー・])([ァ-ヺー・]{2,20}|[一-龥]{1,6}?(?=特別市|広域市|市))(特別市|広域市|市|都|州)?\s*[（(]([^）)]{1,20})[）)]")

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import re
 
+from citykg.gazetteer import Entity, Mention
 from citykg.loaders import normalise
 from citykg.loaders.extract.context import Context
 from citykg.loaders.extract.places import partner_mentions
 from citykg.loaders.segment import Block
-
-from citykg.gazetteer import Entity, Mention
 
 # Longest first: 友好姉妹都市 must win over 姉妹都市.
 RELATION_WORDS = [
