@@ -255,6 +255,34 @@ def link(store: StoreOpt = None,
 
 
 @app.command()
+def export(store: StoreOpt = None,
+           out: Annotated[Path | None, typer.Option(help="write one N-Quads file per named "
+                                                    "graph (and manifest.tsv) here")] = None,
+           to: Annotated[str | None, typer.Option(help="PUT each named graph to this SPARQL "
+                                                  "Graph Store Protocol endpoint, e.g. "
+                                                  "http://127.0.0.1:7878/store")] = None,
+           user: Annotated[str | None, typer.Option(help="user for --to (HTTP digest)")] = None,
+           password: Annotated[str | None, typer.Option(help="password for --to")] = None):
+    """Export the graph as standard RDF: N-Quads per named graph, or to a Graph Store endpoint."""
+    from citykg.export import export_store, put_graphs
+    from citykg.store import GraphStore
+
+    if not out and not to:
+        fail("give --out DIR, --to URL or both")
+    try:
+        s = GraphStore(store or default_store(), read_only=True)
+        if out:
+            rows = export_store(s, out)
+            err.print(f"{len(rows)} graphs, {sum(r[2] for r in rows):,} triples in {out} "
+                      "(manifest.tsv lists them)")
+        if to:
+            done = put_graphs(s, to, (user, password or "") if user else None)
+            err.print(f"{len(done)} graphs sent to {to}")
+    except _errors() as exc:
+        fail(str(exc))
+
+
+@app.command()
 def serve(store: StoreOpt = None,
           host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
           port: Annotated[int, typer.Option(help="port to listen on")] = 8000,

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from citykg.paths import GAZETTEER_DIR
@@ -69,6 +69,7 @@ class Gazetteer:
     entities: list[Entity] = field(default_factory=list)
     _index: dict[str, list[Entity]] = field(default_factory=lambda: defaultdict(list))
     _lengths: list[int] = field(default_factory=list)
+    _prefixes: set[str] = field(default_factory=set)
 
     def add(self, entity: Entity, names: set[str]) -> None:
         self.entities.append(entity)
@@ -79,6 +80,8 @@ class Gazetteer:
 
     def freeze(self) -> Gazetteer:
         self._lengths = sorted({len(k) for k in self._index}, reverse=True)
+        # every prefix of every name: `find` stops extending a key that is no prefix
+        self._prefixes = {k[:n] for k in self._index for n in range(1, len(k) + 1)}
         return self
 
     def lookup(self, name: str, kind: str | None = None) -> list[Entity]:
@@ -97,9 +100,15 @@ class Gazetteer:
     def find(self, text: str, kinds: set[str] | None = None) -> list[Mention]:
         """Longest non-overlapping names in `text` (which must be unfolded source text)."""
         mentions, i, n = [], 0, len(text)
-        folded = [fold(c) for c in text]
+        folded = [_fold_char(c) for c in text]
+        scripts = [_script(c) for c in text]
+        prefixes = self._prefixes
         while i < n:
-            hit = self._longest_at(text, folded, i, kinds)
+            # no name starts with this character, or it would cut a katakana/Latin word
+            if folded[i] not in prefixes or (i and scripts[i] and scripts[i] == scripts[i - 1]):
+                i += 1
+                continue
+            hit = self._longest_at(text, folded, scripts, i, kinds)
             if hit:
                 mentions.append(hit)
                 i = hit.end
@@ -107,28 +116,45 @@ class Gazetteer:
                 i += 1
         return mentions
 
-    def _longest_at(self, text, folded, i, kinds) -> Mention | None:
-        if not folded[i] or (i and _same_script_run(text[i - 1], text[i])):
+    def _longest_at(self, text, folded, scripts, i, kinds) -> Mention | None:
+        """The longest name starting at `i`. Characters are folded one by one (a character
+        may fold to none, or to several); a key of length L is the folded text up to the
+        first character that makes it at least L long, and it names something only if it is
+        exactly L long. Keys are extended while they are a prefix of some name."""
+        if not self._lengths:
             return None
-        for length in self._lengths:
-            # widen the window over characters that fold to nothing (spaces, dots)
-            j, key = i, ""
-            while j < len(text) and len(key) < length:
-                key += folded[j]
-                j += 1
-            if len(key) != length or key not in self._index:
+        longest, prefixes, n = self._lengths[0], self._prefixes, len(text)
+        candidates = []  # (end, key) each time the key grew
+        key, j = "", i
+        while j < n and len(key) < longest:
+            part = folded[j]
+            j += 1
+            if not part:
                 continue
-            if j < len(text) and _same_script_run(text[j - 1], text[j]):
+            key += part
+            candidates.append((j, key))
+            if key not in prefixes:
+                break
+        index = self._index
+        for j, key in reversed(candidates):
+            if key not in index:
                 continue
-            found = tuple(e for e in self._index[key] if kinds is None or e.kind in kinds)
+            if j < n and scripts[j] and scripts[j] == scripts[j - 1]:
+                continue  # the name would end inside a katakana or Latin word
+            found = tuple(e for e in index[key] if kinds is None or e.kind in kinds)
             if found:
                 return Mention(i, j, text[i:j], found)
         return None
 
 
-def _same_script_run(a: str, b: str) -> bool:
-    """True where a name boundary would cut a katakana or Latin word in two."""
-    return bool((KATAKANA.match(a) and KATAKANA.match(b)) or (LATIN.match(a) and LATIN.match(b)))
+@lru_cache(maxsize=65536)
+def _fold_char(c: str) -> str:
+    return fold(c)
+
+
+@lru_cache(maxsize=65536)
+def _script(c: str) -> str | None:
+    return "katakana" if KATAKANA.match(c) else "latin" if LATIN.match(c) else None
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from citykg.loaders.read import LoadError
 
 from citykg.build import build
+from citykg.loaders.read import LoadError
 from citykg.store import GraphStore, StoreError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
+
 from citykg.loaders.gazetteer_import import (
     BASE_FIELDS,
     import_geonames,

@@ -1,6 +1,9 @@
 import calendar
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from citykg.loaders.normalise import (
     AMOUNT_RE,
     ERAS,
@@ -19,8 +22,6 @@ from citykg.loaders.normalise import (
     parse_unit,
     parse_year,
 )
-from hypothesis import given
-from hypothesis import strategies as st
 
 # --- fold
 

@@ -1,4 +1,5 @@
 import pytest
+
 from citykg.loaders.read import LoadError, read_document
 
 TEXT = "横浜市の姉妹都市\n- オデーサ市(ウクライナ)-1965(昭和40)年7月締結\n"

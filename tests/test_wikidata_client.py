@@ -372,3 +372,32 @@ def test_link_online_end_to_end(fake, client, tmp_path):
                          "<https://w3id.org/citykg/ontology#latitude> ?lat ; "
                          "<https://w3id.org/citykg/ontology#population> ?pop }")
     assert rows and rows[0]["pop"].value == "3777491"
+    # linking again (offline, from the saved snapshot) replaces the graph and keeps its facts
+    run(store, tmp_path / "snap")
+    again = GraphStore(store, read_only=True).select(
+        "SELECT ?pop WHERE { <https://w3id.org/citykg/id/city/jp/14100> "
+        "<https://w3id.org/citykg/ontology#population> ?pop }")
+    assert [r["pop"].value for r in again] == ["3777491"]
+
+
+@pytest.mark.skipif(not SEEDS, reason=f"the seeds are not under {SHARED}")
+def test_the_command_online(fake, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from citykg.build import build
+    from citykg.cli import app
+
+    store = tmp_path / "store"
+    build(store, SEEDS, validate=False)
+    monkeypatch.setenv("CITYKG_WIKIDATA_API", fake.base + "/w/api.php")
+    monkeypatch.setenv("CITYKG_WIKIDATA_SPARQL", fake.base + "/sparql")
+    monkeypatch.setenv("CITYKG_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("CITYKG_CONTACT", "citykg-tests@example.org")
+    fake.fail(429, {"Retry-After": "0"})
+    r = CliRunner().invoke(app, ["link", "--store", str(store), "--online", "--format", "json",
+                                 "--save-snapshot", str(tmp_path / "snap")])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert data["saved_snapshot"] == str(tmp_path / "snap") and data["counts"]["curated"] >= 1
+    assert all("citykg-tests@example.org" in s["user_agent"] for s in fake.seen)
+    assert (tmp_path / "cache" / "wikidata").is_dir()

@@ -15,7 +15,7 @@ from citykg.build import build
 from citykg.cli import app
 from citykg.relations import relations
 from citykg.store import GraphStore
-from citykg.wikidata import WIKIDATA_GRAPH, local
+from citykg.wikidata import WIKIDATA_GRAPH
 from citykg.wikidata import quickstatements as qs
 from citykg.wikidata.compare import compare
 from citykg.wikidata.link import link
@@ -120,8 +120,8 @@ def test_decisions(linked):
     assert (odesa.status, odesa.qid, odesa.source) == ("confirmed", "Q1874", "gazetteer")
     assert not [d for d in linked["result"].decisions if d.status == "mismatch"]
     store = GraphStore(linked["store"], read_only=True)
-    assert not store.ask("ASK { GRAPH <%s> { <https://w3id.org/citykg/id/city/jp/27204> "
-                         "<http://www.w3.org/2004/02/skos/core#exactMatch> ?x } }" % WIKIDATA_GRAPH)
+    assert not store.ask(f"ASK {{ GRAPH <{WIKIDATA_GRAPH}> {{ <https://w3id.org/citykg/id/city/jp/27204> "
+                         "<http://www.w3.org/2004/02/skos/core#exactMatch> ?x } }")
 
 
 def test_a_wrong_qid_is_reported():
@@ -165,10 +165,9 @@ def test_graph_is_replaced_in_one_go(linked, tmp_path):
     store = GraphStore(linked["store"], read_only=True)
     before = store.count(WIKIDATA_GRAPH)
     assert before > 0
-    statement = ("ASK { GRAPH <%s> { ?s a <https://w3id.org/citykg/ontology#Agreement> ; "
+    statement = (f"ASK {{ GRAPH <{WIKIDATA_GRAPH}> {{ ?s a <https://w3id.org/citykg/ontology#Agreement> ; "
                  "<http://www.w3.org/ns/prov#wasDerivedFrom> <http://www.wikidata.org/entity/Q38283> ; "
-                 "<https://w3id.org/citykg/ontology#party> <https://w3id.org/citykg/id/city/fr/lyon> } }"
-                 % WIKIDATA_GRAPH)
+                 "<https://w3id.org/citykg/ontology#party> <https://w3id.org/citykg/id/city/fr/lyon> } }")
     assert store.ask(statement)
     # a second run from a one-item snapshot replaces the graph: no Lyon left
     tiny = tmp_path / "tiny"
@@ -289,8 +288,9 @@ def test_command_formats(linked):
 
 @needs_shared
 def test_compare_endpoint(linked):
-    from citykg.api.app import create_app
     from fastapi.testclient import TestClient
+
+    from citykg.api.app import create_app
 
     with TestClient(create_app(store=linked["store"])) as client:
         r = client.get("/wikidata/compare", params={"city": "Sapporo"})

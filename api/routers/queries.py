@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import os
+import re
 from typing import Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 
+from citykg.api import sparql_guard as guard
 from citykg.api.cache import OrjsonResponse, cached
 from citykg.api.canned import MAX_IRI, MAX_TEXT, CannedQuery, Param, ParamError
 from citykg.api.lookup import index_of, invalid, place_value
@@ -119,6 +122,23 @@ def typed(p: Param, value: str | None):
     return PYTHON_TYPES[p.type](value) if p.type != "date" else dt.date.fromisoformat(value)
 
 
+SILENT_SERVICE = re.compile(r"SERVICE\s+SILENT\s*<([^>\s]*)>", re.IGNORECASE)
+NO_SERVICE_GRAPH = "<urn:citykg:service-not-allowed>"
+
+
+def without_forbidden_services(query: str) -> str:
+    """A canned query may join Wikidata through SERVICE SILENT: where that host is not on
+    CITYKG_SERVICE_ALLOW, the pattern is read from an empty graph instead, so the query answers
+    its local part and the server fetches nothing. Any other SERVICE is refused."""
+    allow = [h for h in os.environ.get("CITYKG_SERVICE_ALLOW", "").split(",") if h.strip()]
+    query = SILENT_SERVICE.sub(lambda m: m.group(0) if guard.allowed(m.group(1), allow)
+                               else f"GRAPH {NO_SERVICE_GRAPH}", query)
+    if "SERVICE" in query.upper() and any(not guard.allowed(t, allow)
+                                          for t in guard.service_targets(query)):
+        raise HTTPException(403, "this canned query needs SERVICE to a host not on CITYKG_SERVICE_ALLOW")
+    return query
+
+
 def execute(q: CannedQuery, request: Request, values: dict, page: int, size: int, fmt: str):
     holder = request.app.state.holder
     terms = {}
@@ -133,7 +153,7 @@ def execute(q: CannedQuery, request: Request, values: dict, page: int, size: int
             terms[p.var] = p.term(text)
         except ParamError as exc:
             raise invalid(p.name, str(exc), text) from None
-    rows = holder.backend.select(q.page(terms, page, size))
+    rows = holder.backend.select(without_forbidden_services(q.page(terms, page, size)))
     more = len(rows) > size
     rows = rows[:size]
     return render(fmt, q.name, columns_of(q.columns, rows), rows, page, size, more)

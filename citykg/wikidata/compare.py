@@ -26,7 +26,7 @@ from citykg.wikidata.local import DOC_GRAPHS, PREFIXES, Agreement, agreements
 TWINNING = {"sister", "friendship", "partner"}
 PUBLISHERS = PREFIXES + """SELECT DISTINCT ?city WHERE {
   GRAPH ?g { ?doc a ckg:SourceDocument ; dct:publisher ?city }
-  FILTER(STRSTARTS(STR(?g), "%s")) }""" % DOC_GRAPHS
+  FILTER(STRSTARTS(STR(?g), STR(<""" + DOC_GRAPHS + """>))) }"""
 QIDS = PREFIXES + """SELECT ?e ?wd WHERE { VALUES ?e { %s } ?e skos:exactMatch ?wd
   FILTER(STRSTARTS(STR(?wd), STR(wd:))) }"""
 STATEMENTS = PREFIXES + """SELECT ?st ?city ?other ?item ?start ?precision ?end WHERE {

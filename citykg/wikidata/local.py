@@ -4,6 +4,7 @@ which a link run replaces), and the agreements the documents state."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from string import Template
 
 from citykg.terms import CKG, GRAPH, ID, WD
 from citykg.wikidata import WIKIDATA_GRAPH
@@ -25,29 +26,38 @@ AGREEMENTS = {"SisterCityAgreement": "sister", "FriendshipCityAgreement": "frien
               "PartnerCityAgreement": "partner", "CooperationAgreement": "cooperation"}
 AGREEMENT_VALUES = " ".join(f'(ckg:{c} "{k}")' for c, k in AGREEMENTS.items())
 
-ENTITIES = PREFIXES + "SELECT DISTINCT ?e ?cls WHERE { ?e a ?cls VALUES ?cls { %s } }" % \
-    " ".join(f"ckg:{c}" for c in KINDS)
-NAMES = PREFIXES + """SELECT ?e ?p ?l WHERE { ?e a ?cls VALUES ?cls { %s }
-  GRAPH ?g { ?e ?p ?l } VALUES ?p { rdfs:label skos:altLabel } FILTER(?g != <%s>) }""" % (
-    " ".join(f"ckg:{c}" for c in KINDS), WIKIDATA_GRAPH)
-DETAILS = PREFIXES + """SELECT ?e ?code ?cc ?wd ?p WHERE { ?e a ?cls VALUES ?cls { %s }
+CLASSES = " ".join(f"ckg:{c}" for c in KINDS)
+# the SPARQL below names its parameters $like_this (string.Template): no ?variable is one
+FILL = {"classes": CLASSES, "graph": WIKIDATA_GRAPH, "docs": DOC_GRAPHS, "kinds": AGREEMENT_VALUES}
+
+
+def _query(text: str) -> str:
+    return PREFIXES + Template(text).substitute(FILL)
+
+
+ENTITIES = _query("SELECT DISTINCT ?e ?cls WHERE { ?e a ?cls VALUES ?cls { $classes } }")
+NAMES = _query("""SELECT ?e ?p ?l WHERE { ?e a ?cls VALUES ?cls { $classes }
+  GRAPH ?g { ?e ?p ?l } VALUES ?p { rdfs:label skos:altLabel } FILTER(?g != <$graph>) }""")
+DETAILS = _query("""SELECT ?e ?code ?cc ?wd ?p WHERE { ?e a ?cls VALUES ?cls { $classes }
   { ?e ckg:localGovernmentCode ?code }
   UNION { ?e ckg:countryCode ?cc }
   UNION { ?e ckg:country/ckg:countryCode ?cc }
-  UNION { GRAPH ?g { ?e skos:exactMatch ?wd } FILTER(?g != <%s> && STRSTARTS(STR(?wd), STR(wd:))) }
-  UNION { ?e ?p ?v VALUES ?p { ckg:latitude ckg:population ckg:country } }
-}""" % (" ".join(f"ckg:{c}" for c in KINDS), WIKIDATA_GRAPH)
-DOCUMENT_AGREEMENTS = PREFIXES + """
+  UNION { GRAPH ?g { ?e skos:exactMatch ?wd }
+          FILTER(?g != <$graph> && STRSTARTS(STR(?wd), STR(wd:))) }
+  UNION { GRAPH ?g2 { ?e ?p ?v } VALUES ?p { ckg:latitude ckg:population ckg:country }
+          FILTER(?g2 != <$graph>) }
+}""")
+DOCUMENT_AGREEMENTS = _query("""
 SELECT ?rel ?kind ?a ?b ?start ?precision ?derived ?graph WHERE {
   GRAPH ?graph { ?rel ckg:party ?a , ?b ; a ?cls . }
-  FILTER(?a != ?b && STRSTARTS(STR(?graph), "%s"))
-  VALUES (?cls ?kind) { %s }
+  FILTER(?a != ?b && STRSTARTS(STR(?graph), "$docs"))
+  VALUES (?cls ?kind) { $kinds }
   OPTIONAL { GRAPH ?graph { ?rel ckg:startDate ?start } }
   OPTIONAL { GRAPH ?graph { ?rel ckg:datePrecision ?precision } }
   OPTIONAL { GRAPH ?graph { ?rel ckg:startDerived ?derived } }
-}""" % (DOC_GRAPHS, AGREEMENT_VALUES)
-MENTIONED = PREFIXES + """SELECT DISTINCT ?e WHERE {
-  GRAPH ?g { ?s ?p ?e } FILTER(STRSTARTS(STR(?g), "%s") && isIRI(?e)) }""" % DOC_GRAPHS
+}""")
+MENTIONED = _query("""SELECT DISTINCT ?e WHERE {
+  GRAPH ?g { ?s ?p ?e } FILTER(STRSTARTS(STR(?g), "$docs") && isIRI(?e)) }""")
 
 
 @dataclass
@@ -60,7 +70,8 @@ class Local:
     country: str = ""  # ISO 3166 code, lower case
     code: str = ""  # Japanese local-government code
     qid: str = ""  # the Q-id the gazetteer (or a document) gives it
-    has: set[str] = field(default_factory=set)  # latitude, population, country: already known
+    has: set[str] = field(default_factory=set)  # latitude, population, country: known outside
+    # the Wikidata graph (which a link run replaces, so its own facts do not count)
 
     @property
     def names(self) -> list[str]:

@@ -117,8 +117,8 @@ def print_pairs(pairs: list[Pair], console: Console) -> None:
             partner = f"{p.partner.get('label_ja') or ''} / {p.partner.get('label_en') or ''}" \
                 f" ({p.partner.get('wikidata') or '-'})"
             doc = (f"{'/'.join(p.doc_types)} {p.doc_start or ''}".strip()) if p.doc_types else ""
-            wd = (f"P190 {' '.join(p.wd_directions)} {p.wd_start or ''}".strip()) \
-                if p.wd_directions else ""
+            ways = "both ways" if len(p.wd_directions) == 2 else " ".join(p.wd_directions)
+            wd = f"P190 {ways} {p.wd_start or ''}".strip() if p.wd_directions else ""
             notes = "; ".join(filter(None, [*p.conflicts, p.note, (
                 "Wikidata lacks " + ", ".join(p.missing_directions)) if p.missing_directions
                 and p.wd_directions else ""]))
