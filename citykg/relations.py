@@ -189,7 +189,7 @@ def relations(store, city: str, *, with_: str | None = None, type_: str | None =
             continue
         rel = merged.setdefault((kind, partner, r["graph"].value), {
             "type": kind, "partner": partner, "start": start,
-            "start_derived": r.get("derived") is not None and r["derived"].value == "true",
+            "start_derived": r.get("derived") is not None and r["derived"].value in ("true", "1"),
             "status": r["status"].value if "status" in r else "active",
             "sources": [], "graph": r["graph"].value})
         if "item" in r:  # a Wikidata statement: the item stating it is its source

@@ -1,3 +1,7 @@
+import os
+import subprocess
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,3 +29,43 @@ def seed_store(tmp_path_factory, seeds) -> Path:
     path = tmp_path_factory.mktemp("seed-store")
     build(path, seeds, validate=False)
     return path
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running_server(command: list[str], env: dict | None = None, wait: float = 60):
+    """A real server process on 127.0.0.1 (`command` gets `--port PORT` appended); yields its
+    base URL once /health answers, and stops it afterwards."""
+    import httpx
+
+    port = free_port()
+    proc = subprocess.Popen([*command, "--port", str(port)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, env=dict(os.environ, **(env or {})))
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                if httpx.get(url + "/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None:
+                pytest.fail(f"{command[:4]} exited: " + proc.stderr.read().decode()[-800:])
+            if time.monotonic() > deadline:
+                pytest.fail(f"{command[:4]} did not answer /health within {wait:.0f} s")
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()

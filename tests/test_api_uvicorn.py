@@ -3,23 +3,17 @@ with httpx."""
 from __future__ import annotations
 
 import concurrent.futures
-import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
+from conftest import free_port, running_server
 
 pytestmark = pytest.mark.slow
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def serve(*args: str) -> list[str]:
@@ -28,32 +22,9 @@ def serve(*args: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def base(seed_store):
-    port = free_port()
-    env = dict(os.environ, CITYKG_QUERY_TIMEOUT="5")
-    proc = subprocess.Popen(serve("--store", str(seed_store), "--host", "127.0.0.1",
-                                  "--port", str(port), "--workers", "2"),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 40
-        while True:
-            try:
-                if httpx.get(url + "/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None:
-                pytest.fail("citykg serve exited: " + proc.stderr.read().decode()[-500:])
-            if time.monotonic() > deadline:
-                pytest.fail("citykg serve did not answer /health within 40 s")
-            time.sleep(0.2)
+    command = serve("--store", str(seed_store), "--host", "127.0.0.1", "--workers", "2")
+    with running_server(command, {"CITYKG_QUERY_TIMEOUT": "5"}, wait=40) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def test_health_relations_cities_docs(base):

@@ -10,14 +10,11 @@ these tests skip, except in CI (CI set), where they fail: CI must have both.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
+from conftest import running_server
 
 pytestmark = pytest.mark.slow
 
@@ -56,44 +53,15 @@ def browser(browser_type):
     browser.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def base(browser, seed_store):
-    """uvicorn on a free loopback port over the store conftest builds from the seeds
-    (`citykg.build.build(path, sorted(seeds))`, once per session)."""
-    store = seed_store
-    port = _free_port()
-    env = dict(os.environ, CITYKG_STORE=str(store), CITYKG_QUERY_TIMEOUT="20")
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory",
-                             "citykg.api.app:create_app", "--host", "127.0.0.1",
-                             "--port", str(port), "--log-level", "warning"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(url + "/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None:
-                pytest.fail("uvicorn exited: " + proc.stderr.read().decode()[-800:])
-            if time.monotonic() > deadline:
-                pytest.fail("uvicorn did not answer /health within 60 s")
-            time.sleep(0.2)
+    """uvicorn on a free loopback port over the store conftest builds from the seeds."""
+    command = [sys.executable, "-m", "uvicorn", "--factory", "citykg.api.app:create_app",
+               "--host", "127.0.0.1", "--log-level", "warning"]
+    with running_server(command, {"CITYKG_STORE": str(seed_store), "CITYKG_QUERY_TIMEOUT": "20"}) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 class Page:
