@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "wikidata_p190_2016"
-O = "https://w3id.org/citykg/ontology#"
+ONT = "https://w3id.org/citykg/ontology#"
 E = "https://w3id.org/citykg/id/"
 
 
@@ -37,20 +37,20 @@ def main(argv: list[str] | None = None) -> None:
 
         for q in sorted(cities):
             c = f"<{E}city/wd/{q}>"
-            w(f"{c} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{O}City>")
+            w(f"{c} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{ONT}City>")
             label = names.get(q, q).replace("\\", "\\\\").replace('"', '\\"')
             w(f'{c} <http://www.w3.org/2000/01/rdf-schema#label> "{label}"@en')
-            w(f"{c} <{O}slug> \"{q.lower()}\"")
+            w(f"{c} <{ONT}slug> \"{q.lower()}\"")
             w(f"{c} <http://www.w3.org/2004/02/skos/core#exactMatch> <http://www.wikidata.org/entity/{q}>")
         for a, b in sorted(pairs):
             ag = f"<{E}agreement/sister/wd-{a}--wd-{b}>"
             ca, cb = f"<{E}city/wd/{a}>", f"<{E}city/wd/{b}>"
-            w(f"{ag} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{O}SisterCityAgreement>")
-            w(f"{ag} <{O}party> {ca}")
-            w(f"{ag} <{O}party> {cb}")
-            w(f'{ag} <{O}status> "active"')
-            w(f"{ca} <{O}twinnedWith> {cb}")
-            w(f"{cb} <{O}twinnedWith> {ca}")
+            w(f"{ag} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{ONT}SisterCityAgreement>")
+            w(f"{ag} <{ONT}party> {ca}")
+            w(f"{ag} <{ONT}party> {cb}")
+            w(f'{ag} <{ONT}status> "active"')
+            w(f"{ca} <{ONT}twinnedWith> {cb}")
+            w(f"{cb} <{ONT}twinnedWith> {ca}")
     print(f"{args.out}: {len(cities):,} cities, {len(pairs):,} pairs, {n:,} triples", file=sys.stderr)
 
 
