@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 import httpx
 import pyoxigraph as ox
 
-from citykg.store import _VERSION, META_GRAPH, StoreError, _triple_text
+from citykg.store import _VERSION, META_GRAPH, StoreError, replace_graphs_update
 
 RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
@@ -138,18 +138,8 @@ class RemoteBackend:
         """Replace each named graph, and bump the version, in one SPARQL Update request."""
         if not self.update_url:
             raise StoreError(f"{self.endpoint_url}: no update endpoint configured")
-        parts = []
-        for name, triples in graphs.items():
-            graph = ox.NamedNode(name)
-            body = " .\n".join(_triple_text(t) for t in triples)
-            parts.append(f"DROP SILENT GRAPH {graph}")
-            if body:
-                parts.append(f"INSERT DATA {{ GRAPH {graph} {{ {body} . }} }}")
-        version = ox.Literal(str(time.time_ns()))
-        parts.append(f"DELETE WHERE {{ GRAPH {META_GRAPH} {{ ?s {_VERSION} ?v }} }}")
-        parts.append(f"INSERT DATA {{ GRAPH {META_GRAPH} {{ {META_GRAPH} {_VERSION} {version} }} }}")
         try:
-            resp = self._client.post(self.update_url, content=" ;\n".join(parts).encode(),
+            resp = self._client.post(self.update_url, content=replace_graphs_update(graphs).encode(),
                                      headers={"Content-Type": "application/sparql-update"},
                                      timeout=max(self.timeout, 300))
         except httpx.HTTPError as exc:

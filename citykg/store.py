@@ -89,29 +89,8 @@ class GraphStore:
         replaced without new records loses its old ones."""
         if self.read_only:
             raise StoreError(f"{self.path}: the store is open read-only")
-        parts = []
-        records = dict(records or {})
-        for name in graphs:
-            records.setdefault(name, ())
-        for name, triples in graphs.items():
-            graph = ox.NamedNode(name)
-            body = " .\n".join(_triple_text(t) for t in triples)
-            parts.append(f"DROP SILENT GRAPH {graph}")
-            if body:
-                parts.append(f"INSERT DATA {{ GRAPH {graph} {{ {body} . }} }}")
-        for name, pairs in records.items():
-            subject = ox.NamedNode(name)
-            parts.append(f"DELETE {{ GRAPH {META_GRAPH} {{ {subject} ?p ?o }} }} "
-                         f"WHERE {{ GRAPH {META_GRAPH} {{ {subject} ?p ?o "
-                         f"FILTER(STRSTARTS(STR(?p), \"{BUILD}\")) }} }}")
-            body = " .\n".join(f"{subject} {p} {o}" for p, o in pairs)
-            if body:
-                parts.append(f"INSERT DATA {{ GRAPH {META_GRAPH} {{ {body} . }} }}")
-        version = ox.Literal(str(time.time_ns()))
-        parts.append(f"DELETE WHERE {{ GRAPH {META_GRAPH} {{ ?s {_VERSION} ?v }} }}")
-        parts.append(f"INSERT DATA {{ GRAPH {META_GRAPH} {{ {META_GRAPH} {_VERSION} {version} }} }}")
         try:
-            self._store.update(" ;\n".join(parts))
+            self._store.update(replace_graphs_update(graphs, records))
         except OSError as exc:
             raise StoreError(f"{self.path}: write failed, store unchanged: {exc}") from exc
 
@@ -149,6 +128,34 @@ def open_read_only(path: Path | str, attempts: int = 6) -> ox.Store:
 def _identity(path: str) -> tuple[int, int]:
     st = os.stat(path)
     return st.st_dev, st.st_ino
+
+
+def replace_graphs_update(graphs: Mapping[str, Iterable[ox.Triple | ox.Quad]],
+                          records: Records | None = None) -> str:
+    """The one SPARQL Update request that replaces `graphs` (and the build records of the
+    subjects `records` names, every replaced graph included) and bumps the store version."""
+    parts = []
+    records = dict(records or {})
+    for name in graphs:
+        records.setdefault(name, ())
+    for name, triples in graphs.items():
+        graph = ox.NamedNode(name)
+        body = " .\n".join(_triple_text(t) for t in triples)
+        parts.append(f"DROP SILENT GRAPH {graph}")
+        if body:
+            parts.append(f"INSERT DATA {{ GRAPH {graph} {{ {body} . }} }}")
+    for name, pairs in records.items():
+        subject = ox.NamedNode(name)
+        parts.append(f"DELETE {{ GRAPH {META_GRAPH} {{ {subject} ?p ?o }} }} "
+                     f"WHERE {{ GRAPH {META_GRAPH} {{ {subject} ?p ?o "
+                     f"FILTER(STRSTARTS(STR(?p), \"{BUILD}\")) }} }}")
+        body = " .\n".join(f"{subject} {p} {o}" for p, o in pairs)
+        if body:
+            parts.append(f"INSERT DATA {{ GRAPH {META_GRAPH} {{ {body} . }} }}")
+    version = ox.Literal(str(time.time_ns()))
+    parts.append(f"DELETE WHERE {{ GRAPH {META_GRAPH} {{ ?s {_VERSION} ?v }} }}")
+    parts.append(f"INSERT DATA {{ GRAPH {META_GRAPH} {{ {META_GRAPH} {_VERSION} {version} }} }}")
+    return " ;\n".join(parts)
 
 
 def _triple_text(t: ox.Triple | ox.Quad) -> str:

@@ -20,24 +20,19 @@ import datetime as dt
 
 import pyoxigraph as ox
 
+from citykg.loaders.map import ALT, DERIVED, EXACT, LABEL, RDF_TYPE, XSD
 from citykg.terms import CKG, ID, WD
 from citykg.wikidata import WIKIDATA_GRAPH
 from citykg.wikidata.link import Decision
 from citykg.wikidata.local import Local
 from citykg.wikidata.snapshot import Item, Snapshot, Twin
 
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-ALT = ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
-EXACT = ox.NamedNode("http://www.w3.org/2004/02/skos/core#exactMatch")
-DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
 PROV_ENTITY = ox.NamedNode("http://www.w3.org/ns/prov#Entity")
 GENERATED = ox.NamedNode("http://www.w3.org/ns/prov#generatedAtTime")
 SOURCE = ox.NamedNode("http://purl.org/dc/terms/source")
 LICENSE = ox.NamedNode("http://purl.org/dc/terms/license")
 DESCRIPTION = ox.NamedNode("http://purl.org/dc/terms/description")
 CC0 = ox.NamedNode("http://creativecommons.org/publicdomain/zero/1.0/")
-XSD = "http://www.w3.org/2001/XMLSchema#"
 ENRICHED_KINDS = ("city", "prefecture")
 CLASS_OF_TYPE = {"country": CKG.Country, "region": CKG.Region}
 PRECISION = {4: ("gYear", "year"), 7: ("gYearMonth", "month"), 10: ("date", "day")}
