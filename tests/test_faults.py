@@ -379,20 +379,16 @@ def test_an_impossible_date_is_reported_with_file_and_line(defects):
     assert "defects.txt:11:" in r.stderr and "month 13" in " ".join(r.stderr.split())
 
 
-GAPS = "the extractor drops this line without a problem in the load report (loaders/extract)"
 
 
-@pytest.mark.xfail(strict=True, reason=GAPS)
 def test_an_unknown_era_is_reported_with_file_and_line(defects):
     assert "defects.txt:12:" in defects[1].stderr
 
 
-@pytest.mark.xfail(strict=True, reason=GAPS)
 def test_a_table_row_with_a_missing_column_is_reported(defects):
     assert "defects.txt:7:" in defects[1].stderr
 
 
-@pytest.mark.xfail(strict=True, reason=GAPS)
 def test_numbers_that_do_not_parse_are_reported(defects):
     assert "defects.txt:8:" in defects[1].stderr
 

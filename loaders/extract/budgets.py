@@ -72,6 +72,9 @@ def _table_row(ctx: Context, block: Block, years: dict[int, int], unit: str,
     parent = None if is_account else account
     if is_account:
         state = (years, unit, name)
+    if len(block.cells) <= max(years):
+        ctx.out.report(block.first_line, f"table row has {len(block.cells)} columns, the header "
+                       f"{max(years) + 1} or more: a column is missing", block.text)
     amounts = {}
     for col, year in years.items():
         cell = block.cells[col] if col < len(block.cells) else ""
@@ -80,6 +83,8 @@ def _table_row(ctx: Context, block: Block, years: dict[int, int], unit: str,
         yen = _amount(ctx, block, cell, unit)
         if yen is not None:
             amounts[year] = yen
+        elif not re.fullmatch(r"\s*[-－―—一‐]\s*", cell):
+            ctx.out.report(block.first_line, f"amount not understood: {cell.strip()!r}", block.text)
     if not amounts or not name:
         return state
     ctx.out.add("program", ctx.span(block), name=name, parent=parent if parent != name else None,

@@ -194,12 +194,19 @@ def _add(ctx: Context, block: Block, mention: Mention, rtype: str, start: int, e
                 start=date, derived=derived, anniversary=anniversary)
 
 
+ERA_LIKE = re.compile(r"([一-龥]{2})\s*([\d元]{1,2})\s*年\s*\d{1,2}\s*月")
+
+
 def _date(ctx: Context, block: Block, text: str):
     try:
-        return normalise.parse_date(text)
+        date = normalise.parse_date(text)
     except normalise.NormaliseError as exc:
         ctx.out.report(block.first_line, f"date not understood: {exc}", text)
         return None
+    unknown = ERA_LIKE.search(text)
+    if date is None and unknown and unknown.group(1) not in normalise.ERAS:
+        ctx.out.report(block.first_line, f"unknown era name: {unknown.group(1)}", text)
+    return date
 
 
 def _strip_publisher(ctx: Context, text: str) -> str:
