@@ -235,7 +235,9 @@ def test_keyboard(desktop: Page):
     page.locator("#tab-network").focus()
     page.keyboard.press("ArrowRight")
     page.wait_for_function("document.activeElement.id === 'tab-map'")
-    assert page.locator("#tab-map").get_attribute("aria-selected") == "true"
+    # the tab is selected once its panel has been drawn, which may come a moment after focus
+    page.wait_for_function("document.querySelector('#tab-map').getAttribute('aria-selected') === 'true'",
+                           timeout=10_000)
     assert page.locator("#panel-map").is_visible()
     # a partner node is reachable and opens with Enter
     page.locator("#tab-network").click()
