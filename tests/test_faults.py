@@ -14,7 +14,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -23,6 +22,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from conftest import running_server
 
 from citykg.build import build
 from citykg.loaders.read import LoadError
@@ -205,35 +205,12 @@ def test_readers_see_the_old_or_the_new_graphs_never_a_mix(store, big, tmp_path)
         assert kinds == sorted(kinds, key=["old", "new"].index)  # never back to the old one
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
-@contextlib.contextmanager
 def serving(store: Path):
-    port = free_port()
-    env = {**os.environ, "CITYKG_REFRESH_SECONDS": "0.2"}
-    proc = subprocess.Popen([str(CITYKG), "serve", "--store", str(store), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 40
-        while True:
-            try:
-                httpx.get(base + "/health", timeout=2)
-                break
-            except httpx.HTTPError:
-                assert proc.poll() is None and time.time() < deadline, "citykg serve did not start"
-                time.sleep(0.2)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    """`citykg serve` on a free loopback port, looking for a rebuilt store every 0.2 s."""
+    return running_server([str(CITYKG), "serve", "--store", str(store)],
+                          {"CITYKG_REFRESH_SECONDS": "0.2"}, wait=40)
 
 
 def test_api_clients_during_a_reload_see_old_or_new_and_no_errors(store, big, tmp_path):
