@@ -18,8 +18,10 @@ from fastapi import FastAPI, Request
 from citykg.api.cache import OrjsonResponse, ResponseCache
 from citykg.api.canned import load_queries
 from citykg.api.deps import BackendHolder, Settings
+from citykg.api.evaluate import QueryFailed
 from citykg.api.graph import GraphHolder
 from citykg.api.routers import cities, health, queries, relations, ui
+from citykg.api.runner import CloseWhenRetiring, QueryRunner
 from citykg.api.search import IndexHolder
 from citykg.backends import Backend
 from citykg.paths import SPARQL_DIR
@@ -46,11 +48,13 @@ def create_app(backend: Backend | None = None, store: Path | str | None = None,
         # warm the name index in the background; requests build it themselves if it is late
         threading.Thread(target=_warm, args=(app,), daemon=True).start()
         yield
+        app.state.runner.exit_if_abandoned()
 
     app = FastAPI(title="citykg", version="0.1.0", description=DESCRIPTION,
                   default_response_class=OrjsonResponse, lifespan=lifespan)
     app.state.settings = settings
     app.state.holder = holder
+    app.state.runner = QueryRunner(settings.query_timeout)
     app.state.cache = ResponseCache()
     app.state.index = IndexHolder()
     app.state.graph = GraphHolder()
@@ -64,11 +68,18 @@ def create_app(backend: Backend | None = None, store: Path | str | None = None,
         except ImportError:
             continue  # not written yet, or its dependencies are missing: serve without it
         app.include_router(module.router)
+        if hasattr(module, "FastPath"):
+            app.add_middleware(module.FastPath)
+    app.add_middleware(CloseWhenRetiring)
     app.include_router(ui.router)  # the explorer page at /, its /static files, /sources, /places
 
     @app.exception_handler(StoreError)
     async def store_error(request: Request, exc: StoreError) -> OrjsonResponse:
         return OrjsonResponse({"detail": str(exc)}, status_code=503)
+
+    @app.exception_handler(QueryFailed)
+    async def query_failed(request: Request, exc: QueryFailed) -> OrjsonResponse:
+        return OrjsonResponse({"detail": exc.message, "error": exc.message}, status_code=exc.status)
 
     return app
 

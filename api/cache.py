@@ -1,7 +1,7 @@
 """Responses encoded with orjson, and a cache of them keyed by (path, parameters, variant,
 store version): the store is read-mostly and a rebuild bumps its version, so a cached answer
-is right until the version changes. Misses are computed in the thread pool, never on the
-event loop."""
+is right until the version changes. Misses are computed by the app's query runner (a thread,
+under the time limit), never on the event loop."""
 from __future__ import annotations
 
 import threading
@@ -12,7 +12,6 @@ from typing import Any
 import orjson
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 
 from citykg.api.deps import BackendHolder
 
@@ -27,11 +26,13 @@ class OrjsonResponse(JSONResponse):
 
 
 class ResponseCache:
-    """An LRU of response bodies, bounded by count and by bytes (big bodies are not kept)."""
+    """An LRU of response bodies, bounded by count and by bytes (body and key text; big bodies
+    are not kept). Per worker process: 64k entries hold every point lookup of a 40k-city
+    graph, the whole budget costs at most `max_bytes`."""
 
-    def __init__(self, size: int = 4096, max_bytes: int = 256 << 20, max_item: int = 4 << 20):
+    def __init__(self, size: int = 65536, max_bytes: int = 128 << 20, max_item: int = 4 << 20):
         self.size, self.max_bytes, self.max_item = size, max_bytes, max_item
-        self._items: OrderedDict[tuple, tuple[bytes, int, str, tuple]] = OrderedDict()
+        self._items: OrderedDict[tuple, tuple[bytes, int, str, tuple, int]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
 
@@ -41,23 +42,24 @@ class ResponseCache:
             if item is None:
                 return None
             self._items.move_to_end(key)
-        body, status, media_type, headers = item
+        body, status, media_type, headers, _ = item
         return Response(body, status, dict(headers), media_type)
 
     def put(self, key: tuple, response: Response) -> None:
         body = bytes(response.body)
         if len(body) > self.max_item:
             return
+        cost = len(body) + sum(len(part) for part in key if isinstance(part, str))
         item = (body, response.status_code, response.media_type or "",
                 tuple((k, v) for k, v in response.headers.items()
-                      if k.lower() not in ("content-length", "content-type")))
+                      if k.lower() not in ("content-length", "content-type")), cost)
         with self._lock:
             old = self._items.pop(key, None)
-            self._bytes += len(body) - (len(old[0]) if old else 0)
+            self._bytes += cost - (old[4] if old else 0)
             self._items[key] = item
             while self._items and (len(self._items) > self.size or self._bytes > self.max_bytes):
                 _, dropped = self._items.popitem(last=False)
-                self._bytes -= len(dropped[0])
+                self._bytes -= dropped[4]
 
     def clear(self) -> None:
         with self._lock:
@@ -67,14 +69,14 @@ class ResponseCache:
 
 async def cached(request: Request, holder: BackendHolder, compute: Callable[[], Response],
                  variant: str = "") -> Response:
-    """The cached response for this request, or `compute()` run in a worker thread."""
+    """The cached response for this request, or `compute()` run under the time limit."""
     cache: ResponseCache = request.app.state.cache
     key = (request.url.path, tuple(sorted(request.query_params.multi_items())), variant,
            holder.version)
     hit = cache.get(key)
     if hit is not None:
         return hit
-    response = await run_in_threadpool(compute)
+    response = await request.app.state.runner.run(compute, "request")
     if response.status_code == 200:
         cache.put(key, response)
     return response

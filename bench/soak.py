@@ -81,11 +81,12 @@ def pct(values: list[float], p: float) -> float:
 
 
 def soak(store: Path, seconds: float, clients: int, runaway_every: float, timeout: float,
-         workers: int = 1) -> dict:
+         workers: int | None = None) -> dict:
     port = free_port()
     env = {**os.environ, "CITYKG_QUERY_TIMEOUT": str(timeout)}
+    more = ["--workers", str(workers)] if workers else []
     server = subprocess.Popen([str(CITYKG), "serve", "--store", str(store), "--port", str(port),
-                               "--workers", str(workers)], env=env,
+                               *more], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -174,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--runaway-every", type=float, default=5)
     ap.add_argument("--timeout", type=float, default=3, help="the API's query time limit, s")
-    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--workers", type=int, default=None, help="default: citykg serve's")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
     store = args.store

@@ -289,12 +289,13 @@ def serve(store: StoreOpt = None,
           endpoint: Annotated[str | None, typer.Option(
               help="a remote SPARQL endpoint to answer from instead of the store "
                    "(default $CITYKG_SPARQL_URL)")] = None,
-          workers: Annotated[int, typer.Option(min=1, help="worker processes")] = 1):
+          workers: Annotated[int | None, typer.Option(
+              min=1, help="worker processes (default: one per core, 2 to 4)")] = None):
     """Serve the HTTP API (docs at /docs): relations, cities, canned queries, SPARQL."""
     import os
 
-    import uvicorn
-
+    from citykg.api.server import default_workers
+    from citykg.api.server import serve as run_server
     from citykg.store import GraphStore
 
     endpoint = endpoint or os.environ.get("CITYKG_SPARQL_URL") or None
@@ -311,8 +312,7 @@ def serve(store: StoreOpt = None,
             fail(str(exc))
         os.environ["CITYKG_STORE"] = str(path.resolve())
     err.print(f"citykg API on http://{host}:{port} (docs at http://{host}:{port}/docs)")
-    uvicorn.run("citykg.api.app:create_app", factory=True, host=host, port=port,
-                workers=workers, log_level="warning")
+    run_server(host, port, workers or default_workers())
 
 
 if __name__ == "__main__":

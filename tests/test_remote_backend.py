@@ -258,12 +258,10 @@ def client(oxigraph):
     from fastapi.testclient import TestClient
 
     from citykg.api.app import create_app
-    from citykg.api.routers import sparql
 
     app = create_app(endpoint=oxigraph + "/query")
     with TestClient(app) as client:
         yield client
-    sparql.shutdown(app)
 
 
 @pytest.mark.parametrize("query", QUERIES)
@@ -329,11 +327,12 @@ def test_api_remote_cut_answer_is_504(seed_store):
 
     from citykg.api.app import create_app
     from citykg.api.routers import sparql
+    from citykg.api.runner import QueryRunner
 
     server, url = fake_server(CUT + b"The SPARQL operation has been cancelled")
     try:
         app = create_app(store=seed_store)
-        app.state.sparql_service = sparql.SparqlService(remote=RemoteBackend(url))
+        app.state.sparql_service = sparql.SparqlService(QueryRunner(10), remote=RemoteBackend(url))
         with TestClient(app) as c:
             r = c.get("/sparql", params={"query": "SELECT ?s WHERE { ?s ?p ?o }"})
         assert r.status_code == 504 and "incomplete" in r.json()["error"]
@@ -346,10 +345,11 @@ def test_api_remote_cancelled_stream_is_504(cancelling, monkeypatch):
 
     from citykg.api.app import create_app
     from citykg.api.routers import sparql
+    from citykg.api.runner import QueryRunner
 
     monkeypatch.setenv("CITYKG_MAX_RESULT_BYTES", str(2 << 30))
     app = create_app(endpoint=cancelling + "/query")
-    app.state.sparql_service = sparql.SparqlService(endpoint=cancelling + "/query", timeout=60)
+    app.state.sparql_service = sparql.SparqlService(QueryRunner(60), endpoint=cancelling + "/query")
     with TestClient(app) as c:
         r = c.get("/sparql", params={"query": STREAM})
     assert r.status_code == 504, r.text[:300]
@@ -361,11 +361,12 @@ def test_api_remote_time_limit(seed_store):
 
     from citykg.api.app import create_app
     from citykg.api.routers import sparql
+    from citykg.api.runner import QueryRunner
 
     server, url = fake_server(b'{"head":{},"boolean":true}', delay=6)
     try:
         app = create_app(store=seed_store)
-        app.state.sparql_service = sparql.SparqlService(endpoint=url, timeout=1)
+        app.state.sparql_service = sparql.SparqlService(QueryRunner(1), endpoint=url)
         with TestClient(app) as c:
             t = time.monotonic()
             r = c.get("/sparql", params={"query": "ASK {}"})

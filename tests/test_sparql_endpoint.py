@@ -64,17 +64,16 @@ class Trap:
 @pytest.fixture(scope="module")
 def app(seed_store):
     from citykg.api.app import create_app
-    from citykg.api.routers import sparql
+    from citykg.api.runner import QueryRunner
 
     app = create_app(store=seed_store)
-    app.state.sparql_service = sparql.SparqlService(store=seed_store, timeout=TIMEOUT)
-    yield app
-    sparql.shutdown(app)
+    app.state.runner = QueryRunner(TIMEOUT)
+    return app
 
 
 @pytest.fixture(scope="module")
-def server(seed_store):
-    """`citykg serve` in its own process, the query time limit at 3 s."""
+def serve_process(seed_store):
+    """`citykg serve` in its own process (two workers), the query time limit at 3 s."""
     port = free_port()
     env = dict(os.environ, CITYKG_QUERY_TIMEOUT=str(TIMEOUT))
     proc = subprocess.Popen([sys.executable, "-m", "citykg.cli", "serve", "--store",
@@ -92,12 +91,17 @@ def server(seed_store):
             proc.kill()
             pytest.fail("citykg serve did not start: " + proc.stderr.read().decode()[-500:])
         time.sleep(0.2)
-    yield base
+    yield proc, base
     proc.terminate()
     try:
         proc.wait(10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(scope="module")
+def server(serve_process):
+    return serve_process[1]
 
 
 @pytest.fixture(params=["testclient", "uvicorn"])
@@ -265,131 +269,163 @@ def test_service_allow_list(seed_store, server, trap, monkeypatch):
     from fastapi.testclient import TestClient
 
     from citykg.api.app import create_app
-    from citykg.api.routers import sparql
 
     host = server.removeprefix("http://")
     monkeypatch.setenv("CITYKG_SERVICE_ALLOW", f"{host}, example.org")
     app = create_app(store=seed_store)
-    app.state.sparql_service = sparql.SparqlService(store=seed_store, timeout=20)
-    try:
-        with TestClient(app) as client:
-            q = (f"SELECT ?n WHERE {{ SERVICE <{server}/sparql> {{ "
-                 "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } } }")
-            r = client.get("/sparql", params={"query": q})
-            assert r.status_code == 200, r.text
-            assert int(r.json()["results"]["bindings"][0]["n"]["value"]) > 1000
-            bad = (f"SELECT * WHERE {{ SERVICE <{server}/sparql> {{ SERVICE "
-                   f"<http://127.0.0.1:{trap.port}/> {{ ?s ?p ?o }} }} }}")
-            assert client.get("/sparql", params={"query": bad}).status_code == 403
-            var = "SELECT * WHERE { BIND(<http://example.org/> AS ?e) SERVICE ?e { ?s ?p ?o } }"
-            assert client.get("/sparql", params={"query": var}).status_code == 403
-    finally:
-        sparql.shutdown(app)
+    with TestClient(app) as client:
+        q = (f"SELECT ?n WHERE {{ SERVICE <{server}/sparql> {{ "
+             "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } } }")
+        r = client.get("/sparql", params={"query": q})
+        assert r.status_code == 200, r.text
+        assert int(r.json()["results"]["bindings"][0]["n"]["value"]) > 1000
+        bad = (f"SELECT * WHERE {{ SERVICE <{server}/sparql> {{ SERVICE "
+               f"<http://127.0.0.1:{trap.port}/> {{ ?s ?p ?o }} }} }}")
+        assert client.get("/sparql", params={"query": bad}).status_code == 403
+        var = "SELECT * WHERE { BIND(<http://example.org/> AS ?e) SERVICE ?e { ?s ?p ?o } }"
+        assert client.get("/sparql", params={"query": var}).status_code == 403
     time.sleep(0.3)
     assert trap.hits == 0
 
 
 # --------------------------------------------------------------- limits and workers ----
-def test_runaway_query_is_stopped_while_others_are_served(http):
+def _workers(pid: int) -> set[int]:
+    """The worker processes of a `citykg serve` (children of its supervisor, minus
+    multiprocessing's helpers)."""
+    kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return {int(k) for k in kids
+            if b"citykg" in Path(f"/proc/{k}/cmdline").read_bytes()
+            or b"multiprocessing.spawn" in Path(f"/proc/{k}/cmdline").read_bytes()
+            and b"resource_tracker" not in Path(f"/proc/{k}/cmdline").read_bytes()}
+
+
+def _cpu_seconds(pids: set[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def test_runaway_query_is_stopped_while_others_are_served(serve_process):
+    """Under `citykg serve`: the runaway gets a 503 at the limit, other clients are answered
+    meanwhile, and its worker is replaced, which stops the runaway for good."""
+    proc, base = serve_process
+    before = _workers(proc.pid)
     out = {}
 
     def runaway():
         t = time.monotonic()
-        r = http.get("/sparql", params={"query": RUNAWAY})
+        r = httpx.get(base + "/sparql", params={"query": RUNAWAY}, timeout=60)
         out.update(status=r.status_code, body=r.json(), took=time.monotonic() - t)
 
     thread = threading.Thread(target=runaway)
     thread.start()
     time.sleep(0.5)
     quick = []
-    while thread.is_alive() and len(quick) < 20:
-        t = time.monotonic()
-        r = http.get("/sparql", params={"query": SELECT}, headers={"Accept": "text/csv"})
-        quick.append(time.monotonic() - t)
-        assert r.status_code == 200
-        time.sleep(0.1)
+    with httpx.Client(base_url=base, timeout=60) as http:
+        while thread.is_alive() and len(quick) < 20:
+            t = time.monotonic()
+            r = http.get("/sparql", params={"query": SELECT}, headers={"Accept": "text/csv"})
+            quick.append(time.monotonic() - t)
+            assert r.status_code == 200
+            time.sleep(0.1)
     thread.join(60)
-    assert out["status"] in (503, 504), out
+    assert out["status"] == 503, out
     assert out["body"]["error"] == f"query exceeded the time limit of {TIMEOUT} s"
     assert TIMEOUT - 0.5 < out["took"] < TIMEOUT + 5
     assert quick and max(quick) < 1.5, quick
-    # the killed worker has been replaced
-    assert http.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        now = _workers(proc.pid)
+        if len(now) == len(before) and now != before:
+            break
+        time.sleep(0.2)
+    assert len(before) >= 2 and len(now) == len(before) and before - now, (before, now)
+    time.sleep(1)
+    cpu = _cpu_seconds(now)
+    time.sleep(2)
+    assert _cpu_seconds(now) - cpu < 0.5  # nothing is still computing the runaway
+    assert httpx.get(base + "/sparql", params={"query": "ASK {}"}).status_code == 200
 
 
-def test_killed_worker_is_replaced(app):
-    from fastapi.testclient import TestClient
+def test_runner_refuses_late_work_and_counts_abandoned_threads():
+    """Outside the supervisor a late thread is abandoned; while MAX_ABANDONED run, new work
+    is refused, and once they end it is accepted again."""
+    import asyncio
 
-    pool = app.state.sparql_service.pool
-    with TestClient(app) as client:
-        client.get("/sparql", params={"query": "ASK {}"})
-        before = {w.proc.pid for w in pool._all}
-        r = client.get("/sparql", params={"query": RUNAWAY})
-        assert r.status_code == 503
-        after = {w.proc.pid for w in pool._all}
-    assert len(after) == pool.size and len(before - after) == 1
-    gone = (before - after).pop()
-    time.sleep(0.2)
-    assert not Path(f"/proc/{gone}").exists() or "zombie" in Path(
-        f"/proc/{gone}/status").read_text().lower()
+    from citykg.api.evaluate import QueryFailed
+    from citykg.api.runner import MAX_ABANDONED, QueryRunner
+
+    runner = QueryRunner(0.2, supervised=False)
+
+    async def main():
+        for _ in range(MAX_ABANDONED):
+            with pytest.raises(QueryFailed) as late:
+                await runner.run(lambda: time.sleep(1.0))
+            assert late.value.status == 503 and "time limit of 0.2 s" in late.value.message
+        assert runner.abandoned == MAX_ABANDONED
+        with pytest.raises(QueryFailed) as busy:
+            await runner.run(lambda: 1)
+        assert "still running" in busy.value.message
+        await asyncio.sleep(1.2)
+        assert runner.abandoned == 0
+        assert await runner.run(lambda: 41 + 1) == 42
+        with pytest.raises(ZeroDivisionError):
+            await runner.run(lambda: 1 / 0)
+
+    asyncio.run(main())
 
 
 def test_result_caps(seed_store, monkeypatch):
     from fastapi.testclient import TestClient
 
     from citykg.api.app import create_app
-    from citykg.api.routers import sparql
 
     monkeypatch.setenv("CITYKG_MAX_RESULTS", "4")
     monkeypatch.setenv("CITYKG_MAX_RESULT_BYTES", "3000")
     app = create_app(store=seed_store)
-    try:
-        with TestClient(app) as client:
-            four = SELECT.replace("LIMIT 5", "LIMIT 4")
-            assert client.get("/sparql", params={"query": four}).status_code == 200
-            r = client.get("/sparql", params={"query": SELECT})
-            assert r.status_code == 413 and "more than 4 rows" in r.json()["error"]
-            r = client.get("/sparql", params={"query": CONSTRUCT})
-            assert r.status_code == 413 and "4 triples" in r.json()["error"]
-            big = "SELECT ?l WHERE { GRAPH ?g { ?s ?p ?l FILTER(STRLEN(STR(?l)) > 900) } } LIMIT 4"
-            r = client.get("/sparql", params={"query": big})
-            assert r.status_code in (200, 413)
-            if r.status_code == 413:
-                assert "3000 bytes" in r.json()["error"]
-    finally:
-        sparql.shutdown(app)
+    with TestClient(app) as client:
+        four = SELECT.replace("LIMIT 5", "LIMIT 4")
+        assert client.get("/sparql", params={"query": four}).status_code == 200
+        r = client.get("/sparql", params={"query": SELECT})
+        assert r.status_code == 413 and "more than 4 rows" in r.json()["error"]
+        r = client.get("/sparql", params={"query": CONSTRUCT})
+        assert r.status_code == 413 and "4 triples" in r.json()["error"]
+        big = "SELECT ?l WHERE { GRAPH ?g { ?s ?p ?l FILTER(STRLEN(STR(?l)) > 900) } } LIMIT 4"
+        r = client.get("/sparql", params={"query": big})
+        assert r.status_code in (200, 413)
+        if r.status_code == 413:
+            assert "3000 bytes" in r.json()["error"]
 
 
-def test_a_rebuilt_store_is_seen(tmp_path):
-    """Workers hold read-only views; they reopen when the store's files change."""
-    from fastapi import FastAPI
+def test_a_rebuilt_store_is_seen(tmp_path, monkeypatch):
+    """The app holds a read-only view; it reopens it when the store's files change."""
     from fastapi.testclient import TestClient
 
-    from citykg.api.routers import sparql
-    from citykg.api.routers.sparql import SparqlService
+    from citykg.api.app import create_app
     from citykg.store import GraphStore
 
+    monkeypatch.setenv("CITYKG_REFRESH_SECONDS", "0.2")
     writer = GraphStore(tmp_path / "s")
     triple = ox.Triple(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.Literal("1"))
     writer.replace_graphs({"urn:g1": [triple]})
-    app = FastAPI()
-    app.include_router(sparql.router)
-    app.state.sparql_service = SparqlService(store=tmp_path / "s", timeout=10)
+    app = create_app(store=tmp_path / "s")
     count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-    try:
-        with TestClient(app) as client:
-            def n():
-                r = client.get("/sparql", params={"query": count})
-                return int(r.json()["results"]["bindings"][0]["n"]["value"])
+    with TestClient(app) as client:
+        def n():
+            r = client.get("/sparql", params={"query": count})
+            return int(r.json()["results"]["bindings"][0]["n"]["value"])
 
-            first = n()
-            writer.replace_graphs({"urn:g2": [triple]})
-            deadline = time.time() + 5
-            while n() == first and time.time() < deadline:
-                time.sleep(0.1)
-            assert n() == first + 1
-    finally:
-        app.state.sparql_service.close()
+        first = n()
+        writer.replace_graphs({"urn:g2": [triple]})
+        deadline = time.time() + 5
+        while n() == first and time.time() < deadline:
+            time.sleep(0.1)
+        assert n() == first + 1
 
 
 # ------------------------------------------------------------------ real clients ----

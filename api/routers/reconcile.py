@@ -32,7 +32,6 @@ from urllib.parse import parse_qs
 import pyoxigraph as ox
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from citykg.api.cache import OrjsonResponse
 from citykg.api.lookup import index_of
@@ -138,14 +137,14 @@ async def _answer(request: Request, queries, query, extend, callback) -> Respons
         batch = _json("queries", queries)
         if not isinstance(batch, dict) or len(batch) > MAX_QUERIES:
             raise BadRequest(f"queries must be a JSON object of at most {MAX_QUERIES} queries")
-        body = await run_in_threadpool(lambda: {k: {"result": _reconcile(request, _query(k, q))}
+        body = await request.app.state.runner.run(lambda: {k: {"result": _reconcile(request, _query(k, q))}
                                                 for k, q in batch.items()})
     elif query is not None:
         q = _json("query", query) if query.lstrip().startswith("{") else {"query": query}
-        body = await run_in_threadpool(lambda: {"result": _reconcile(request, _query("query", q))})
+        body = await request.app.state.runner.run(lambda: {"result": _reconcile(request, _query("query", q))})
     elif extend is not None:
         spec = _json("extend", extend)
-        body = await run_in_threadpool(lambda: _extend(request, spec))
+        body = await request.app.state.runner.run(lambda: _extend(request, spec))
     else:
         body = manifest(_base(request))
     return _respond(body, callback)
@@ -358,7 +357,7 @@ async def suggest_entity(request: Request,
         found.sort(key=lambda c: (-c["score"], c["name"]))
         return {"result": [{"id": c["id"], "name": c["name"], "description": c["description"],
                             "notable": c["type"]} for c in found[cursor:cursor + 10]]}
-    return OrjsonResponse(await run_in_threadpool(run))
+    return OrjsonResponse(await request.app.state.runner.run(run))
 
 
 @router.get("/suggest/type", summary="Type suggest")
@@ -391,7 +390,7 @@ async def propose_properties(type: Annotated[str | None, Query(max_length=100)] 
 @router.get("/preview", response_class=HTMLResponse, summary="An entity's HTML preview")
 async def preview(request: Request, id: Annotated[str, Query(min_length=1, max_length=2048)]
                   ) -> HTMLResponse:
-    info = await run_in_threadpool(lambda: _entities(request, [id], partners=True))
+    info = await request.app.state.runner.run(lambda: _entities(request, [id], partners=True))
     e = info.get(id)
     if e is None:
         raise HTTPException(404, f"no entity {id}")

@@ -1,0 +1,69 @@
+"""`citykg serve`: uvicorn worker processes under uvicorn's supervisor, which shares the
+listening socket among them and starts a fresh worker when one exits.
+
+A worker retires when a query outlives the time limit (runner.py): it stops accepting, tells
+each of its clients to reconnect (`Connection: close` on their next response, so keep-alive
+clients move to another worker without an error), waits for its connections to close, and
+exits, which ends the runaway. The supervisor is used even for one worker: while that worker
+restarts, new connections wait in the socket's backlog.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+
+import uvicorn
+from uvicorn.supervisors import multiprocess
+
+from citykg.api.deps import Settings
+from citykg.api.runner import SUPERVISED
+
+KEEP_ALIVE = 5  # s an idle connection stays open (uvicorn's default)
+_server: RetiringServer | None = None  # this worker's server, once it runs
+
+
+def default_workers() -> int:
+    """One per core, two at least (one serves while the other restarts), four at most."""
+    return min(4, max(2, os.cpu_count() or 1))
+
+
+class RetiringServer(uvicorn.Server):
+    async def retire(self, grace: float) -> None:
+        for server in self.servers:
+            server.close()  # this process's copy of the listening socket: the others accept
+        end = time.monotonic() + grace
+        while self.server_state.connections and time.monotonic() < end:
+            await asyncio.sleep(0.1)
+        self.should_exit = True
+
+
+class _Worker(multiprocess.Process):
+    """uvicorn's worker process, running a RetiringServer."""
+
+    @property
+    def server(self) -> RetiringServer:
+        global _server
+        if self._server is None:
+            self._server = _server = RetiringServer(config=self.config)
+        return self._server
+
+
+def retire_worker(query_timeout: float) -> bool:
+    """Begin retiring this worker (call on its event loop); False outside `citykg serve`."""
+    if _server is None:
+        return False
+    grace = query_timeout + KEEP_ALIVE + 1  # in-flight queries end by their limit
+    asyncio.get_running_loop().create_task(_server.retire(grace))
+    return True
+
+
+def serve(host: str, port: int, workers: int) -> None:
+    os.environ[SUPERVISED] = "1"  # the workers inherit the environment
+    timeout = Settings.from_env().query_timeout
+    config = uvicorn.Config("citykg.api.app:create_app", factory=True, host=host, port=port,
+                            workers=workers, log_level="warning", access_log=False,
+                            timeout_keep_alive=KEEP_ALIVE,
+                            timeout_graceful_shutdown=int(timeout) + KEEP_ALIVE + 1)
+    multiprocess.Process = _Worker  # this process only supervises: its workers are ours
+    multiprocess.Multiprocess(config, sockets=[config.bind_socket()]).run()
