@@ -64,6 +64,9 @@ def fold(text: str) -> str:
     return re.sub(r"[\s・·.'’\-]", "", t)
 
 
+Prepared = tuple[list[str], list[str | None]]
+
+
 @dataclass
 class Gazetteer:
     entities: list[Entity] = field(default_factory=list)
@@ -97,15 +100,22 @@ class Gazetteer:
     def by_key(self, kind: str, key: str) -> Entity | None:
         return next((e for e in self.entities if e.kind == kind and e.key == key), None)
 
-    def find(self, text: str, kinds: set[str] | None = None) -> list[Mention]:
-        """Longest non-overlapping names in `text` (which must be unfolded source text)."""
+    def find(self, text: str, kinds: set[str] | None = None,
+             prepared: Prepared | None = None) -> list[Mention]:
+        """Longest non-overlapping names in `text` (which must be unfolded source text);
+        `prepared`: `prepare(text)`, for a text searched more than once."""
         mentions, i, n = [], 0, len(text)
-        folded = [_fold_char(c) for c in text]
-        scripts = [_script(c) for c in text]
+        folded, scripts = prepared or prepare(text)
         prefixes = self._prefixes
         while i < n:
             # no name starts with this character, or it would cut a katakana/Latin word
-            if folded[i] not in prefixes or (i and scripts[i] and scripts[i] == scripts[i - 1]):
+            first = folded[i]
+            if first not in prefixes or (i and scripts[i] and scripts[i] == scripts[i - 1]):
+                i += 1
+                continue
+            # names have two characters at least: most positions end on the second
+            if len(first) == 1 and i + 1 < n and (second := folded[i + 1]) \
+                    and first + second[0] not in prefixes:
                 i += 1
                 continue
             hit = self._longest_at(text, folded, scripts, i, kinds)
@@ -145,6 +155,11 @@ class Gazetteer:
             if found:
                 return Mention(i, j, text[i:j], found)
         return None
+
+
+def prepare(text: str) -> Prepared:
+    """Each character of `text` folded, and its script: what `find` works on."""
+    return [_fold_char(c) for c in text], [_script(c) for c in text]
 
 
 @lru_cache(maxsize=65536)

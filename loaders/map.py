@@ -4,9 +4,11 @@ fact makes gets prov:wasDerivedFrom a ckg:SourceSpan (document, first and last l
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from urllib.parse import quote
 
 import pyoxigraph as ox
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from citykg.gazetteer import Entity
 from citykg.loaders.facts import Fact, Span
@@ -14,16 +16,12 @@ from citykg.loaders.labels import english
 from citykg.terms import CKG, GRAPH, ID
 from citykg.terms import WD as WD_NS
 
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-ALT = ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
-EXACT = ox.NamedNode("http://www.w3.org/2004/02/skos/core#exactMatch")
-IN_SCHEME = ox.NamedNode("http://www.w3.org/2004/02/skos/core#inScheme")
-DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
-PUBLISHER = ox.NamedNode("http://purl.org/dc/terms/publisher")
-TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
-PART_OF = ox.NamedNode("http://purl.org/dc/terms/isPartOf")
-XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE, LABEL = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(RDFS.label))
+ALT, EXACT = ox.NamedNode(str(SKOS.altLabel)), ox.NamedNode(str(SKOS.exactMatch))
+IN_SCHEME = ox.NamedNode(str(SKOS.inScheme))
+DERIVED = ox.NamedNode(str(PROV.wasDerivedFrom))
+PUBLISHER, TITLE = ox.NamedNode(str(DCTERMS.publisher)), ox.NamedNode(str(DCTERMS.title))
+PART_OF = ox.NamedNode(str(DCTERMS.isPartOf))
 AGREEMENT_CLASS = {"sister": CKG.SisterCityAgreement, "friendship": CKG.FriendshipCityAgreement,
                    "partner": CKG.PartnerCityAgreement, "cooperation": CKG.CooperationAgreement}
 FACILITY_CLASS = {"lounge": CKG.InternationalLounge, "passport": CKG.PassportCentre,
@@ -34,6 +32,7 @@ FUNDING = {"national": CKG.nationalFunding, "prefectural": CKG.prefecturalFundin
            "other": CKG.otherFunding, "general": CKG.generalRevenue}
 
 
+@cache
 def n(term) -> ox.NamedNode:
     return ox.NamedNode(str(term))
 
@@ -53,7 +52,7 @@ def graph_of(sha256: str) -> str:
 def lit(value, datatype: str | None = None, lang: str | None = None) -> ox.Literal:
     if lang:
         return ox.Literal(str(value), language=lang)
-    return ox.Literal(str(value), datatype=ox.NamedNode(XSD + datatype)) if datatype \
+    return ox.Literal(str(value), datatype=n(XSD[datatype])) if datatype \
         else ox.Literal(str(value))
 
 
@@ -78,6 +77,7 @@ class Mapper:
         self._seen: set[ox.Triple] = set()
         self._out: list[ox.Triple] = []
         self._programs: dict[str, ox.NamedNode] = {}
+        self._spans: dict[tuple[int, int], ox.NamedNode] = {}
 
     def add(self, s, p, o) -> None:
         t = ox.Triple(s, n(p) if not isinstance(p, ox.NamedNode) else p, o)
@@ -98,7 +98,11 @@ class Mapper:
         return node
 
     def span(self, span: Span) -> ox.NamedNode:
-        node = ox.NamedNode(str(ID[f"span/{self.sha}/{span.first_line}-{span.last_line}"]))
+        lines = (span.first_line, span.last_line)
+        if lines in self._spans:
+            return self._spans[lines]
+        node = self._spans[lines] = ox.NamedNode(
+            str(ID[f"span/{self.sha}/{span.first_line}-{span.last_line}"]))
         self.add(node, RDF_TYPE, n(CKG.SourceSpan))
         self.add(node, n(CKG.inDocument), self.doc)
         self.add(node, n(CKG.firstLine), lit(span.first_line, "integer"))

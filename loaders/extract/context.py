@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from citykg.gazetteer import Entity, Gazetteer, Mention
+from citykg.gazetteer import Entity, Gazetteer, Mention, Prepared, prepare
 from citykg.loaders.facts import Extraction, Span
 from citykg.loaders.segment import Block
 
@@ -31,8 +31,16 @@ class Context:
         return Span(first.first_line, last.last_line, text)
 
     @cached_property
+    def _prepared(self) -> dict[int, Prepared]:
+        return {id(b): prepare(b.text) for b in self.blocks}
+
+    def prepared(self, block: Block) -> Prepared:
+        """The block's text as the gazetteers search it (both search every block)."""
+        return self._prepared[id(block)]
+
+    @cached_property
     def _mentions(self) -> dict[int, list[Mention]]:
-        return {id(b): self.world.find(b.text) for b in self.blocks}
+        return {id(b): self.world.find(b.text, prepared=self.prepared(b)) for b in self.blocks}
 
     def mentions(self, block: Block, kinds: set[str]) -> list[Mention]:
         return [m for m in self._mentions[id(block)]

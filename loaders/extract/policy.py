@@ -21,8 +21,9 @@ BARE_POLICY = re.compile(r"(?:^|(?<=[\s「『(（]))(第\d+次|(?:令和|平成)
                          rf"[一-龥ぁ-んァ-ヺー・·]{{2,30}}(?:{KIND_RE})(?:\s*[・·]?\s*"
                          rf"(?:アクションプラン))?(?:\s*\d{{4}}(?:[～〜~-]\d{{4}})?)?")
 ENACTED = re.compile(r"(制定|策定|施行)")
-EVENT = re.compile(r"(第\s*(\d+)\s*回\s*)?([一-龥ァ-ヺーA-Za-z・]{2,24}?"
-                   r"(?:会議|サミット|フォーラム|総会|大会|シンポジウム|見本市|トリエンナーレ|コンベンション|講演会|理事会))"
+EVENT_WORDS = "会議|サミット|フォーラム|総会|大会|シンポジウム|見本市|トリエンナーレ|コンベンション|講演会|理事会"
+EVENT_WORD = re.compile(EVENT_WORDS)  # a cheap test before EVENT, which tries every position
+EVENT = re.compile(rf"(第\s*(\d+)\s*回\s*)?([一-龥ァ-ヺーA-Za-z・]{{2,24}}?(?:{EVENT_WORDS}))"
                    r"(?:\s*(\d{4}))?(?:\s*[(（]([A-Z][A-Za-z0-9\-]{1,10})[)）])?")
 EVENT_QUOTED = re.compile(r"(?:国際コンベンション|イベント|サミット)「([^」]{2,30})」")
 GENERIC_EVENTS = {"国際会議", "会議", "サミット", "フォーラム", "総会", "大会", "セミナー", "実行委員会",
@@ -31,8 +32,9 @@ GENERIC_EVENTS = {"国際会議", "会議", "サミット", "フォーラム", "
 
 def extract_policy(ctx: Context) -> None:
     pillars: dict[str, str | None] = {}
+    policies = {f.data["name"]: f for f in ctx.out.facts if f.kind == "policy"}
     for block in ctx.blocks:
-        for m in PILLARS.finditer(block.text):
+        for m in PILLARS.finditer(block.text) if "」" in block.text else ():
             for quoted in re.findall(r"「([^」]+)」", m.group(1)):
                 label = re.sub(r"【[^】]*】", "", quoted).strip()
                 if label not in pillars:
@@ -42,13 +44,14 @@ def extract_policy(ctx: Context) -> None:
                 if number := re.search(r"政策\s*(\d+)", quoted):
                     _number(ctx, pillars, label, number.group(1))
             _defined_by(ctx, block, m.start())
-        for m in PILLAR_NUMBER.finditer(block.text):
+        for m in PILLAR_NUMBER.finditer(block.text) if "【" in block.text else ():
             if m.group(1) in pillars:
                 _number(ctx, pillars, m.group(1), m.group(2))
-        _policies(ctx, block)
+        _policies(ctx, block, policies)
     _implements(ctx, pillars)
+    events = {f.data["name"] for f in ctx.out.facts if f.kind == "event"}
     for block in ctx.blocks:
-        _events(ctx, block)
+        _events(ctx, block, events)
 
 
 def _number(ctx: Context, pillars: dict, label: str, number: str) -> None:
@@ -68,8 +71,8 @@ def _defined_by(ctx: Context, block, index: int) -> None:
                     policy=_clean(m.group(1)))
 
 
-def _policies(ctx: Context, block) -> None:
-    known = {f.data["name"]: f for f in ctx.out.facts if f.kind == "policy"}
+def _policies(ctx: Context, block, known: dict) -> None:
+    """Policies named in the block; `known`: those found so far, by name (updated)."""
     found = [(m.start(), m.end(), m.group(1)) for m in QUOTED_POLICY.finditer(block.text)]
     if block.kind in ("heading", "item") or len(block.text) < 60:
         found += [(m.start(), m.end(), m.group(0)) for m in BARE_POLICY.finditer(block.text)
@@ -126,10 +129,10 @@ def _implements(ctx: Context, pillars: dict[str, str | None]) -> None:
                 ctx.out.add("implements", f.span, program=name, pillar=pillar)
 
 
-def _events(ctx: Context, block) -> None:
-    seen = {f.data["name"] for f in ctx.out.facts if f.kind == "event"}
+def _events(ctx: Context, block, seen: set[str]) -> None:
+    """Events named in the block; `seen`: names of those found so far (updated)."""
     found = [(m.start(), m.end(), m.group(3), m.group(2), m.group(5), m.group(4))
-             for m in EVENT.finditer(block.text)]
+             for m in EVENT.finditer(block.text)] if EVENT_WORD.search(block.text) else []
     found += [(m.start(), m.end(), m.group(1), None, None, None)
               for m in EVENT_QUOTED.finditer(block.text)]
     for start, end, name, edition, acronym, year in found:
