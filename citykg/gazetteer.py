@@ -104,26 +104,24 @@ class Gazetteer:
              prepared: Prepared | None = None) -> list[Mention]:
         """Longest non-overlapping names in `text` (which must be unfolded source text);
         `prepared`: `prepare(text)`, for a text searched more than once."""
-        mentions, i, n = [], 0, len(text)
+        mentions, end, n = [], 0, len(text)
         folded, scripts = prepared or prepare(text)
         prefixes = self._prefixes
-        while i < n:
-            # no name starts with this character, or it would cut a katakana/Latin word
-            first = folded[i]
-            if first not in prefixes or (i and scripts[i] and scripts[i] == scripts[i - 1]):
-                i += 1
+        for i in [i for i, first in enumerate(folded) if first in prefixes]:
+            if i < end:  # inside the name found last
+                continue
+            # a name would cut a katakana/Latin word
+            if i and scripts[i] and scripts[i] == scripts[i - 1]:
                 continue
             # names have two characters at least: most positions end on the second
+            first = folded[i]
             if len(first) == 1 and i + 1 < n and (second := folded[i + 1]) \
                     and first + second[0] not in prefixes:
-                i += 1
                 continue
             hit = self._longest_at(text, folded, scripts, i, kinds)
             if hit:
                 mentions.append(hit)
-                i = hit.end
-            else:
-                i += 1
+                end = hit.end
         return mentions
 
     def _longest_at(self, text, folded, scripts, i, kinds) -> Mention | None:
@@ -159,7 +157,7 @@ class Gazetteer:
 
 def prepare(text: str) -> Prepared:
     """Each character of `text` folded, and its script: what `find` works on."""
-    return [_fold_char(c) for c in text], [_script(c) for c in text]
+    return list(map(_fold_char, text)), list(map(_script, text))
 
 
 @lru_cache(maxsize=65536)

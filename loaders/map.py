@@ -22,6 +22,9 @@ IN_SCHEME = ox.NamedNode(str(SKOS.inScheme))
 DERIVED = ox.NamedNode(str(PROV.wasDerivedFrom))
 PUBLISHER, TITLE = ox.NamedNode(str(DCTERMS.publisher)), ox.NamedNode(str(DCTERMS.title))
 PART_OF = ox.NamedNode(str(DCTERMS.isPartOf))
+SPAN, IN_DOCUMENT = ox.NamedNode(str(CKG.SourceSpan)), ox.NamedNode(str(CKG.inDocument))
+FIRST_LINE, LAST_LINE = ox.NamedNode(str(CKG.firstLine)), ox.NamedNode(str(CKG.lastLine))
+TEXT = ox.NamedNode(str(CKG.text))
 AGREEMENT_CLASS = {"sister": CKG.SisterCityAgreement, "friendship": CKG.FriendshipCityAgreement,
                    "partner": CKG.PartnerCityAgreement, "cooperation": CKG.CooperationAgreement}
 FACILITY_CLASS = {"lounge": CKG.InternationalLounge, "passport": CKG.PassportCentre,
@@ -103,13 +106,13 @@ class Mapper:
             return self._spans[lines]
         node = self._spans[lines] = ox.NamedNode(
             str(ID[f"span/{self.sha}/{span.first_line}-{span.last_line}"]))
-        self.add(node, RDF_TYPE, n(CKG.SourceSpan))
-        self.add(node, n(CKG.inDocument), self.doc)
-        self.add(node, n(CKG.firstLine), lit(span.first_line, "integer"))
-        self.add(node, n(CKG.lastLine), lit(span.last_line, "integer"))
+        self.add(node, RDF_TYPE, SPAN)
+        self.add(node, IN_DOCUMENT, self.doc)
+        self.add(node, FIRST_LINE, lit(span.first_line, "integer"))
+        self.add(node, LAST_LINE, lit(span.last_line, "integer"))
         if self.lines:
             text = "\n".join(self.lines[span.first_line - 1:span.last_line])
-            self.add(node, n(CKG.text), lit(text[:1000]))
+            self.add(node, TEXT, lit(text[:1000]))
         return node
 
     def entity(self, entity: Entity, span: Span) -> ox.NamedNode:

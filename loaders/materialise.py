@@ -33,13 +33,14 @@ def inferred(triples: list[ox.Triple]) -> list[ox.Triple]:
     out: list[ox.Triple] = []
     parties: dict[ox.NamedNode, list] = {}
     twinning = set()
+    party = ox.NamedNode(str(CKG.party))
     for t in triples:
         if t.predicate == RDF_TYPE:
             out += [ox.Triple(t.subject, RDF_TYPE, ox.NamedNode(c))
                     for c in supers.get(t.object.value, ())]
             if t.object.value in TWINNING:
                 twinning.add(t.subject)
-        elif t.predicate.value == str(CKG.party):
+        elif t.predicate == party:
             parties.setdefault(t.subject, []).append(t.object)
     twinned = ox.NamedNode(str(CKG.twinnedWith))
     for agreement in twinning:

@@ -9,6 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -83,10 +84,15 @@ def _era_year(year: int | str) -> int:
     raise NormaliseError(f"not an era year: {year!r}")
 
 
+@lru_cache(maxsize=256)
+def _era(name: str) -> Era | None:
+    key = fold(name).strip().rstrip(".")
+    return ERAS.get(key) or _ERA_BY_ABBR.get(key.upper())
+
+
 def era_to_gregorian(era: str, year: int | str) -> int:
     """昭和, 40 → 1965. `era` is a name or abbreviation (M/T/S/H/R); `year` may be "元"."""
-    key = fold(era).strip().rstrip(".")
-    e = ERAS.get(key) or _ERA_BY_ABBR.get(key.upper())
+    e = _era(era)
     if e is None:
         raise NormaliseError(f"unknown era name: {era}")
     n = _era_year(year)
@@ -255,6 +261,8 @@ def circled_to_int(ch: str) -> int | None:
 
 def parse_unit(text: str) -> str | None:
     """The unit named in a header: "（単位：千円）", "単位:百万円", "千円" → a key of UNITS."""
+    if "円" not in text:  # every unit ends in 円, which folding leaves as it is
+        return None
     m = _UNIT_RE.search(fold(text).strip())
     return (m[1] or m[2]) if m else None
 
