@@ -20,6 +20,7 @@ from citykg.api.canned import load_queries
 from citykg.api.deps import BackendHolder, Settings
 from citykg.api.evaluate import QueryFailed
 from citykg.api.graph import GraphHolder
+from citykg.api.precompute import Precomputed
 from citykg.api.routers import cities, health, queries, relations, ui
 from citykg.api.runner import CloseWhenRetiring, QueryRunner
 from citykg.api.search import IndexHolder
@@ -47,6 +48,8 @@ def create_app(backend: Backend | None = None, store: Path | str | None = None,
     async def lifespan(app: FastAPI):
         # warm the name index in the background; requests build it themselves if it is late
         threading.Thread(target=_warm, args=(app,), daemon=True).start()
+        threading.Thread(target=app.state.precomputed.watch, daemon=True, name="citykg-watch",
+                         args=(holder, settings.refresh_seconds)).start()
         yield
         app.state.runner.exit_if_abandoned()
 
@@ -59,6 +62,7 @@ def create_app(backend: Backend | None = None, store: Path | str | None = None,
     app.state.index = IndexHolder()
     app.state.graph = GraphHolder()
     app.state.queries = load_queries(SPARQL_DIR)
+    app.state.precomputed = Precomputed(app.state.queries)
     for module in (health, relations, cities):
         app.include_router(module.router)
     app.include_router(queries.build_router(app.state.queries))

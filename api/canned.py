@@ -105,6 +105,7 @@ class CannedQuery:
     head: str  # the text up to and including the WHERE group's "{"
     body: str  # the rest
     columns: list[str] = field(default_factory=list)
+    precompute: bool = False  # `#+ precompute: true`: computed when the store is written
 
     @property
     def text(self) -> str:
@@ -136,7 +137,14 @@ def parse_query(path: Path) -> CannedQuery:
                         str(header.get("description", "")), [str(t) for t in
                                                              _as_list(header.get("tags"))],
                         params, max(1, min(page_size, 1000)), text[:where], text[where:],
-                        projection(text[:where]))
+                        projection(text[:where]),
+                        str(header.get("precompute", "")).lower() == "true")
+    fixed = [p.name for p in params if p.default is None and not p.enum]
+    if query.precompute and "SERVICE" in query.body.upper():
+        raise QueryFileError(f"{path}: a query with SERVICE cannot be precomputed")
+    if query.precompute and fixed:
+        raise QueryFileError(f"{path}: `precompute` needs a default or an enumeration for "
+                             f"every parameter; {', '.join(fixed)} has neither")
     _try(query, path)
     return query
 

@@ -36,6 +36,8 @@ class QueryInfo(Open):
     summary: str
     description: str
     tags: list[str]
+    precomputed: bool = Field(False, description="computed once per store version, when the "
+                              "server loads it (`#+ precompute: true`)")
     parameters: list[QueryParameter]
 
 

@@ -26,6 +26,7 @@ TYPE_NOTES = {"iri": "an IRI", "string": "a string", "integer": "an integer",
 
 def info(q: CannedQuery) -> dict:
     return {"name": q.name, "summary": q.summary, "description": q.description, "tags": q.tags,
+            "precomputed": q.precompute,
             "parameters": [{"name": p.name, "type": p.type_name, "required": p.required,
                             "default": p.default, "enum": p.enum} for p in q.params]}
 
@@ -153,7 +154,14 @@ def execute(q: CannedQuery, request: Request, values: dict, page: int, size: int
             terms[p.var] = p.term(text)
         except ParamError as exc:
             raise invalid(p.name, str(exc), text) from None
-    rows = holder.backend.select(without_forbidden_services(q.page(terms, page, size)))
+    kept = request.app.state.precomputed.rows(holder, q, terms, request.app.state.runner.timeout / 2)
+    if kept is not None:
+        rows = kept[(page - 1) * size:page * size + 1]
+    elif q.precompute and request.app.state.precomputed.computing(holder):
+        raise HTTPException(503, f"{q.name} is being computed for the new store version; "
+                                 "try again in a few seconds")
+    else:
+        rows = holder.backend.select(without_forbidden_services(q.page(terms, page, size)))
     more = len(rows) > size
     rows = rows[:size]
     return render(fmt, q.name, columns_of(q.columns, rows), rows, page, size, more)
