@@ -8,15 +8,13 @@ from dataclasses import dataclass
 from functools import cache
 
 import pyoxigraph as ox
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
 
-PREFIXES = {"ckg": "https://w3id.org/citykg/ontology#", "id": "https://w3id.org/citykg/id/",
-            "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-            "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-            "owl": "http://www.w3.org/2002/07/owl#", "xsd": "http://www.w3.org/2001/XMLSchema#",
-            "prov": "http://www.w3.org/ns/prov#", "skos": "http://www.w3.org/2004/02/skos/core#",
-            "wd": "http://www.wikidata.org/entity/"}
+from citykg.terms import CKG, ID, WD
 
-
+PREFIXES = {"ckg": str(CKG._NS), "id": str(ID), "rdf": str(RDF), "rdfs": str(RDFS),
+            "owl": str(OWL), "xsd": str(XSD), "prov": str(PROV), "skos": str(SKOS),
+            "wd": str(WD)}
 _RESULTS = (ox.QuerySolutions, ox.QueryBoolean)
 
 
