@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import os
 import threading
 
 from citykg.api.canned import CannedQuery
@@ -27,6 +28,17 @@ def combinations(query: CannedQuery) -> list[dict[str, str]]:
     """{query variable: SPARQL term} for each precomputed call of the query."""
     choices = [[(p.var, p.term(v)) for v in (p.enum or [p.default])] for p in query.params]
     return [dict(combo) for combo in itertools.product(*choices)]
+
+
+def background() -> None:
+    """Run the calling thread only when the CPU has nothing else to do (Linux threads have
+    their own scheduling policy): precomputing must not slow the requests being served.
+    Under a load that leaves no idle CPU it waits, and its calls answer 503 "being computed"
+    (or run live once `computing` is over) rather than steal time from every other call."""
+    try:
+        os.sched_setscheduler(threading.get_native_id(), os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):
+        pass
 
 
 def _key(name: str, terms: dict[str, str]) -> str:
@@ -80,6 +92,7 @@ class Precomputed:
             threading.Event().wait(every)
 
     def _compute(self, backend, version: str) -> None:
+        background()
         try:
             for query in self.queries:
                 for terms in combinations(query):
