@@ -8,6 +8,7 @@ CITYKG_REFRESH_SECONDS (how often to look for a rebuilt store, default 5).
 """
 from __future__ import annotations
 
+import asyncio
 import importlib
 import threading
 from contextlib import asynccontextmanager
@@ -46,8 +47,9 @@ def create_app(backend: Backend | None = None, store: Path | str | None = None,
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        # warm the name index in the background; requests build it themselves if it is late
-        threading.Thread(target=_warm, args=(app,), daemon=True).start()
+        # the name index before the first request (uvicorn accepts once this returns): a fresh
+        # worker, replacing a retired one, must not answer its first lookups late
+        await asyncio.to_thread(_warm, app)
         threading.Thread(target=app.state.precomputed.watch, daemon=True, name="citykg-watch",
                          args=(holder, settings.refresh_seconds)).start()
         yield
@@ -59,6 +61,7 @@ def create_app(backend: Backend | None = None, store: Path | str | None = None,
     app.state.holder = holder
     app.state.runner = QueryRunner(settings.query_timeout)
     app.state.cache = ResponseCache()
+    app.state.inflight = {}  # cache keys being computed: see cache.cached
     app.state.index = IndexHolder()
     app.state.graph = GraphHolder()
     app.state.queries = load_queries(SPARQL_DIR)

@@ -4,16 +4,18 @@ is right until the version changes. Misses are computed by the app's query runne
 under the time limit), never on the event loop."""
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 import orjson
-from fastapi import Request, Response
+from fastapi import HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 
 from citykg.api.deps import BackendHolder
+from citykg.api.evaluate import QueryFailed
 
 
 class OrjsonResponse(JSONResponse):
@@ -69,14 +71,56 @@ class ResponseCache:
 
 async def cached(request: Request, holder: BackendHolder, compute: Callable[[], Response],
                  variant: str = "") -> Response:
-    """The cached response for this request, or `compute()` run under the time limit."""
+    """The cached response for this request, or `compute()` run under the time limit. Calls
+    that arrive while the same one is being computed wait for it instead of computing it
+    again (a cold worker met by many clients asking the same thing)."""
     cache: ResponseCache = request.app.state.cache
     key = (request.url.path, tuple(sorted(request.query_params.multi_items())), variant,
            holder.version)
     hit = cache.get(key)
     if hit is not None:
         return hit
-    response = await request.app.state.runner.run(compute, "request")
-    if response.status_code == 200:
-        cache.put(key, response)
-    return response
+    inflight: dict = request.app.state.inflight
+    if key in inflight:
+        runner = request.app.state.runner
+        try:
+            await asyncio.wait_for(asyncio.shield(inflight[key]), runner.timeout)
+        except TimeoutError:
+            raise QueryFailed(503, f"query exceeded the time limit of {runner.timeout:g} s"
+                              ) from None
+        except Exception:  # noqa: BLE001 - the first caller reports its error; we try ourselves
+            pass
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+
+    loop = asyncio.get_running_loop()
+    inflight[key] = loop.create_future()
+
+    def finished() -> None:  # on the loop, once the computation is over (even if late)
+        done = inflight.pop(key, None)
+        if done is not None and not done.done():
+            done.set_result(None)
+
+    def attempt() -> Response:
+        try:
+            try:
+                response = compute()
+            except HTTPException as exc:  # a 404 is an answer like any other: keep it too
+                if exc.status_code != 404 or exc.headers:
+                    raise
+                response = OrjsonResponse({"detail": exc.detail}, status_code=404)
+            if response.status_code in (200, 404):
+                cache.put(key, response)  # here, so that an answer too late for its
+            return response               # request still serves the next one
+        finally:
+            loop.call_soon_threadsafe(finished)
+
+    started = []
+    try:
+        return await request.app.state.runner.run(lambda: started.append(1) or attempt(),
+                                                  "request", untrusted=False)
+    except QueryFailed:
+        if not started:  # refused before it ran: nothing else will clear its entry
+            finished()
+        raise

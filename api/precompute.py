@@ -15,30 +15,20 @@ from __future__ import annotations
 import itertools
 import json
 import logging
-import os
 import threading
 
 from citykg.api.canned import CannedQuery
 from citykg.api.deps import BackendHolder
+from citykg.api.runner import background
 
 log = logging.getLogger("citykg.api")
+KEEP = 5000  # rows kept per call: pages past them run live (memory stays small)
 
 
 def combinations(query: CannedQuery) -> list[dict[str, str]]:
     """{query variable: SPARQL term} for each precomputed call of the query."""
     choices = [[(p.var, p.term(v)) for v in (p.enum or [p.default])] for p in query.params]
     return [dict(combo) for combo in itertools.product(*choices)]
-
-
-def background() -> None:
-    """Run the calling thread only when the CPU has nothing else to do (Linux threads have
-    their own scheduling policy): precomputing must not slow the requests being served.
-    Under a load that leaves no idle CPU it waits, and its calls answer 503 "being computed"
-    (or run live once `computing` is over) rather than steal time from every other call."""
-    try:
-        os.sched_setscheduler(threading.get_native_id(), os.SCHED_IDLE, os.sched_param(0))
-    except (AttributeError, OSError):
-        pass
 
 
 def _key(name: str, terms: dict[str, str]) -> str:
@@ -77,6 +67,14 @@ class Precomputed:
                                    or self._done, wait)
             return self._rows.get(key) if version == self._version else None
 
+    @staticmethod
+    def page(rows: list[dict], page: int, size: int) -> list[dict] | None:
+        """Rows of a page (and one more, to tell if there are more), if kept."""
+        end = page * size + 1
+        if len(rows) > KEEP and end > len(rows):  # not all kept; the page reaches past them
+            return None
+        return rows[(page - 1) * size:end]
+
     def computing(self, holder: BackendHolder) -> bool:
         """Whether the rows of the holder's version are still being computed."""
         with self._changed:
@@ -96,7 +94,7 @@ class Precomputed:
         try:
             for query in self.queries:
                 for terms in combinations(query):
-                    rows = backend.select(query.bind(terms))
+                    rows = backend.select(query.page(terms, 1, KEEP))  # KEEP + 1 at most
                     with self._changed:
                         if version != self._version:
                             return

@@ -34,6 +34,25 @@ MAX_ABANDONED = 2
 log = logging.getLogger("citykg.api")
 
 
+def background(thread_id: int | None = None) -> None:
+    """Run a thread (the calling one by default) only when the CPU has nothing else to do:
+    Linux threads have their own scheduling policy. For warm-up work that must not slow the
+    requests being served, and for a runaway until its worker exits. Under a load that leaves
+    no idle CPU such a thread waits."""
+    try:
+        os.sched_setscheduler(thread_id or threading.get_native_id(), os.SCHED_IDLE,
+                              os.sched_param(0))
+    except (AttributeError, OSError):
+        pass
+
+
+def _foreground() -> None:
+    try:
+        os.sched_setscheduler(0, os.SCHED_OTHER, os.sched_param(0))
+    except (AttributeError, OSError):
+        pass
+
+
 class _Threads:
     """A pool of daemon threads that grows to MAX_THREADS and reuses idle threads."""
 
@@ -72,17 +91,21 @@ class QueryRunner:
         self._threads = _Threads()
         self._lock = threading.Lock()
 
-    async def run(self, fn: Callable[[], T], what: str = "query") -> T:
-        """`fn()` in a thread; QueryFailed(503) when it outlives the deadline."""
+    async def run(self, fn: Callable[[], T], what: str = "query", untrusted: bool = True) -> T:
+        """`fn()` in a thread; QueryFailed(503) when it outlives the deadline. Only work with
+        a user's own query (`untrusted`: /sparql) can run away: past the deadline it retires
+        the worker. Our own queries and lookups end by themselves (a cold index can take
+        seconds): a late one is answered 503 and left to finish."""
         if self.abandoned >= MAX_ABANDONED and not self.supervised:  # supervised: it retires
             raise QueryFailed(503, f"{self.abandoned} queries past the time limit are still "
                                    "running in this server; try again when they end (run it "
                                    "with `citykg serve`, which stops them)")
         loop = asyncio.get_running_loop()
         done = loop.create_future()
-        state = {"late": False}
+        state = {"late": False, "thread": None}
 
         def job() -> None:
+            state["thread"] = threading.get_native_id()
             try:
                 result, error = fn(), None
             except BaseException as exc:  # noqa: BLE001 - handed to the awaiting request
@@ -90,6 +113,7 @@ class QueryRunner:
             with self._lock:
                 if state["late"]:
                     self.abandoned -= 1
+                    _foreground()  # this thread serves again
                     return
             try:
                 loop.call_soon_threadsafe(_settle, done, result, error)
@@ -101,10 +125,12 @@ class QueryRunner:
         try:
             return await asyncio.wait_for(done, self.timeout)
         except TimeoutError:
-            with self._lock:
-                state["late"] = True
-                self.abandoned += 1
-            self.retire(f"a {what} ran past the time limit of {self.timeout:g} s")
+            if untrusted:
+                with self._lock:
+                    state["late"] = True
+                    self.abandoned += 1
+                background(state["thread"])  # it yields the CPU until the worker exits
+                self.retire(f"a {what} ran past the time limit of {self.timeout:g} s")
             raise QueryFailed(503, f"query exceeded the time limit of {self.timeout:g} s"
                               ) from None
 

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from citykg.api.canned import QueryFileError, load_queries, parse_query
-from citykg.api.precompute import combinations
+from citykg.api.precompute import KEEP, Precomputed, combinations
 from citykg.paths import SPARQL_DIR
 from citykg.store import GraphStore
 from citykg.terms import CKG, ID
@@ -71,7 +71,8 @@ def test_precomputed_rows_match_a_live_run(seed_store):
             live = app.state.holder.backend.select(q.bind(terms))  # every row
             assert rows and len(rows) == min(len(live), 1000)
             kept = app.state.precomputed.rows(app.state.holder, q, terms, 0)
-            assert kept is not None and len(kept) == len(live)
+            assert kept is not None and len(kept) == min(len(live), KEEP + 1)
+            live = live[:len(kept)]
             assert [{k: v.value for k, v in r.items()} for r in kept] == \
                 [{k: v.value for k, v in r.items()} for r in live]
         listing = {q["name"]: q for q in client.get("/queries").json()["queries"]}
@@ -98,3 +99,11 @@ def test_a_new_store_version_is_precomputed_again(tmp_path: Path, monkeypatch):
                                 until=lambda rows: len(rows) == 3)
         assert decades(again) == {(1960, "sister"): 1, (1970, "sister"): 1,
                                   (1990, "sister"): 2}
+
+
+def test_pages_past_the_kept_rows_run_live():
+    rows = [{"n": i} for i in range(KEEP + 1)]  # KEEP + 1: more rows exist than were kept
+    assert Precomputed.page(rows, 1, 100) == rows[:101]
+    assert Precomputed.page(rows, KEEP // 100, 100)[-1] == {"n": KEEP}
+    assert Precomputed.page(rows, KEEP // 100 + 1, 100) is None
+    assert Precomputed.page(rows[:50], 3, 100) == []  # all kept: an empty page is an answer

@@ -154,13 +154,13 @@ def execute(q: CannedQuery, request: Request, values: dict, page: int, size: int
             terms[p.var] = p.term(text)
         except ParamError as exc:
             raise invalid(p.name, str(exc), text) from None
-    kept = request.app.state.precomputed.rows(holder, q, terms, request.app.state.runner.timeout / 2)
-    if kept is not None:
-        rows = kept[(page - 1) * size:page * size + 1]
-    elif q.precompute and request.app.state.precomputed.computing(holder):
-        raise HTTPException(503, f"{q.name} is being computed for the new store version; "
-                                 "try again in a few seconds")
-    else:
+    precomputed = request.app.state.precomputed
+    kept = precomputed.rows(holder, q, terms, request.app.state.runner.timeout / 2)
+    rows = precomputed.page(kept, page, size) if kept is not None else None
+    if rows is None:
+        if kept is None and q.precompute and precomputed.computing(holder):
+            raise HTTPException(503, f"{q.name} is being computed for the new store version; "
+                                     "try again in a few seconds")
         rows = holder.backend.select(without_forbidden_services(q.page(terms, page, size)))
     more = len(rows) > size
     rows = rows[:size]

@@ -96,6 +96,11 @@ def manifest(base: str) -> dict:
     }
 
 
+async def _run(request: Request, fn):
+    """Our own lookups, in a thread under the time limit (they end by themselves)."""
+    return await request.app.state.runner.run(fn, "reconciliation", untrusted=False)
+
+
 def _base(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
@@ -137,14 +142,14 @@ async def _answer(request: Request, queries, query, extend, callback) -> Respons
         batch = _json("queries", queries)
         if not isinstance(batch, dict) or len(batch) > MAX_QUERIES:
             raise BadRequest(f"queries must be a JSON object of at most {MAX_QUERIES} queries")
-        body = await request.app.state.runner.run(lambda: {k: {"result": _reconcile(request, _query(k, q))}
-                                                for k, q in batch.items()})
+        body = await _run(request, lambda: {k: {"result": _reconcile(request, _query(k, q))}
+                                            for k, q in batch.items()})
     elif query is not None:
         q = _json("query", query) if query.lstrip().startswith("{") else {"query": query}
-        body = await request.app.state.runner.run(lambda: {"result": _reconcile(request, _query("query", q))})
+        body = await _run(request, lambda: {"result": _reconcile(request, _query("query", q))})
     elif extend is not None:
         spec = _json("extend", extend)
-        body = await request.app.state.runner.run(lambda: _extend(request, spec))
+        body = await _run(request, lambda: _extend(request, spec))
     else:
         body = manifest(_base(request))
     return _respond(body, callback)
@@ -357,7 +362,7 @@ async def suggest_entity(request: Request,
         found.sort(key=lambda c: (-c["score"], c["name"]))
         return {"result": [{"id": c["id"], "name": c["name"], "description": c["description"],
                             "notable": c["type"]} for c in found[cursor:cursor + 10]]}
-    return OrjsonResponse(await request.app.state.runner.run(run))
+    return OrjsonResponse(await _run(request, run))
 
 
 @router.get("/suggest/type", summary="Type suggest")
@@ -390,7 +395,7 @@ async def propose_properties(type: Annotated[str | None, Query(max_length=100)] 
 @router.get("/preview", response_class=HTMLResponse, summary="An entity's HTML preview")
 async def preview(request: Request, id: Annotated[str, Query(min_length=1, max_length=2048)]
                   ) -> HTMLResponse:
-    info = await request.app.state.runner.run(lambda: _entities(request, [id], partners=True))
+    info = await _run(request, lambda: _entities(request, [id], partners=True))
     e = info.get(id)
     if e is None:
         raise HTTPException(404, f"no entity {id}")
