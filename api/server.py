@@ -3,7 +3,7 @@ listening socket among them and starts a fresh worker when one exits.
 
 A worker retires when a query outlives the time limit (runner.py): it stops accepting, tells
 each of its clients to reconnect (`Connection: close` on their next response, so keep-alive
-clients move to another worker without an error), waits for its connections to close, and
+clients move to another worker without an error), waits for its requests in flight, and
 exits, which ends the runaway. The supervisor is used even for one worker: while that worker
 restarts, new connections wait in the socket's backlog.
 """
@@ -20,6 +20,7 @@ from citykg.api.deps import Settings
 from citykg.api.runner import SUPERVISED
 
 KEEP_ALIVE = 5  # s an idle connection stays open (uvicorn's default)
+SETTLE = 0.5  # s a retiring worker gives its keep-alive clients to move elsewhere
 _server: RetiringServer | None = None  # this worker's server, once it runs
 
 
@@ -30,12 +31,23 @@ def default_workers() -> int:
 
 class RetiringServer(uvicorn.Server):
     async def retire(self, grace: float) -> None:
+        """Stop accepting; once no request is in flight here (and active keep-alive clients
+        have had SETTLE s to get their `Connection: close` and move), exit. Waiting longer
+        would let the runaway grow: a cartesian product holds gigabytes within seconds."""
         for server in self.servers:
             server.close()  # this process's copy of the listening socket: the others accept
-        end = time.monotonic() + grace
-        while self.server_state.connections and time.monotonic() < end:
-            await asyncio.sleep(0.1)
+        start = time.monotonic()
+        while time.monotonic() - start < grace:
+            busy = any(_in_flight(c) for c in self.server_state.connections)
+            if not busy and time.monotonic() - start >= SETTLE:
+                break
+            await asyncio.sleep(0.05)
         self.should_exit = True
+
+
+def _in_flight(connection) -> bool:
+    cycle = getattr(connection, "cycle", None)
+    return cycle is not None and not getattr(cycle, "response_complete", True)
 
 
 class _Worker(multiprocess.Process):
@@ -53,7 +65,7 @@ def retire_worker(query_timeout: float) -> bool:
     """Begin retiring this worker (call on its event loop); False outside `citykg serve`."""
     if _server is None:
         return False
-    grace = query_timeout + KEEP_ALIVE + 1  # in-flight queries end by their limit
+    grace = query_timeout + 1  # in-flight queries end by their limit
     asyncio.get_running_loop().create_task(_server.retire(grace))
     return True
 
