@@ -189,12 +189,12 @@ def test_responses_are_cached_per_store_version(seed_store, monkeypatch):
 
     backend = Counting()
     client = TestClient(create_app(backend=backend))
-    first = client.get("/queries/documents").json()
+    first = client.get("/queries/network-members").json()
     calls = backend.calls
-    assert client.get("/queries/documents").json() == first and backend.calls == calls
+    assert client.get("/queries/network-members").json() == first and backend.calls == calls
     backend.v = "2"
     time.sleep(0.02)
-    assert client.get("/queries/documents").json() == first and backend.calls == calls + 1
+    assert client.get("/queries/network-members").json() == first and backend.calls == calls + 1
     assert client.get("/health").json()["store_version"] == "2"
 
 

@@ -157,10 +157,7 @@ def execute(q: CannedQuery, request: Request, values: dict, page: int, size: int
     precomputed = request.app.state.precomputed
     kept = precomputed.rows(holder, q, terms, request.app.state.runner.timeout / 2)
     rows = precomputed.page(kept, page, size) if kept is not None else None
-    if rows is None:
-        if kept is None and q.precompute and precomputed.computing(holder):
-            raise HTTPException(503, f"{q.name} is being computed for the new store version; "
-                                     "try again in a few seconds")
+    if rows is None:  # not precomputed, not yet, or a page past the kept rows: run it live
         rows = holder.backend.select(without_forbidden_services(q.page(terms, page, size)))
     more = len(rows) > size
     rows = rows[:size]
