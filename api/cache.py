@@ -102,7 +102,11 @@ async def cached(request: Request, holder: BackendHolder, compute: Callable[[], 
         if done is not None and not done.done():
             done.set_result(None)
 
+    started = False
+
     def attempt() -> Response:
+        nonlocal started
+        started = True
         try:
             try:
                 response = compute()
@@ -116,10 +120,8 @@ async def cached(request: Request, holder: BackendHolder, compute: Callable[[], 
         finally:
             loop.call_soon_threadsafe(finished)
 
-    started = []
     try:
-        return await request.app.state.runner.run(lambda: started.append(1) or attempt(),
-                                                  "request", untrusted=False)
+        return await request.app.state.runner.run(attempt, "request", untrusted=False)
     except QueryFailed:
         if not started:  # refused before it ran: nothing else will clear its entry
             finished()

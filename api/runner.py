@@ -34,14 +34,11 @@ MAX_ABANDONED = 2
 log = logging.getLogger("citykg.api")
 
 
-def background(thread_id: int | None = None) -> None:
-    """Run a thread (the calling one by default) only when the CPU has nothing else to do:
-    Linux threads have their own scheduling policy. For warm-up work that must not slow the
-    requests being served, and for a runaway until its worker exits. Under a load that leaves
-    no idle CPU such a thread waits."""
+def _idle(thread_id: int) -> None:
+    """Run a thread only when the CPU has nothing else to do (Linux threads have their own
+    scheduling policy): a runaway, until its worker exits."""
     try:
-        os.sched_setscheduler(thread_id or threading.get_native_id(), os.SCHED_IDLE,
-                              os.sched_param(0))
+        os.sched_setscheduler(thread_id, os.SCHED_IDLE, os.sched_param(0))
     except (AttributeError, OSError):
         pass
 
@@ -129,7 +126,8 @@ class QueryRunner:
                 with self._lock:
                     state["late"] = True
                     self.abandoned += 1
-                background(state["thread"])  # it yields the CPU until the worker exits
+                if state["thread"] is not None:  # it yields the CPU until the worker exits
+                    _idle(state["thread"])
                 self.retire(f"a {what} ran past the time limit of {self.timeout:g} s")
             raise QueryFailed(503, f"query exceeded the time limit of {self.timeout:g} s"
                               ) from None

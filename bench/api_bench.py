@@ -25,7 +25,6 @@ import json
 import random
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,6 +36,9 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+from benchlib import free_port, pct, serve  # noqa: E402
+
 PY = Path(sys.executable)
 CITYKG, OXIGRAPH = PY.with_name("citykg"), PY.with_name("oxigraph")
 P = ("PREFIX ckg: <https://w3id.org/citykg/ontology#> "
@@ -54,17 +56,6 @@ CANNED = {"point": ("/queries/city-partners?city=", "CITY"),
           "aggregate": ("/queries/agreements-per-decade", ""),
           "relations": ("/relations?city=", "CITY")}
 ACCEPT = "application/sparql-results+json"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return round(values[min(len(values) - 1, int(p / 100 * len(values)))], 3)
 
 
 def prepare(kind: str, triples: int, work: Path) -> tuple[Path, Path, list[str]]:
@@ -211,20 +202,6 @@ def rdflib_target(data: Path, cities: list[str]) -> list[dict]:
                      "p99_ms": pct(lat, 99), "samples": len(lat), "parse_s": round(load, 1)})
         print(json.dumps(rows[-1]), flush=True)
     return rows
-
-
-def serve(cmd: list[str], health: str) -> subprocess.Popen:
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 60
-    while True:
-        try:
-            httpx.get(health, timeout=2)
-            return proc
-        except httpx.HTTPError:
-            if proc.poll() is not None or time.time() > deadline:
-                proc.kill()
-                raise SystemExit(f"{cmd[:2]} did not start") from None
-            time.sleep(0.3)
 
 
 def main(argv: list[str] | None = None) -> None:

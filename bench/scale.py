@@ -26,6 +26,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+from benchlib import pct  # noqa: E402
+
 PY = Path(sys.executable)
 CITYKG = PY.with_name("citykg")
 P = ("PREFIX ckg: <https://w3id.org/citykg/ontology#> "
@@ -61,11 +64,6 @@ def latencies(store, template: str, cities: list[int]) -> list[float]:
     return out
 
 
-def pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(p / 100 * len(values)))]
-
-
 def run(n: int, work: Path, samples: int) -> dict:
     from citykg.store import GraphStore
 
@@ -99,8 +97,8 @@ def run(n: int, work: Path, samples: int) -> dict:
         list(s.query(AGGREGATE, use_default_graph_as_union=True))
         agg.append((time.perf_counter() - t) * 1000)
     result = {"triples": triples, "load_s": round(load, 2), "load_triples_per_s": round(triples / load),
-              "partners_p50_ms": round(pct(partners, 50), 3), "partners_p99_ms": round(pct(partners, 99), 3),
-              "two_hop_p50_ms": round(pct(two_hop, 50), 3), "two_hop_p99_ms": round(pct(two_hop, 99), 3),
+              "partners_p50_ms": pct(partners, 50), "partners_p99_ms": pct(partners, 99),
+              "two_hop_p50_ms": pct(two_hop, 50), "two_hop_p99_ms": pct(two_hop, 99),
               "hub_max_ms": round(max(hub), 2),
               "aggregate_ms": round(statistics.median(agg), 1),
               "store_mib": sum(f.stat().st_size for f in store.iterdir()) >> 20}

@@ -18,7 +18,6 @@ import itertools
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,9 @@ import time
 from pathlib import Path
 
 import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import free_port, pct, serve  # noqa: E402
 
 PY = Path(sys.executable)
 CITYKG = PY.with_name("citykg")
@@ -69,36 +71,15 @@ def rss_mib(pid: int) -> float:
     return round(total / 1024, 1)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return round(values[min(len(values) - 1, int(p / 100 * len(values)))], 2) if values else 0.0
-
-
 def soak(store: Path, seconds: float, clients: int, runaway_every: float, timeout: float,
          workers: int | None = None) -> dict:
     port = free_port()
     env = {**os.environ, "CITYKG_QUERY_TIMEOUT": str(timeout)}
     more = ["--workers", str(workers)] if workers else []
-    server = subprocess.Popen([str(CITYKG), "serve", "--store", str(store), "--port", str(port),
-                               *more], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
+    server = serve([str(CITYKG), "serve", "--store", str(store), "--port", str(port), *more],
+                   base + "/health", env)
     try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                httpx.get(base + "/health", timeout=2).raise_for_status()
-                break
-            except httpx.HTTPError:
-                if server.poll() is not None or time.time() > deadline:
-                    raise SystemExit("citykg serve did not start") from None
-                time.sleep(0.3)
         with httpx.Client(base_url=base, timeout=60) as warm:  # the name index, the caches
             warm.get("/relations", params={"city": "横浜市"})
         lat: dict[str, list[float]] = {}
@@ -155,8 +136,8 @@ def soak(store: Path, seconds: float, clients: int, runaway_every: float, timeou
     return {
         "seconds": seconds, "clients": clients, "requests": len(every),
         "req_per_s": round(len(every) / seconds, 1),
-        "p50_ms": pct(every, 50), "p99_ms": pct(every, 99), "max_ms": round(max(every), 1),
-        "per_call": {k: {"n": len(v), "p50_ms": pct(v, 50), "p99_ms": pct(v, 99)}
+        "p50_ms": pct(every, 50, 2), "p99_ms": pct(every, 99, 2), "max_ms": round(max(every), 1),
+        "per_call": {k: {"n": len(v), "p50_ms": pct(v, 50, 2), "p99_ms": pct(v, 99, 2)}
                      for k, v in sorted(lat.items())},
         "errors": errors[:20], "error_count": len(errors),
         "runaways": runaways, "runaways_stopped": all(r["status"] != 200 for r in runaways),
