@@ -9,10 +9,8 @@ from fastapi import HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 
 from citykg.api.canned import ParamError, check_text
-from citykg.api.deps import BackendHolder
 from citykg.api.graph import RelationGraph
 from citykg.api.search import CityIndex, is_iri
-from citykg.relations import CityNotFound, find_city
 
 
 def index_of(request: Request) -> CityIndex:
@@ -38,7 +36,7 @@ def checked(name: str, value: str | None, limit: int = 500) -> str | None:
         raise invalid(name, str(exc), value) from None
 
 
-def city_iri(holder: BackendHolder, index: CityIndex, text: str, name: str = "city") -> str:
+def city_iri(index: CityIndex, text: str, name: str = "city") -> str:
     """The IRI of the city `text` names; 404 with a message when none (or several) does."""
     text = checked(name, text).strip()
     iri = text[1:-1] if text.startswith("<") and text.endswith(">") else text
@@ -53,14 +51,15 @@ def city_iri(holder: BackendHolder, index: CityIndex, text: str, name: str = "ci
     found = index.resolve(text)
     if found:
         return found
-    try:
-        return find_city(holder.backend, text)
-    except CityNotFound as exc:
-        raise HTTPException(404, f"{exc} (try /cities?q=…)") from None
+    # the index holds every city's names, folded: no need to ask the store again
+    named = index.named(text)
+    if named:
+        listed = ", ".join(c.id or c.iri for c in named[:5])
+        raise HTTPException(404, f"{text!r} names {len(named)} cities: {listed} (use an id)")
+    raise HTTPException(404, f"no city called {text!r} (try /cities?q=…)")
 
 
-def place_value(holder: BackendHolder, index: Callable[[], CityIndex], name: str,
-                value: str) -> str:
+def place_value(index: Callable[[], CityIndex], name: str, value: str) -> str:
     """For an IRI parameter named like a city or a country, what a user typed (slug, name,
     Q-id, code) as an IRI; anything that already is an IRI passes through unchanged."""
     text = value.strip()
@@ -72,5 +71,5 @@ def place_value(holder: BackendHolder, index: Callable[[], CityIndex], name: str
             raise HTTPException(404, f"no country called {text!r}")
         return found
     if "city" in name:
-        return city_iri(holder, index(), text, name)
+        return city_iri(index(), text, name)
     return value

@@ -142,19 +142,23 @@ class CityIndex:
     def resolve(self, text: str) -> str | None:
         """The IRI of the city `text` names exactly (IRI, slug, code, Q-id, name), or None
         when no city or several equally likely cities answer to it."""
+        found = self.named(text)
+        if len(found) > 1 and found[0].rank()[:2] == found[1].rank()[:2]:
+            return None
+        return found[0].iri if found else None
+
+    def named(self, text: str) -> list[City]:
+        """The cities `text` names exactly, most likely first."""
         text = text.strip()
         if text in self.cities:
-            return text
+            return [self.cities[text]]
         if QID.match(text):
             found = [c for c in self.cities.values() if c.wikidata == text.upper()]
         else:
             found = [self.cities[i] for f in query_forms(text)[:1] for i in self._keys.get(f, ())]
             if not found:
                 found = [self.cities[i] for f in query_forms(text)[1:] for i in self._keys.get(f, ())]
-        found = sorted({c.iri: c for c in found}.values(), key=City.rank)
-        if len(found) > 1 and found[0].rank()[:2] == found[1].rank()[:2]:
-            return None
-        return found[0].iri if found else None
+        return sorted({c.iri: c for c in found}.values(), key=City.rank)
 
     def country(self, text: str) -> str | None:
         text = text.strip()

@@ -82,6 +82,11 @@ def test_relations_errors(client):
     assert client.get("/relations").status_code == 422
     r = client.get("/relations", params={"city": "横浜市", "with": "Atlantis"})
     assert r.status_code == 404
+    # two municipalities are called 伊達市 and neither has relations: the answer lists both
+    r = client.get("/relations", params={"city": "伊達市"})
+    assert r.status_code == 404 and "2 cities" in r.json()["detail"], r.json()
+    listed = r.json()["detail"].split(": ", 1)[1].split(" (")[0].split(", ")
+    assert {client.get(f"/cities/{i}").json()["label_ja"] for i in listed} == {"伊達市"}
 
 
 @pytest.mark.parametrize("q", ["yokohama", "ヨコハマ", "横浜", "ＹＯＫＯＨＡＭＡ", "よこはま",

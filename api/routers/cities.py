@@ -64,7 +64,7 @@ async def get_city(request: Request, id: Id,
 
 def _city(request: Request, ident: str, ld: bool) -> Response:
     holder, index = request.app.state.holder, index_of(request)
-    iri = city_iri(holder, index, ident, "id")
+    iri = city_iri(index, ident, "id")
     node = ox.NamedNode(iri)
     if ld:
         rows = holder.backend.select(f"SELECT ?p ?o WHERE {{ {node} ?p ?o }}")

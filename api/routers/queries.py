@@ -149,7 +149,7 @@ def execute(q: CannedQuery, request: Request, values: dict, page: int, size: int
             continue
         text = value.isoformat() if isinstance(value, dt.date) else str(value)
         if p.type == "iri":
-            text = place_value(holder, lambda: index_of(request), p.name, text)
+            text = place_value(lambda: index_of(request), p.name, text)
         try:
             terms[p.var] = p.term(text)
         except ParamError as exc:

@@ -27,8 +27,8 @@ Since = Annotated[int | None, Query(ge=0, le=9999, examples=[1960], description=
 def lookup(request: Request, city: str, with_: str | None, type_: str | None,
            since: int | None) -> OrjsonResponse:
     holder, index = request.app.state.holder, index_of(request)
-    iri = city_iri(holder, index, city, "city")
-    other = city_iri(holder, index, with_, "with") if with_ else None
+    iri = city_iri(index, city, "city")
+    other = city_iri(index, with_, "with") if with_ else None
     return OrjsonResponse(relations(holder.backend, iri, with_=other, type_=type_, since=since))
 
 
@@ -64,7 +64,7 @@ async def get_paths(
 
 def paths(request: Request, start: str, goal: str, max_hops: int) -> OrjsonResponse:
     holder, index = request.app.state.holder, index_of(request)
-    a, b = city_iri(holder, index, start, "from"), city_iri(holder, index, goal, "to")
+    a, b = city_iri(index, start, "from"), city_iri(index, goal, "to")
     chains = graph_of(request).shortest(a, b, max_hops)
     cities = {iri for chain in chains for iri, _ in chain} | {a, b}
     missing = [iri for iri in cities if iri not in index.cities]

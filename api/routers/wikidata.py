@@ -41,7 +41,7 @@ async def get_compare(
 
 def _compare(request: Request, city: str | None, fmt: str) -> Response:
     holder = request.app.state.holder
-    cities = [city_iri(holder, index_of(request), city, "city")] if city else None
+    cities = [city_iri(index_of(request), city, "city")] if city else None
     pairs = compare(holder.backend, cities)
     if fmt == "csv":
         buf = io.StringIO()
