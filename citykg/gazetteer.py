@@ -15,6 +15,7 @@ from citykg.terms import ID
 
 KATAKANA = re.compile(r"[ァ-ヺー]")
 LATIN = re.compile(r"[A-Za-z]")
+HIRAGANA_ONLY = re.compile(r"[ぁ-ゖー]+")
 # Suffixes Japanese texts put after a foreign city's name; a name matches with or without them.
 CITY_SUFFIXES = ("特別市", "広域市", "直轄市", "市", "都", "州", "区", "町", "村")
 
@@ -73,6 +74,7 @@ class Gazetteer:
     _index: dict[str, list[Entity]] = field(default_factory=lambda: defaultdict(list))
     _lengths: list[int] = field(default_factory=list)
     _prefixes: set[str] = field(default_factory=set)
+    _hiragana_starts: set[str] = field(default_factory=set)  # of names written in hiragana
 
     def add(self, entity: Entity, names: set[str]) -> None:
         self.entities.append(entity)
@@ -80,6 +82,8 @@ class Gazetteer:
             key = fold(name)
             if len(key) >= 2 and entity not in self._index[key]:
                 self._index[key].append(entity)
+                if "ぁ" <= name[0] <= "ゖ":
+                    self._hiragana_starts.add(key[:2])
 
     def freeze(self) -> Gazetteer:
         self._lengths = sorted({len(k) for k in self._index}, reverse=True)
@@ -118,6 +122,10 @@ class Gazetteer:
             if len(first) == 1 and i + 1 < n and (second := folded[i + 1]) \
                     and first + second[0] not in prefixes:
                 continue
+            # folding reads hiragana as katakana; only names written in hiragana start in it
+            if "ぁ" <= text[i] <= "ゖ" and \
+                    (first + (folded[i + 1] if i + 1 < n else ""))[:2] not in self._hiragana_starts:
+                continue
             hit = self._longest_at(text, folded, scripts, i, kinds)
             if hit:
                 mentions.append(hit)
@@ -150,8 +158,14 @@ class Gazetteer:
             if j < n and scripts[j] and scripts[j] == scripts[j - 1]:
                 continue  # the name would end inside a katakana or Latin word
             found = tuple(e for e in index[key] if kinds is None or e.kind in kinds)
+            surface = text[i:j]
+            if found and HIRAGANA_ONLY.fullmatch(surface):
+                # folding reads hiragana as katakana: "あります" holds リマ (Lima). Text in
+                # hiragana names only what is written so (さいたま市), not a katakana name.
+                found = tuple(e for e in found
+                              if any(surface in name for name in (e.label_ja, *e.aliases)))
             if found:
-                return Mention(i, j, text[i:j], found)
+                return Mention(i, j, surface, found)
         return None
 
 

@@ -3,7 +3,7 @@ term, else a Hepburn romanisation, so every node a person reads has a label in b
 from __future__ import annotations
 
 import csv
-from functools import cache
+from functools import cache, lru_cache
 
 from citykg.loaders.extract.places import romanise
 from citykg.paths import DATA_DIR
@@ -16,6 +16,7 @@ def glossary() -> dict[str, str]:
         return {row["ja"]: row["en"] for row in csv.DictReader(f)}
 
 
+@lru_cache(maxsize=1 << 16)  # names recur: a program, then its budget in each year
 def english(ja: str) -> str:
     text = ja.strip()
     if text in glossary():

