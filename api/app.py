@@ -14,7 +14,7 @@ import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
 
 from citykg.api.cache import OrjsonResponse, ResponseCache
 from citykg.api.canned import load_queries
@@ -92,10 +92,17 @@ def create_app(backend: Backend | None = None, store: Path | str | None = None,
 
 
 def _warm(app: FastAPI) -> None:
+    """What the first calls would otherwise wait for: the name index, and each canned query's
+    SERVICE check (a parse of the query text)."""
     try:
         app.state.index.get(app.state.holder)
     except Exception:  # noqa: BLE001 - the first search will build it and report the error
         pass
+    for q in app.state.queries:
+        try:
+            queries.without_forbidden_services(q.text, q.text)
+        except HTTPException:  # refused: the call says so
+            pass
 
 
 def __getattr__(name: str):
