@@ -20,6 +20,11 @@ HEADING_NUMBERS = [
 BULLET = re.compile(r"^(?:[-‐・•●○◎◇◆■□▶▷►※*]\s*)+")
 BRACKET_HEADING = re.compile(r"^[【<＜〈■◆]([^】>＞〉]{1,60})[】>＞〉]?\s*$")
 TOC_LEADER = re.compile(r"\s*(?:[・･·.…⋯]\s*){3,}\s*|\s*\$?\\cdots\$?\s*")
+# Tables whose columns PDF extraction separated by spaces instead of tabs: a row is a label
+# followed by two or more cells that are amounts, dashes, fiscal years or a change column.
+SPACED_CELL = re.compile(r"[△▲+-]?\d[\d,]*(?:\.\d+)?(?:千|万|百万|億)?円?|[-－―—一]|"
+                         r"(?:(?:令和|平成|昭和|R|H)\s*[\d元]+|\d{4})年度(?:予算)?(?:額)?|"
+                         r"増減|差引|比較|増減額|前年度比|対前年度|増減率|[\d.]+%")
 
 
 @dataclass
@@ -38,6 +43,17 @@ class Block:
 
     def lines_of(self, start: int, end: int) -> tuple[int, int]:
         return self.line_at(start), self.line_at(max(end - 1, start))
+
+
+def _spaced_cells(line: str) -> list[str] | None:
+    """[label, cell, …] when the line reads as a space-separated table row, else None."""
+    fields = line.split()
+    tail = 0
+    while tail < len(fields) - 1 and SPACED_CELL.fullmatch(fields[-1 - tail]):
+        tail += 1
+    if tail < 2:
+        return None
+    return [" ".join(fields[:-tail]), *fields[-tail:]]
 
 
 def segment(lines: list[str]) -> list[Block]:
@@ -60,6 +76,11 @@ def segment(lines: list[str]) -> list[Block]:
             cells = [c.strip() for c in raw.split("\t")]
             blocks.append(Block("row", number, number, " ".join(c for c in cells if c),
                                 [0], cells=cells))
+            continue
+        cells = _spaced_cells(line)
+        if cells:
+            close_paragraph()
+            blocks.append(Block("row", number, number, " ".join(cells), [0], cells=cells))
             continue
         heading = _heading(line)
         if heading:

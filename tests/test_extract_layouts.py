@@ -109,3 +109,34 @@ def test_a_shared_municipality_name_needs_its_prefecture(tmp_path):
     doc.write_text("福島県伊達市の姉妹都市\n- ポルトヴェーネレ市(イタリア)-2001(平成13)年5月締結\n", encoding="utf-8")
     document, _, _ = relations(doc)
     assert document.data["publisher"].label_ja == "伊達市" and document.data["publisher"].parent == "07000"
+
+
+def test_space_separated_budget_table_and_partners_told_apart_by_country(tmp_path):
+    """Columns that PDF extraction separated by (full-width) spaces, amounts in thousands with
+    △ for a decrease; a name two cities share, told apart by the country in brackets."""
+    doc = tmp_path / "kitakyushu.txt"
+    doc.write_text("令和6年度 北九州市 国際政策課 事業概要\n\n１ 姉妹都市\n"
+                   "・オークランド市（アメリカ合衆国）　1962年（昭和37年）11月締結\n"
+                   "・オークランド市（ニュージーランド）　1989年締結\n\n"
+                   "２ 予算（単位：千円）\n"
+                   "事業名　令和6年度　令和5年度　増減\n"
+                   "国際交流推進事業　120,500　118,000　2,500\n"
+                   "姉妹都市交流事業    45,300    50,100    △4,800\n", encoding="utf-8")
+    _, rels, extraction = relations(doc)
+    assert rels[("sister", "oakland")].data["start"].iso() == "1962-11"
+    assert rels[("sister", "auckland")].data["start"].iso() == "1989"
+    budgets = {(f.data["program"], f.data["fiscal_year"]): (f.data["amount"], f.data["previous"])
+               for f in extraction.facts if f.kind == "budget"}
+    assert budgets[("国際交流推進事業", 2024)] == (120_500_000, 118_000_000)
+    assert budgets[("姉妹都市交流事業", 2024)] == (45_300_000, 50_100_000)
+    assert budgets[("姉妹都市交流事業", 2023)] == (50_100_000, None)
+
+
+def test_a_name_several_cities_share_is_reported_not_guessed(tmp_path):
+    doc = tmp_path / "kitakyushu.txt"
+    doc.write_text("令和6年度 北九州市 国際政策課 事業概要\n\nオークランド市と姉妹都市提携を結んでいる。\n",
+                   encoding="utf-8")
+    _, rels, extraction = relations(doc)
+    assert not [k for k in rels if k[1] in ("oakland", "auckland")]
+    assert any("オークランド" in p.message and "ambiguous" in p.message
+               for p in extraction.problems)

@@ -17,9 +17,32 @@ def partner_mentions(ctx: Context, block: Block) -> list[Mention]:
     """Cities (not countries, not the publisher) in a block, in text order."""
     cache_ = ctx.__dict__.setdefault("_partners", {})
     if id(block) not in cache_:
-        known = [m for m in ctx.mentions(block, {"city"}) if m.entity and m.entity.kind == "city"]
+        known = []
+        for m in ctx.mentions(block, {"city"}):
+            if len(m.entities) > 1 and all(e.kind == "city" for e in m.entities):
+                m = _by_country(ctx, block, m)
+            if m and m.entity and m.entity.kind == "city":
+                known.append(m)
         cache_[id(block)] = sorted(known + _unknown(ctx, block, known), key=lambda m: m.start)
     return cache_[id(block)]
+
+
+def _by_country(ctx: Context, block: Block, m: Mention) -> Mention | None:
+    """A name several cities share (オークランド: Auckland, Oakland) told apart by the country
+    the block names: the one in brackets right after the name, else the only one named."""
+    countries = [c for c in ctx.mentions(block, {"country"}) if c.entity]
+    right_after = [c for c in countries if 0 <= c.start - m.end <= 2]
+    for candidates in (right_after, countries):
+        keys = {c.entity.key for c in candidates}
+        found = [e for e in m.entities if e.country in keys]
+        if len(found) == 1:
+            return Mention(m.start, m.end, m.surface, (found[0],))
+    reported = ctx.__dict__.setdefault("_ambiguous", set())
+    if m.surface not in reported:
+        reported.add(m.surface)
+        ctx.out.report(block.line_at(m.start), f"city {m.surface} is ambiguous: "
+                       f"{', '.join(e.label_en for e in m.entities)}; not used", m.surface)
+    return None
 
 
 def _unknown(ctx: Context, block: Block, known: list[Mention]) -> list[Mention]:
