@@ -140,3 +140,12 @@ def test_a_name_several_cities_share_is_reported_not_guessed(tmp_path):
     assert not [k for k in rels if k[1] in ("oakland", "auckland")]
     assert any("オークランド" in p.message and "ambiguous" in p.message
                for p in extraction.problems)
+
+
+def test_less_common_relation_words(tmp_path):
+    doc = tmp_path / "kitakyushu.txt"
+    doc.write_text("令和6年度 北九州市 国際政策課 事業概要\n\n"
+                   "・兄弟都市 タコマ市（アメリカ合衆国）\n・友好親善都市 大連市（中華人民共和国）\n"
+                   "・経済交流都市 仁川広域市（大韓民国）\n", encoding="utf-8")
+    _, rels, _ = relations(doc)
+    assert {("sister", "tacoma"), ("friendship", "dalian"), ("partner", "incheon")} <= set(rels)

@@ -15,14 +15,17 @@ from citykg.loaders.segment import Block
 # Longest first: 友好姉妹都市 must win over 姉妹都市.
 RELATION_WORDS = [
     ("友好姉妹都市", "sister"), ("姉妹友好都市", "sister"), ("姉妹都市", "sister"),
+    ("兄弟都市", "sister"), ("姉妹提携", "sister"),
     ("姉妹州", "sister"), ("姉妹県", "sister"), ("姉妹省", "sister"),
-    ("友好交流都市", "friendship"), ("友好協力都市", "friendship"), ("友好都市", "friendship"),
+    ("友好交流都市", "friendship"), ("友好協力都市", "friendship"), ("友好親善都市", "friendship"),
+    ("友好交流協定", "friendship"), ("友好都市", "friendship"), ("友好協定", "friendship"),
     ("友好州", "friendship"), ("友好省", "friendship"), ("友好提携", "friendship"),
     ("パートナーシップ都市", "partner"), ("パートナー都市", "partner"),
+    ("パートナーシティ", "partner"), ("経済交流都市", "partner"),
     ("交流協定", "cooperation"), ("協力協定", "cooperation"), ("連携協定", "cooperation"),
     ("覚書", "cooperation"), ("MOU", "cooperation"), ("共同声明", "cooperation"),
-    ("sister city", "sister"), ("sister cities", "sister"), ("friendship city", "friendship"),
-    ("partner city", "partner"),
+    ("sister cities", "sister"), ("sister city", "sister"), ("twin city", "sister"),
+    ("friendship city", "friendship"), ("partner city", "partner"),
 ]
 RELATION_RE = re.compile("|".join(re.escape(w) for w, _ in RELATION_WORDS), re.IGNORECASE)
 TYPE_OF = {w.lower(): t for w, t in RELATION_WORDS}
