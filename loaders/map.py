@@ -218,8 +218,11 @@ class Mapper:
         self.add(node, n(FUNDING[d["source"]]), lit(d["amount"], "decimal"))
 
     def _office(self, d, span) -> None:
+        place = d.get("named")
+        en = f"{self.publisher.label_en} {place.label_en} Office" \
+            if place and place.label_en and d["name"].endswith("事務所") else None
         node = self.node(f"office/{self.pub}/{key(d['name'])}", CKG.OverseasOffice, span,
-                         f"{self.publisher.label_ja}{d['name']}")
+                         f"{self.publisher.label_ja}{d['name']}", en)
         self.add(node, n(CKG.operatedBy), self.city)
         for region in d["covers_entities"]:
             self.add(node, n(CKG.coversRegion), ox.NamedNode(region.iri))

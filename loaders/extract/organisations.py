@@ -63,7 +63,8 @@ def _offices(ctx: Context, block: Block, i: int) -> None:
         if host and not covers:
             covers = tuple(e for e in (_one(ctx.world.lookup(host.country, "country")),) if e)
         ctx.out.add("office", ctx.span(block, m.start(), m.end()), name=name,
-                    covers=tuple(e.key for e in covers), covers_entities=covers, host=host)
+                    covers=tuple(e.key for e in covers), covers_entities=covers, host=host,
+                    named=host or _region(ctx, name[:-3]))  # the place the name gives
 
 
 def _region(ctx: Context, text: str):
