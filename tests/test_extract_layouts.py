@@ -149,3 +149,27 @@ def test_less_common_relation_words(tmp_path):
                    "・経済交流都市 仁川広域市（大韓民国）\n", encoding="utf-8")
     _, rels, _ = relations(doc)
     assert {("sister", "tacoma"), ("friendship", "dalian"), ("partner", "incheon")} <= set(rels)
+
+
+def test_enumerated_partners_memberships_and_a_spaced_budget_head(tmp_path):
+    """A list of partners before a collective relation word (a partner stated elsewhere with
+    its own type keeps that), networks the city joined (に加盟), and a budget head written as a
+    "(1)" heading with its amounts spaced, each with its own unit."""
+    doc = tmp_path / "nagoya.txt"
+    doc.write_text("名古屋市国際交流課　令和５年度事業報告\n\n第１章　交流\n"
+                   "本市は、メキシコ市、南京市、シドニー市、トリノ市と姉妹友好都市の関係にある。\n"
+                   "南京市とは1978年12月21日に友好都市提携を結んだ。\n\n第２章　ネットワーク\n"
+                   "本市は、シティネット及びメトロポリスに加盟している。\n\n第３章　予算\n"
+                   "（１）国際交流事業費\n本年度予算額　　235,000千円\n前年度予算額　　210,000千円\n"
+                   "財源内訳　一般財源　200,000千円\n", encoding="utf-8")
+    _, rels, extraction = relations(doc)
+    assert {("sister", "mexico-city"), ("sister", "sydney"), ("sister", "turin"),
+            ("friendship", "nanjing")} <= set(rels)
+    assert ("sister", "nanjing") not in rels
+    members = {f.data["network"].key: f.data["role_en"] for f in extraction.facts
+               if f.kind == "membership"}
+    assert members == {"citynet": "member", "metropolis": "member"}
+    money = {(f.kind, f.data["fiscal_year"]): f.data["amount"] for f in extraction.facts
+             if f.kind in ("budget", "funding") and f.data["program"] == "国際交流事業費"}
+    assert money == {("budget", 2023): 235_000_000, ("budget", 2022): 210_000_000,
+                     ("funding", 2023): 200_000_000}

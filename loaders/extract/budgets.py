@@ -9,6 +9,7 @@ from citykg.loaders.extract.context import Context
 from citykg.loaders.segment import Block
 
 ACCOUNT_PREFIX = re.compile(r"^\s*(?:\d+\s*款\s*)?(?:\d+\s*項\s*)?(?:(\d+)\s*目\s*)?")
+HEAD_LEVEL = 2  # segment's "(1)" numbering
 HEAD = re.compile(r"^[(（](\d+)[)）]\s*(\S.*?(?:費|事業))\s*$")
 PROGRAM = re.compile(r"^(\d{1,2})\s+(\S.*)$")
 CURRENT = re.compile(r"^本年度\s*(?:予算)?\s*額$")
@@ -36,10 +37,17 @@ def extract_budgets(ctx: Context) -> None:
         if header and cells:
             header = _table_row(ctx, block, *header)
             continue
-        if cells and (m := HEAD.match(cells[0])):
+        if block.kind == "heading" and block.level == HEAD_LEVEL and block.number:
+            m = HEAD.match(f"({block.number}) {block.text}")  # the same head, as a heading
+        else:
+            m = HEAD.match(cells[0]) if cells else None
+        if m:
             head = _name(m.group(2))
             ctx.out.add("program", ctx.span(block), name=head, parent=None, head=True)
             continue
+        if head and not cells and block.kind == "paragraph" and \
+                any([_key_row(ctx, block, line.split(), head, unit) for line in _lines(block)]):
+            continue  # "本年度予算額  235,000千円": keys and values spaced, not tabbed
         if head and cells and _key_row(ctx, block, cells, head, unit):
             continue
         if block.kind == "heading" and block.level == 1:
@@ -47,6 +55,11 @@ def extract_budgets(ctx: Context) -> None:
         elif block.kind in ("row", "paragraph") and (m := PROGRAM.match(block.text)) \
                 and not re.match(r"^\d+\s*[款項目]", block.text):
             _program(ctx, blocks, i, m.group(2), head, unit)
+
+
+def _lines(block: Block) -> list[str]:
+    ends = [*block.offsets[1:], len(block.text)]
+    return [block.text[start:end] for start, end in zip(block.offsets, ends, strict=True)]
 
 
 def _year_columns(ctx: Context, cells: list[str]) -> dict[int, int]:
@@ -171,7 +184,10 @@ def _factor(raw: str) -> int:
 
 def _amount(ctx: Context, block: Block, text: str, unit: str) -> int | None:
     text = text.strip()
-    cell_unit = normalise.parse_unit(text)
+    if m := re.fullmatch(r"([△▲+-]?[\d,]+(?:\.\d+)?)\s*(千円|百万円|万円|億円)", text):
+        text, cell_unit = m[1], m[2]  # "235,000千円": the cell's own unit wins over the table's
+    else:
+        cell_unit = normalise.parse_unit(text)
     number = re.sub(r"(千円|百万円|万円|億円|円)\s*$", "", text).strip()
     try:
         return normalise.parse_amount(number, cell_unit or unit)

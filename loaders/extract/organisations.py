@@ -19,6 +19,8 @@ ROLES = {"名誉会長": "honorary president", "副会長": "vice president", "�
 ROLE = re.compile(rf"(?:({NAME_CHARS}{{1,12}}(?:分科会|委員会|部会))の)?"
                   rf"({'|'.join(sorted(ROLES, key=len, reverse=True))})(?:都市|市|団体)")
 ROLE_TAKEN = re.compile(r"\s*(?:として|を務め|に就任|に選出|である|です)")
+JOINED = re.compile(r"^\s*(?:等|など)?\s*に\s*(?:加盟|加入)")  # after the networks' names
+ENUMERATION = re.compile(r"^\s*(?:、|・|,|及び|および|並びに|と|や)\s*$")
 LEGAL_FORMS = ("一般社団法人", "一般財団法人", "公益社団法人", "公益財団法人", "特定非営利活動法人",
                "独立行政法人", "NPO法人")
 LEGAL = re.compile(rf"({'|'.join(LEGAL_FORMS)}|\S{{2,3}}[団財]法人)\s*({NAME_CHARS}{{2,30}})")
@@ -83,6 +85,7 @@ def _networks(ctx: Context, block: Block) -> None:
         ctx.out.add("organization", ctx.span(block, m.start, m.end), name=m.entity.label_ja,
                     org_kind=m.entity.kind, entity=m.entity, funded=False)
     nets = [m for m in networks if m.entity.kind == "network"]
+    _joined(ctx, block, nets)
     recent = ctx.__dict__.setdefault("_recent_network", [None, -10])
     if nets:
         recent[:] = [nets[-1], ctx.blocks.index(block)]
@@ -99,6 +102,21 @@ def _networks(ctx: Context, block: Block) -> None:
         ctx.out.add("membership", ctx.span(block, min(net.start, r.start()), r.end()),
                     network=net.entity, role_ja=f"{committee} {role}" if committee else role,
                     role_en=f"{ROLES[role]} ({committee})" if committee else ROLES[role])
+
+
+def _joined(ctx: Context, block: Block, nets: list) -> None:
+    """"シティネット及びメトロポリスに加盟": the city is a member of each network listed."""
+    text = block.text
+    for i, net in enumerate(nets):
+        if not JOINED.match(text[net.end:]):
+            continue
+        listed = [net]
+        while i > 0 and ENUMERATION.match(text[nets[i - 1].end:listed[0].start]):
+            i -= 1
+            listed.insert(0, nets[i])
+        for m in listed:
+            ctx.out.add("membership", ctx.span(block, m.start, net.end), network=m.entity,
+                        role_ja="会員", role_en=ROLES["会員"])
 
 
 def _associations(ctx: Context, block: Block) -> None:

@@ -10,6 +10,7 @@ from citykg.gazetteer import Entity, Mention
 from citykg.loaders import normalise
 from citykg.loaders.extract.context import Context
 from citykg.loaders.extract.places import partner_mentions
+from citykg.loaders.facts import Fact
 from citykg.loaders.segment import Block
 
 # Longest first: 友好姉妹都市 must win over 姉妹都市.
@@ -34,6 +35,7 @@ GAP_AFTER = re.compile(r"^(?:提携|締結|盟約)?(?:\s*(\d+)\s*周年を(迎�
 # … and between the partner's name and a relation word after it.
 GAP_BEFORE = re.compile(r"^\s*(?:等|など)?\s*(?:と|との|の|とは|とも)?\s*(?:間の|間で)?\s*$")
 MAKING = re.compile(r"提携|締結|盟約|調印|結[びんぶ]")
+ENUMERATION = re.compile(r"^\s*(?:、|・|,|及び|および|並びに|と|や)\s*$")
 ANNIVERSARY = re.compile(r"(\d+)\s*周年を?(迎える|迎えた|記念)")
 AID = re.compile(r"^(?:等|など)?(?:へ|に対する|に対して|を)(?:の)?(?:[^。、]{0,6})?(?:支援|援助)")
 KV_PARTNER = re.compile(r"^(?:提携先|提携|相手|姉妹|友好)(?:先)?(?:都市|自治体)名?$")
@@ -42,9 +44,22 @@ KV_DATE = re.compile(r"^(?:提携|締結|調印)(?:年月日|日|年月|年)$")
 KV_TYPE = re.compile(r"^(?:提携|交流)?(?:の)?(?:種別|区分|種類|形態)$")
 
 
+COLLECTIVE = {"友好姉妹都市", "姉妹友好都市"}  # "sister and friendship cities", said of a list
+
+
 def extract_relations(ctx: Context) -> None:
     _relations(ctx)
     _flush_record(ctx)
+    _drop_collective(ctx)
+
+
+def _drop_collective(ctx: Context) -> None:
+    """A partner named under a collective word and elsewhere with its own type keeps only that."""
+    collective = ctx.__dict__.get("_collective", set())
+    specific = {f.data["partner"].key for f in ctx.out.facts
+                if f.kind == "relation" and id(f) not in collective}
+    ctx.out.facts = [f for f in ctx.out.facts
+                     if id(f) not in collective or f.data["partner"].key not in specific]
 
 
 def _relations(ctx: Context) -> None:
@@ -86,11 +101,26 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
         if GAP_BEFORE.match(between):
             tail = text[rel.end():rel.end() + 20]
             ann = ANNIVERSARY.match(re.sub(r"^(?:提携|締結)", "", tail))
-            _add(ctx, block, before, rtype, before.start, rel.end(),
-                 anniversary=int(ann.group(1)) if ann else None,
-                 upcoming=bool(ann and ann.group(2).startswith("迎える")))
+            facts = [_add(ctx, block, before, rtype, before.start, rel.end(),
+                          anniversary=int(ann.group(1)) if ann else None,
+                          upcoming=bool(ann and ann.group(2).startswith("迎える")))]
             found.add(before.entity.key)
+            # "A市、B市、C市と姉妹都市": the cities listed before it
+            for m in _listed_before(partners, before, text):
+                facts.append(_add(ctx, block, m, rtype, m.start, rel.end()))
+                found.add(m.entity.key)
+            if rel.group(0) in COLLECTIVE:
+                ctx.__dict__.setdefault("_collective", set()).update(map(id, facts))
     return found
+
+
+def _listed_before(partners: list[Mention], last: Mention, text: str) -> list[Mention]:
+    """The partners enumerated right before `last` (joined by 、・及び and the like)."""
+    listed, i = [], partners.index(last)
+    while i > 0 and ENUMERATION.match(text[partners[i - 1].end:partners[i].start]):
+        i -= 1
+        listed.append(partners[i])
+    return listed
 
 
 def _agreement_sentences(ctx: Context, block: Block) -> set[str]:
@@ -189,12 +219,13 @@ def _aid(ctx: Context, block: Block) -> None:
 
 
 def _add(ctx: Context, block: Block, mention: Mention, rtype: str, start: int, end: int, *,
-         date=None, anniversary: int | None = None, upcoming: bool = False) -> None:
+         date=None, anniversary: int | None = None, upcoming: bool = False) -> Fact:
     derived = False
     if date is None and anniversary and upcoming and ctx.fiscal_year:
         date, derived = normalise.PartialDate(ctx.fiscal_year - anniversary), True
-    ctx.out.add("relation", ctx.span(block, start, end), type=rtype, partner=mention.entity,
-                start=date, derived=derived, anniversary=anniversary)
+    return ctx.out.add("relation", ctx.span(block, start, end), type=rtype,
+                       partner=mention.entity, start=date, derived=derived,
+                       anniversary=anniversary)
 
 
 ERA_LIKE = re.compile(r"([一-龥]{2})\s*([\d元]{1,2})\s*年\s*\d{1,2}\s*月")
