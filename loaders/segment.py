@@ -20,6 +20,10 @@ HEADING_NUMBERS = [
 BULLET = re.compile(r"^(?:[-‐・•●○◎◇◆■□▶▷►※*]\s*)+")
 BRACKET_HEADING = re.compile(r"^[【<＜〈■◆]([^】>＞〉]{1,60})[】>＞〉]?\s*$")
 TOC_LEADER = re.compile(r"\s*(?:[・･·.…⋯]\s*){3,}\s*|\s*\$?\\cdots\$?\s*")
+# A list entry without a bullet: a short line that starts with a name and a bracketed note
+# ("シアトル市(アメリカ) 1957年10月21日提携"); joined to its neighbours it would read as prose.
+ENTRY = re.compile(r"^[^\s、。,(（]{2,20}[(（][^)）]{1,20}[)）]\s*\S")
+ENTRY_MAX = 60
 # Tables whose columns PDF extraction separated by spaces instead of tabs: a row is a label
 # followed by two or more cells that are amounts, dashes, fiscal years or a change column.
 SPACED_CELL = re.compile(r"[△▲+-]?\d[\d,]*(?:\.\d+)?(?:千|万|百万|億)?円?|[-－―—一]|"
@@ -89,9 +93,10 @@ def segment(lines: list[str]) -> list[Block]:
             blocks.append(Block("heading", number, number, title, [0], level=level, number=num))
             continue
         bullet = BULLET.match(line)
-        if bullet:
+        if bullet or (ENTRY.match(line) and len(line) <= ENTRY_MAX):
             close_paragraph()
-            blocks.append(Block("item", number, number, line[bullet.end():], [0]))
+            blocks.append(Block("item", number, number, line[bullet.end() if bullet else 0:],
+                                [0]))
             continue
         para.append((number, line))
     close_paragraph()

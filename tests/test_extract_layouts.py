@@ -173,3 +173,18 @@ def test_enumerated_partners_memberships_and_a_spaced_budget_head(tmp_path):
              if f.kind in ("budget", "funding") and f.data["program"] == "国際交流事業費"}
     assert money == {("budget", 2023): 235_000_000, ("budget", 2022): 210_000_000,
                      ("funding", 2023): 200_000_000}
+
+
+def test_unbulleted_list_under_a_collective_heading(tmp_path):
+    """Entries without bullets (a name, the country in brackets, a date in any notation) are
+    list items, not one paragraph; an entry's own relation word wins over the heading's."""
+    doc = tmp_path / "kobe.txt"
+    doc.write_text("神戸市　国際部　令和５年度の主な取組\n\n１．姉妹・友好都市\n"
+                   "シアトル市（アメリカ）　1957年10月21日提携\n"
+                   "マルセイユ市（フランス）　S36.7.15提携\n"
+                   "天津市（中国）　1973.6.24 友好都市提携\n", encoding="utf-8")
+    document, rels, _ = relations(doc)
+    assert document.data["publisher"].code == "28100"  # not 津市 inside 天津市
+    assert {k: f.data["start"].iso() for k, f in rels.items()} == {
+        ("sister", "seattle"): "1957-10-21", ("sister", "marseille"): "1961-07-15",
+        ("friendship", "tianjin"): "1973-06-24"}

@@ -21,10 +21,13 @@ def infer_publisher(ctx: Context) -> Entity | None:
     """The Japanese municipality the text names most. A name several municipalities share
     (伊達市) counts for the one in a prefecture named in the same block, else for none."""
     counts: Counter[Entity] = Counter()
-    for block in ctx.blocks:
+    for number, block in enumerate(ctx.blocks):
         mentions = ctx.japan.find(block.text, {"city", "prefecture"}, ctx.prepared(block))
+        foreign = ctx.mentions(block, {"city"})
         prefectures = {e.code for m in mentions for e in m.entities if e.kind == "prefecture"}
         for m in mentions:
+            if any(w.start < m.start and m.end <= w.end for w in foreign):
+                continue  # 津市 inside 天津市
             found = [e for e in m.entities if e.kind == "city"]
             if len(found) > 1:
                 found = [e for e in found if e.parent in prefectures]
@@ -32,7 +35,7 @@ def infer_publisher(ctx: Context) -> Entity | None:
                     ctx.out.report(block.first_line, f"{m.surface} names several municipalities; "
                                    "name the prefecture nearby", m.surface)
             if len(found) == 1:
-                counts[found[0]] += 1
+                counts[found[0]] += 2 if number == 0 else 1  # the title names its publisher
     if not counts:
         return None
     (best, n), *rest = counts.most_common(2) + [(None, 0)]

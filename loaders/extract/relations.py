@@ -15,7 +15,8 @@ from citykg.loaders.segment import Block
 
 # Longest first: 友好姉妹都市 must win over 姉妹都市.
 RELATION_WORDS = [
-    ("友好姉妹都市", "sister"), ("姉妹友好都市", "sister"), ("姉妹都市", "sister"),
+    ("友好姉妹都市", "sister"), ("姉妹友好都市", "sister"), ("姉妹・友好都市", "sister"),
+    ("姉妹都市", "sister"),
     ("兄弟都市", "sister"), ("姉妹提携", "sister"),
     ("姉妹州", "sister"), ("姉妹県", "sister"), ("姉妹省", "sister"),
     ("友好交流都市", "friendship"), ("友好協力都市", "friendship"), ("友好親善都市", "friendship"),
@@ -44,7 +45,7 @@ KV_DATE = re.compile(r"^(?:提携|締結|調印)(?:年月日|日|年月|年)$")
 KV_TYPE = re.compile(r"^(?:提携|交流)?(?:の)?(?:種別|区分|種類|形態)$")
 
 
-COLLECTIVE = {"友好姉妹都市", "姉妹友好都市"}  # "sister and friendship cities", said of a list
+COLLECTIVE = {"友好姉妹都市", "姉妹友好都市", "姉妹・友好都市"}  # "sister and friendship cities", said of a list
 
 
 def extract_relations(ctx: Context) -> None:
@@ -69,6 +70,7 @@ def _relations(ctx: Context) -> None:
             words = RELATION_RE.findall(block.text)
             if words and not partner_mentions(ctx, block):
                 heading_type = TYPE_OF[words[0].lower()]
+                ctx.__dict__["_collective_heading"] = words[0] in COLLECTIVE
                 continue
         if block.kind == "row" and _kv_record(ctx, block):
             continue
@@ -149,7 +151,11 @@ def _list_item(ctx: Context, block: Block, rtype: str) -> set[str]:
         return set()
     first = partners[0]
     date = _date(ctx, block, block.text[first.end:])
-    _add(ctx, block, first, rtype, 0, len(block.text), date=date)
+    own = RELATION_RE.search(block.text, first.end)  # "… 1973.6.24 友好都市提携": the item's own
+    fact = _add(ctx, block, first, TYPE_OF[own.group(0).lower()] if own else rtype, 0,
+                len(block.text), date=date)
+    if not own and ctx.__dict__.get("_collective_heading"):
+        ctx.__dict__.setdefault("_collective", set()).add(id(fact))
     return {first.entity.key}
 
 
