@@ -188,3 +188,14 @@ def test_unbulleted_list_under_a_collective_heading(tmp_path):
     assert {k: f.data["start"].iso() for k, f in rels.items()} == {
         ("sister", "seattle"): "1957-10-21", ("sister", "marseille"): "1961-07-15",
         ("friendship", "tianjin"): "1973-06-24"}
+
+
+def test_english_list_with_bare_years(tmp_path):
+    doc = tmp_path / "sapporo.txt"
+    doc.write_text("City of Sapporo International Relations Report FY2023\n\nSister Cities\n"
+                   "Munich (Germany) - 1972\nShenyang (China) - 1980 (friendship city)\n",
+                   encoding="utf-8")
+    document, rels, _ = relations(doc)
+    assert document.data["publisher"].code == "01100"
+    assert {k: f.data["start"].iso() for k, f in rels.items()} == {
+        ("sister", "munich"): "1972", ("friendship", "shenyang"): "1980"}

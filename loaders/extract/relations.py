@@ -36,6 +36,7 @@ GAP_AFTER = re.compile(r"^(?:提携|締結|盟約)?(?:\s*(\d+)\s*周年を(迎�
 # … and between the partner's name and a relation word after it.
 GAP_BEFORE = re.compile(r"^\s*(?:等|など)?\s*(?:と|との|の|とは|とも)?\s*(?:間の|間で)?\s*$")
 MAKING = re.compile(r"提携|締結|盟約|調印|結[びんぶ]")
+BARE_YEAR = re.compile(r"(?<![\w.\-/])(1[89]\d\d|20\d\d)(?![\w.\-/年])")
 ENUMERATION = re.compile(r"^\s*(?:、|・|,|及び|および|並びに|と|や)\s*$")
 ANNIVERSARY = re.compile(r"(\d+)\s*周年を?(迎える|迎えた|記念)")
 AID = re.compile(r"^(?:等|など)?(?:へ|に対する|に対して|を)(?:の)?(?:[^。、]{0,6})?(?:支援|援助)")
@@ -151,6 +152,8 @@ def _list_item(ctx: Context, block: Block, rtype: str) -> set[str]:
         return set()
     first = partners[0]
     date = _date(ctx, block, block.text[first.end:])
+    if date is None and (year := BARE_YEAR.search(block.text, first.end)):
+        date = normalise.PartialDate(int(year.group(1)))  # "Munich (Germany) - 1972"
     own = RELATION_RE.search(block.text, first.end)  # "… 1973.6.24 友好都市提携": the item's own
     fact = _add(ctx, block, first, TYPE_OF[own.group(0).lower()] if own else rtype, 0,
                 len(block.text), date=date)
