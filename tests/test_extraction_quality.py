@@ -23,9 +23,12 @@ def scores(gold_path):
 
 @pytest.mark.parametrize("gold_path", GOLD, ids=lambda p: p.stem)
 def test_precision_and_recall_on_the_seeds(gold_path):
+    """The issue's bar is recall 0.9 and precision 0.95; the floors are where the rules stand
+    (BENCHMARKS.md §7), so that a rule added for another report's layout cannot quietly cost
+    the seeds a fact."""
     precision, recall, extra, missed = scores(gold_path)
-    assert recall >= 0.9, f"recall {recall:.3f}; missed {sorted(missed, key=str)[:10]}"
-    assert precision >= 0.95, f"precision {precision:.3f}; wrong {sorted(extra, key=str)[:10]}"
+    assert recall >= 0.975, f"recall {recall:.3f}; missed {sorted(missed, key=str)[:10]}"
+    assert precision >= 0.985, f"precision {precision:.3f}; wrong {sorted(extra, key=str)[:10]}"
 
 
 def test_gold_names_the_document_it_was_checked_against():

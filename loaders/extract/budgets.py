@@ -10,6 +10,7 @@ from citykg.loaders.segment import Block
 
 ACCOUNT_PREFIX = re.compile(r"^\s*(?:\d+\s*款\s*)?(?:\d+\s*項\s*)?(?:(\d+)\s*目\s*)?")
 HEAD_LEVEL = 2  # segment's "(1)" numbering
+AMOUNT_KEY = re.compile(r"[本前]年度\s*(?:予算)?\s*額")
 HEAD = re.compile(r"^[(（](\d+)[)）]\s*(\S.*?(?:費|事業))\s*$")
 PROGRAM = re.compile(r"^(\d{1,2})\s+(\S.*)$")
 CURRENT = re.compile(r"^本年度\s*(?:予算)?\s*額$")
@@ -38,7 +39,9 @@ def extract_budgets(ctx: Context) -> None:
             header = _table_row(ctx, block, *header)
             continue
         if block.kind == "heading" and block.level == HEAD_LEVEL and block.number:
-            m = HEAD.match(f"({block.number}) {block.text}")  # the same head, as a heading
+            # the same head as a heading, when its amounts follow (not a section on a program)
+            amounts_follow = any(AMOUNT_KEY.search(b.text) for b in blocks[i + 1:i + 3])
+            m = HEAD.match(f"({block.number}) {block.text}") if amounts_follow else None
         else:
             m = HEAD.match(cells[0]) if cells else None
         if m:
