@@ -55,9 +55,19 @@ def _spaced_cells(line: str) -> list[str] | None:
     tail = 0
     while tail < len(fields) - 1 and SPACED_CELL.fullmatch(fields[-1 - tail]):
         tail += 1
-    if tail < 2:
-        return None
-    return [" ".join(fields[:-tail]), *fields[-tail:]]
+    return [" ".join(fields[:-tail]), *fields[-tail:]] if tail >= 2 else None
+
+
+def _short_row(line: str) -> list[str] | None:
+    """A short line of three or more Japanese fields ending in a number or date: a table row
+    ("ミュンヘン市 ドイツ 1972年8月28日"), not prose (no 、。), a title (no digit last) or a
+    table of contents' line (no leader dots)."""
+    fields = line.split()
+    if len(fields) >= 3 and len(line) <= ENTRY_MAX and not re.search("[、。]", line) \
+            and re.search(r"\d", fields[-1]) and sum(not f.isascii() for f in fields) >= 2 \
+            and not TOC_LEADER.search(line):
+        return fields
+    return None
 
 
 def segment(lines: list[str]) -> list[Block]:
@@ -93,6 +103,10 @@ def segment(lines: list[str]) -> list[Block]:
             blocks.append(Block("heading", number, number, title, [0], level=level, number=num))
             continue
         bullet = BULLET.match(line)
+        if not bullet and (cells := _short_row(line)):
+            close_paragraph()
+            blocks.append(Block("row", number, number, " ".join(cells), [0], cells=cells))
+            continue
         if bullet or (ENTRY.match(line) and len(line) <= ENTRY_MAX):
             close_paragraph()
             blocks.append(Block("item", number, number, line[bullet.end() if bullet else 0:],

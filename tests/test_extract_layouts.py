@@ -199,3 +199,13 @@ def test_english_list_with_bare_years(tmp_path):
     assert document.data["publisher"].code == "01100"
     assert {k: f.data["start"].iso() for k, f in rels.items()} == {
         ("sister", "munich"): "1972", ("friendship", "shenyang"): "1980"}
+
+
+def test_partner_table_with_space_separated_columns(tmp_path):
+    doc = tmp_path / "sapporo.txt"
+    doc.write_text("令和5年度 札幌市の国際交流\n\n姉妹都市一覧\n都市名 国名 提携年月日\n"
+                   "ミュンヘン市 ドイツ 1972年8月28日\nノボシビルスク市 ロシア 1990年6月13日\n",
+                   encoding="utf-8")
+    _, rels, _ = relations(doc)
+    assert {k: f.data["start"].iso() for k, f in rels.items()} == {
+        ("sister", "munich"): "1972-08-28", ("sister", "novosibirsk"): "1990-06-13"}
