@@ -73,6 +73,7 @@ ERAS: dict[str, Era] = {
 _ERA_BY_ABBR = {e.abbr: e for e in ERAS.values()}
 
 
+@lru_cache(maxsize=1024)
 def _era_year(year: int | str) -> int:
     if isinstance(year, int):
         return year
