@@ -10,7 +10,7 @@ from citykg.loaders.extract.context import Context
 from citykg.loaders.segment import Block
 
 UNKNOWN_CITY = re.compile(
-    r"(?<![ァ-ヺー・])([ァ-ヺー・]{2,20}|[一-龥]{1,6}?(?=特別市|広域市|市))(特別市|広域市|市|都|州)?\s*[（(]([^）)]{1,20})[）)]")
+    r"(?<![ァ-ヺー・])([ァ-ヺー・]{2,20}|[一-龥]{1,6}?(?=特別市|広域市|市))(特別市|広域市|市|都|州|区)?\s*[（(]([^）)]{1,20})[）)]")
 
 
 def partner_mentions(ctx: Context, block: Block) -> list[Mention]:
@@ -62,7 +62,7 @@ def _unknown(ctx: Context, block: Block, known: list[Mention]) -> list[Mention]:
 
 def unknown_city(ctx: Context, label: str, country: Entity | None, line: int) -> Entity:
     """A city the gazetteer lacks, keyed by its romanised name; reported for a person to add."""
-    bare = re.sub(r"(特別市|広域市|市|都|州)$", "", label) or label
+    bare = re.sub(r"(特別市|広域市|市|都|州|区)$", "", label) or label
     slug = romanise(bare)
     where = country.label_en if country else "country unknown"
     ctx.out.report(line, f"city not in the gazetteer: {label} ({where}); "
