@@ -2,12 +2,25 @@
 fiscal year, and the `Extraction` the rules add facts and problems to."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from citykg.gazetteer import Entity, Gazetteer, Mention, Prepared, prepare
 from citykg.loaders.facts import Extraction, Span
 from citykg.loaders.segment import Block
+
+# What joins the names of a list: "A市、B市及びC市", "シティネット及びメトロポリス"
+ENUMERATION = re.compile(r"^\s*(?:、|・|,|及び|および|並びに|と|や)\s*$")
+
+
+def listed_before(mentions: list[Mention], last: Mention, text: str) -> list[Mention]:
+    """The mentions enumerated right before `last` in `text`, in text order."""
+    i = mentions.index(last)
+    first = i
+    while first > 0 and ENUMERATION.match(text[mentions[first - 1].end:mentions[first].start]):
+        first -= 1
+    return mentions[first:i]
 
 
 @dataclass

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-from citykg.loaders.extract.context import Context
+from citykg.loaders.extract.context import Context, listed_before
 from citykg.loaders.segment import Block
 
 NAME_CHARS = r"[一-龥々ァ-ヺーA-Za-z0-9・\-]"
@@ -20,7 +20,6 @@ ROLE = re.compile(rf"(?:({NAME_CHARS}{{1,12}}(?:分科会|委員会|部会))の)
                   rf"({'|'.join(sorted(ROLES, key=len, reverse=True))})(?:都市|市|団体)")
 ROLE_TAKEN = re.compile(r"\s*(?:として|を務め|に就任|に選出|である|です)")
 JOINED = re.compile(r"^\s*(?:等|など)?\s*に\s*(?:加盟|加入)")  # after the networks' names
-ENUMERATION = re.compile(r"^\s*(?:、|・|,|及び|および|並びに|と|や)\s*$")
 LEGAL_FORMS = ("一般社団法人", "一般財団法人", "公益社団法人", "公益財団法人", "特定非営利活動法人",
                "独立行政法人", "NPO法人")
 LEGAL = re.compile(rf"({'|'.join(LEGAL_FORMS)}|\S{{2,3}}[団財]法人)\s*({NAME_CHARS}{{2,30}})")
@@ -106,15 +105,10 @@ def _networks(ctx: Context, block: Block) -> None:
 
 def _joined(ctx: Context, block: Block, nets: list) -> None:
     """"シティネット及びメトロポリスに加盟": the city is a member of each network listed."""
-    text = block.text
-    for i, net in enumerate(nets):
-        if not JOINED.match(text[net.end:]):
+    for net in nets:
+        if not JOINED.match(block.text[net.end:]):
             continue
-        listed = [net]
-        while i > 0 and ENUMERATION.match(text[nets[i - 1].end:listed[0].start]):
-            i -= 1
-            listed.insert(0, nets[i])
-        for m in listed:
+        for m in [*listed_before(nets, net, block.text), net]:
             ctx.out.add("membership", ctx.span(block, m.start, net.end), network=m.entity,
                         role_ja="会員", role_en=ROLES["会員"])
 

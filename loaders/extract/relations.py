@@ -8,7 +8,7 @@ import re
 
 from citykg.gazetteer import Entity, Mention
 from citykg.loaders import normalise
-from citykg.loaders.extract.context import Context
+from citykg.loaders.extract.context import Context, listed_before
 from citykg.loaders.extract.places import partner_mentions
 from citykg.loaders.facts import Fact
 from citykg.loaders.segment import Block
@@ -29,6 +29,8 @@ RELATION_WORDS = [
     ("sister cities", "sister"), ("sister city", "sister"), ("twin city", "sister"),
     ("friendship city", "friendship"), ("partner city", "partner"),
 ]
+# "sister and friendship cities", said of a list: a partner's own type stated elsewhere wins
+COLLECTIVE = {"友好姉妹都市", "姉妹友好都市", "姉妹・友好都市"}
 RELATION_RE = re.compile("|".join(re.escape(w) for w, _ in RELATION_WORDS), re.IGNORECASE)
 TYPE_OF = {w.lower(): t for w, t in RELATION_WORDS}
 # What may stand between a relation word and the partner's name that follows it.
@@ -37,16 +39,12 @@ GAP_AFTER = re.compile(r"^(?:提携|締結|盟約)?(?:\s*(\d+)\s*周年を(迎�
 GAP_BEFORE = re.compile(r"^\s*(?:等|など)?\s*(?:と|との|の|とは|とも)?\s*(?:間の|間で)?\s*$")
 MAKING = re.compile(r"提携|締結|盟約|調印|結[びんぶ]")
 BARE_YEAR = re.compile(r"(?<![\w.\-/])(1[89]\d\d|20\d\d)(?![\w.\-/年])")
-ENUMERATION = re.compile(r"^\s*(?:、|・|,|及び|および|並びに|と|や)\s*$")
 ANNIVERSARY = re.compile(r"(\d+)\s*周年を?(迎える|迎えた|記念)")
 AID = re.compile(r"^(?:等|など)?(?:へ|に対する|に対して|を)(?:の)?(?:[^。、]{0,6})?(?:支援|援助)")
 KV_PARTNER = re.compile(r"^(?:提携先|提携|相手|姉妹|友好)(?:先)?(?:都市|自治体)名?$")
 KV_COUNTRY = re.compile(r"^(?:相手|提携先)?国名?$")
 KV_DATE = re.compile(r"^(?:提携|締結|調印)(?:年月日|日|年月|年)$")
 KV_TYPE = re.compile(r"^(?:提携|交流)?(?:の)?(?:種別|区分|種類|形態)$")
-
-
-COLLECTIVE = {"友好姉妹都市", "姉妹友好都市", "姉妹・友好都市"}  # "sister and friendship cities", said of a list
 
 
 def extract_relations(ctx: Context) -> None:
@@ -109,21 +107,12 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
                           upcoming=bool(ann and ann.group(2).startswith("迎える")))]
             found.add(before.entity.key)
             # "A市、B市、C市と姉妹都市": the cities listed before it
-            for m in _listed_before(partners, before, text):
+            for m in listed_before(partners, before, text):
                 facts.append(_add(ctx, block, m, rtype, m.start, rel.end()))
                 found.add(m.entity.key)
             if rel.group(0) in COLLECTIVE:
                 ctx.__dict__.setdefault("_collective", set()).update(map(id, facts))
     return found
-
-
-def _listed_before(partners: list[Mention], last: Mention, text: str) -> list[Mention]:
-    """The partners enumerated right before `last` (joined by 、・及び and the like)."""
-    listed, i = [], partners.index(last)
-    while i > 0 and ENUMERATION.match(text[partners[i - 1].end:partners[i].start]):
-        i -= 1
-        listed.append(partners[i])
-    return listed
 
 
 def _agreement_sentences(ctx: Context, block: Block) -> set[str]:
