@@ -7,6 +7,7 @@ import re
 from difflib import SequenceMatcher
 
 from citykg.loaders.extract.context import Context, listed_before
+from citykg.loaders.labels import english
 from citykg.loaders.segment import Block
 
 NAME_CHARS = r"[一-龥々ァ-ヺーA-Za-z0-9・\-]"
@@ -100,7 +101,7 @@ def _networks(ctx: Context, block: Block) -> None:
         committee = r.group(1)
         ctx.out.add("membership", ctx.span(block, min(net.start, r.start()), r.end()),
                     network=net.entity, role_ja=f"{committee} {role}" if committee else role,
-                    role_en=f"{ROLES[role]} ({committee})" if committee else ROLES[role])
+                    role_en=f"{ROLES[role]} ({english(committee)})" if committee else ROLES[role])
 
 
 def _joined(ctx: Context, block: Block, nets: list) -> None:

@@ -3,10 +3,10 @@ text marks as places by a country in brackets ("アカプルコ市(メキシコ)
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from citykg.gazetteer import Entity, Mention
 from citykg.loaders.extract.context import Context
+from citykg.loaders.labels import romanise
 from citykg.loaders.segment import Block
 
 UNKNOWN_CITY = re.compile(
@@ -77,17 +77,3 @@ def _country(ctx: Context, text: str) -> Entity | None:
         if len(found) == 1:
             return found[0]
     return None
-
-
-@cache
-def _kakasi():
-    import pykakasi
-
-    return pykakasi.kakasi()
-
-
-def romanise(text: str, sep: str = "") -> str:
-    """A URL-safe Hepburn key for a name the gazetteer lacks (words joined by `sep`)."""
-    words = [w["hepburn"] for w in _kakasi().convert(text)]
-    slug = re.sub(r"[^a-z0-9]+", "-", sep.join(words).lower()).strip("-")
-    return slug or "x"
