@@ -24,6 +24,7 @@ TOC_LEADER = re.compile(r"\s*(?:[・･·.…⋯]\s*){3,}\s*|\s*\$?\\cdots\$?\s*
 # ("シアトル市(アメリカ) 1957年10月21日提携"); joined to its neighbours it would read as prose.
 ENTRY = re.compile(r"^[^\s、。,(（]{2,20}[(（][^)）]{1,20}[)）]\s*\S")
 ENTRY_MAX = 60
+KEY_VALUE = re.compile(r"^([^\s:、。()\d]{2,10})\s*:\s*(\S.{0,29})$")  # short: not a caption
 # Tables whose columns PDF extraction separated by spaces instead of tabs: a row is a label
 # followed by two or more cells that are amounts, dashes, fiscal years or a change column.
 SPACED_CELL = re.compile(r"[△▲+-]?\d[\d,]*(?:\.\d+)?(?:千|万|百万|億)?円?|[-－―—一]|"
@@ -70,6 +71,13 @@ def _short_row(line: str) -> list[str] | None:
     return None
 
 
+def _key_value(line: str) -> list[str] | None:
+    """"提携日:1985年4月1日" (a short Japanese key, a colon, a value): a two-cell row, as a
+    tabbed key–value record would be."""
+    m = KEY_VALUE.match(line)
+    return [m[1], m[2]] if m and re.search(r"[^\x00-\x7f]", m[1]) else None
+
+
 def segment(lines: list[str]) -> list[Block]:
     """Blocks in document order; `lines` are the normalised lines, line 1 first."""
     blocks: list[Block] = []
@@ -103,7 +111,7 @@ def segment(lines: list[str]) -> list[Block]:
             blocks.append(Block("heading", number, number, title, [0], level=level, number=num))
             continue
         bullet = BULLET.match(line)
-        if not bullet and (cells := _short_row(line)):
+        if not bullet and (cells := _short_row(line) or _key_value(line)):
             close_paragraph()
             blocks.append(Block("row", number, number, " ".join(cells), [0], cells=cells))
             continue

@@ -209,3 +209,16 @@ def test_partner_table_with_space_separated_columns(tmp_path):
     _, rels, _ = relations(doc)
     assert {k: f.data["start"].iso() for k, f in rels.items()} == {
         ("sister", "munich"): "1972-08-28", ("sister", "novosibirsk"): "1990-06-13"}
+
+
+def test_colon_key_value_record_and_bracket_headings(tmp_path):
+    doc = tmp_path / "sakai.txt"
+    doc.write_text("令和5年度 堺市 国際交流の概要\n\n【姉妹都市】\n"
+                   "バークレー市（米国）　昭和42年（1967年）10月提携\n\n【友好都市】\n"
+                   "連雲港市（中華人民共和国）　1983年12月3日\n\n"
+                   "姉妹都市：ダルエスサラーム市（タンザニア）\n提携日：1985年4月1日\n",
+                   encoding="utf-8")
+    _, rels, _ = relations(doc)
+    assert {k: f.data["start"].iso() for k, f in rels.items()} == {
+        ("sister", "berkeley"): "1967-10", ("friendship", "lianyungang"): "1983-12-03",
+        ("sister", "dar-es-salaam"): "1985-04-01"}

@@ -165,6 +165,8 @@ def _kv_record(ctx: Context, block: Block) -> bool:
         if record:
             _flush_record(ctx)
         record.update(partner=value, first=block, last=block)
+        if RELATION_RE.fullmatch(key):  # "姉妹都市:ダルエスサラーム市": the key is the type
+            record["type"] = key
         return True
     field = ("date" if KV_DATE.match(key) else "type" if KV_TYPE.match(key)
              else "country" if KV_COUNTRY.match(key) else None)
@@ -195,6 +197,8 @@ def _flush_record(ctx: Context) -> None:
 def _record_partner(ctx: Context, name: str, country: str, block: Block):
     from citykg.loaders.extract.places import unknown_city
 
+    if m := re.fullmatch(r"(.+?)\s*[(（]([^)）]{1,20})[)）]", name.strip()):
+        name, country = m[1], country or m[2]  # "ダルエスサラーム市(タンザニア)"
     found = ctx.world.lookup(name, "city")
     countries = ctx.world.lookup(country, "country") if country else []
     if len(found) > 1 and len(countries) == 1:
