@@ -222,3 +222,13 @@ def test_colon_key_value_record_and_bracket_headings(tmp_path):
     assert {k: f.data["start"].iso() for k, f in rels.items()} == {
         ("sister", "berkeley"): "1967-10", ("friendship", "lianyungang"): "1983-12-03",
         ("sister", "dar-es-salaam"): "1985-04-01"}
+
+
+def test_representative_office_host_city(tmp_path):
+    doc = tmp_path / "kitakyushu.txt"
+    doc.write_text("令和5年度 北九州市 国際政策の概要\n\n３ 海外拠点\n"
+                   "北九州市は、大連事務所（中国）及びバンコク駐在員事務所（タイ）を設置している。\n",
+                   encoding="utf-8")
+    _, extraction = extract_document(doc)
+    hosts = {f.data["name"]: f.data["host"].key for f in extraction.facts if f.kind == "office"}
+    assert hosts == {"大連事務所": "dalian", "バンコク駐在員事務所": "bangkok"}

@@ -12,6 +12,7 @@ from citykg.loaders.segment import Block
 
 NAME_CHARS = r"[一-龥々ァ-ヺーA-Za-z0-9・\-]"
 OFFICE = re.compile(rf"({NAME_CHARS}{{1,12}}事務所)\s*(?:《([^》]+)》|[(（]([^)）]+)[)）])?")
+OFFICE_KIND = re.compile(r"(?:駐在員|駐在|代表|連絡)?事務所$")
 OFFICE_CONTEXT = re.compile(r"海外事務所|海外駐在|駐在員事務所")
 ROLES = {"名誉会長": "honorary president", "副会長": "vice president", "会長": "president",
          "副議長": "vice chair", "議長": "chair", "理事": "board member", "幹事": "executive member",
@@ -55,18 +56,19 @@ def _offices(ctx: Context, block: Block, i: int) -> None:
         if name in ("海外事務所", "事務所") or name.startswith(("各", "同")) or "駐日" in name \
                 or "連携事務所" in name:
             continue
-        host = _one(ctx.world.lookup(name[:-3], "city"))
+        place = OFFICE_KIND.sub("", name)  # バンコク駐在員事務所: the place is バンコク
+        host = _one(ctx.world.lookup(place, "city"))
         covers = tuple(e for part in re.split(r"[・、,]", region or "")
                        if (e := _region(ctx, re.sub(r"(等|など)$", "", part.strip()))))
         if not covers and not host and not region:
-            country = _one(ctx.world.lookup(name[:-3], "country"))
-            region_entity = _region(ctx, name[:-3])
+            country = _one(ctx.world.lookup(place, "country"))
+            region_entity = _region(ctx, place)
             covers = tuple(e for e in (country or region_entity,) if e)
         if host and not covers:
             covers = tuple(e for e in (_one(ctx.world.lookup(host.country, "country")),) if e)
         ctx.out.add("office", ctx.span(block, m.start(), m.end()), name=name,
                     covers=tuple(e.key for e in covers), covers_entities=covers, host=host,
-                    named=host or _region(ctx, name[:-3]))  # the place the name gives
+                    named=host or _region(ctx, place))  # the place the name gives
 
 
 def _region(ctx: Context, text: str):
