@@ -80,7 +80,7 @@ def build(docs: Annotated[list[Path] | None, typer.Argument(
             err.print(f"  {g.source}:{p.line}: {p.message}", highlight=False)
     if report.shacl_conforms is not None:
         err.print(f"SHACL: {'conforms' if report.shacl_conforms else 'VIOLATIONS'}")
-        if not report.shacl_conforms:
+        if not report.shacl_conforms or report.shacl_text.startswith("documents differ"):
             err.print(report.shacl_text[:3000], highlight=False)
 
 

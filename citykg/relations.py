@@ -187,11 +187,16 @@ def relations(store, city: str, *, with_: str | None = None, type_: str | None =
         start = r["start"].value if "start" in r else None
         if since and (not start or int(start[:4]) < since):
             continue
-        rel = merged.setdefault((kind, partner, r["graph"].value), {
-            "type": kind, "partner": partner, "start": start,
-            "start_derived": r.get("derived") is not None and r["derived"].value in ("true", "1"),
+        derived = r.get("derived") is not None and r["derived"].value in ("true", "1")
+        # one relation per type and partner from the documents (each report that states it is
+        # a source), and one from Wikidata
+        origin = "wikidata" if "wikidata" in r["graph"].value else "document"
+        rel = merged.setdefault((kind, partner, origin), {
+            "type": kind, "partner": partner, "start": start, "start_derived": derived,
             "status": r["status"].value if "status" in r else "active",
             "sources": [], "graph": r["graph"].value})
+        if _better_start((start, derived), (rel["start"], rel["start_derived"])):
+            rel["start"], rel["start_derived"] = start, derived
         if "item" in r:  # a Wikidata statement: the item stating it is its source
             _wikidata_statement(rel, r, start)
             continue
@@ -209,6 +214,17 @@ def relations(store, city: str, *, with_: str | None = None, type_: str | None =
     out.sort(key=lambda r: (RELATION_TYPES.index(r["type"]), r["start"] or "9999",
                             r["partner"].get("label_en") or ""))
     return {"city": info[iri], "relations": out}
+
+
+def _better_start(new: tuple[str | None, bool], old: tuple[str | None, bool]) -> bool:
+    """Of two sources' start dates: a stated one over a derived one, then the more precise
+    (1959-11-17 over 1959), then the earlier."""
+    (a, a_derived), (b, b_derived) = new, old
+    if a is None or a == b:
+        return False
+    if b is None:
+        return True
+    return (a_derived, -len(a), a) < (b_derived, -len(b), b)
 
 
 def _wikidata_statement(rel: dict, row: dict, start: str | None) -> None:

@@ -2,8 +2,11 @@
 the ontology with the data (owlready2 + HermiT, Java needed)."""
 from __future__ import annotations
 
+from functools import cache
+
 import pyoxigraph as ox
 import rdflib
+from rdflib.namespace import SH
 
 from citykg.paths import ONTOLOGY_FILE, SHAPES_FILE
 
@@ -25,6 +28,14 @@ def shacl(triples: list[ox.Triple], context: list[ox.Triple] = ()) -> tuple[bool
                                  ont_graph=rdflib.Graph().parse(ONTOLOGY_FILE), inference="none",
                                  allow_warnings=True)
     return bool(conforms), text
+
+
+@cache
+def single_valued() -> frozenset[str]:
+    """The properties the shapes allow once per node (sh:maxCount 1)."""
+    shapes = rdflib.Graph().parse(SHAPES_FILE)
+    return frozenset(str(path) for shape in shapes.subjects(SH.maxCount, rdflib.Literal(1))
+                     for path in shapes.objects(shape, SH.path) if isinstance(path, rdflib.URIRef))
 
 
 def owl_consistency(triples: list[ox.Triple]) -> tuple[bool, str]:

@@ -62,3 +62,25 @@ def test_rebuild_is_idempotent(tmp_path, seeds):
     first = GraphStore(path, read_only=True).count()
     build(path, seeds, validate=False)
     assert GraphStore(path, read_only=True).count() == first
+
+
+def test_two_reports_stating_one_agreement_differently(tmp_path):
+    """Yearly reports restate the same agreement, one with the year, one with the day: each
+    document conforms, the build notes where they differ, and the relation is one, with the
+    more precise start and both reports as its sources."""
+    from citykg.relations import relations
+
+    docs = []
+    for name, entry in (("a.txt", "Munich (Germany) - 1972"),
+                        ("b.txt", "ミュンヘン市 ドイツ 1972年8月28日")):
+        (tmp_path / name).write_text(f"City of Sapporo International Relations Report FY2023\n\n"
+                                     f"Sister Cities\n{entry}\n", encoding="utf-8")
+        docs.append(tmp_path / name)
+    report = build(tmp_path / "store", docs)
+    assert report.shacl_conforms, report.shacl_text
+    assert "documents differ" in report.shacl_text and "startDate" in report.shacl_text
+    store = GraphStore(tmp_path / "store", read_only=True)
+    munich = [r for r in relations(store, "札幌市")["relations"]
+              if r["partner"]["label_en"] == "Munich"]
+    assert len(munich) == 1 and munich[0]["start"] == "1972-08-28"
+    assert {s["document"] for s in munich[0]["sources"]} == {"a.txt", "b.txt"}
