@@ -3,6 +3,7 @@ document's SHA-256), never from counters, so a rebuild yields the same triples. 
 fact makes gets prov:wasDerivedFrom a ckg:SourceSpan (document, first and last line, text)."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import cache
 from urllib.parse import quote
@@ -31,6 +32,8 @@ FACILITY_CLASS = {"lounge": CKG.InternationalLounge, "passport": CKG.PassportCen
                   "exchange": CKG.ExchangeCentre, "student": CKG.StudentCentre,
                   "other": CKG.Facility}
 POLICY_CLASS = {"plan": CKG.Plan, "ordinance": CKG.Ordinance, "basic_policy": CKG.BasicPolicy}
+CONFERENCE = re.compile(r"会議|サミット|フォーラム|総会|大会|シンポジウム|コンベンション|講演会|理事会|"
+                        r"(?i:summit|forum|conference|congress)")
 FUNDING = {"national": CKG.nationalFunding, "prefectural": CKG.prefecturalFunding,
            "other": CKG.otherFunding, "general": CKG.generalRevenue}
 
@@ -259,7 +262,8 @@ class Mapper:
             self.add(node, n(CKG.locatedIn), ox.NamedNode(ward.iri))
 
     def _event(self, d, span) -> None:
-        node = self.node(f"event/{key(d['name'])}", CKG.Conference, span, d["name"],
+        cls = CKG.Conference if CONFERENCE.search(d["name"]) else CKG.Event  # not a festival
+        node = self.node(f"event/{key(d['name'])}", cls, span, d["name"],
                          d.get("acronym") or None)
         if d.get("edition"):
             self.add(node, n(CKG.edition), lit(d["edition"], "integer"))

@@ -232,3 +232,13 @@ def test_representative_office_host_city(tmp_path):
     _, extraction = extract_document(doc)
     hosts = {f.data["name"]: f.data["host"].key for f in extraction.facts if f.kind == "office"}
     assert hosts == {"大連事務所": "dalian", "バンコク駐在員事務所": "bangkok"}
+
+
+def test_a_quoted_festival_is_one_event_not_a_conference(tmp_path):
+    doc = tmp_path / "okayama.txt"
+    doc.write_text("令和5年度 岡山市 国際交流事業実績\n\n"
+                   "「おかやま国際フェスティバル2023」を10月に開催し、約5,000人が来場した。\n",
+                   encoding="utf-8")
+    _, extraction = extract_document(doc)
+    assert [f.data["name"] for f in extraction.facts if f.kind == "event"] == \
+        ["おかやま国際フェスティバル2023"]

@@ -21,11 +21,13 @@ BARE_POLICY = re.compile(r"(?:^|(?<=[\s「『(（]))(第\d+次|(?:令和|平成)
                          rf"[一-龥ぁ-んァ-ヺー・·]{{2,30}}(?:{KIND_RE})(?:\s*[・·]?\s*"
                          rf"(?:アクションプラン))?(?:\s*\d{{4}}(?:[～〜~-]\d{{4}})?)?")
 ENACTED = re.compile(r"(制定|策定|施行)")
-EVENT_WORDS = "会議|サミット|フォーラム|総会|大会|シンポジウム|見本市|トリエンナーレ|コンベンション|講演会|理事会"
+EVENT_WORDS = ("会議|サミット|フォーラム|総会|大会|シンポジウム|見本市|トリエンナーレ|ビエンナーレ|"
+               "コンベンション|講演会|理事会|フェスティバル|フェスタ|まつり|祭り|博覧会|映画祭|音楽祭")
 EVENT_WORD = re.compile(EVENT_WORDS)  # a cheap test before EVENT, which tries every position
 EVENT = re.compile(rf"(第\s*(\d+)\s*回\s*)?([一-龥ァ-ヺーA-Za-z・]{{2,24}}?(?:{EVENT_WORDS}))"
                    r"(?:\s*(\d{4}))?(?:\s*[(（]([A-Z][A-Za-z0-9\-]{1,10})[)）])?")
-EVENT_QUOTED = re.compile(r"(?:国際コンベンション|イベント|サミット)「([^」]{2,30})」")
+EVENT_QUOTED = re.compile(r"(?:国際コンベンション|イベント|サミット)「([^」]{2,30})」|"
+                          rf"「([^」]{{1,30}}(?:{EVENT_WORDS})\s*(?:\d{{4}})?)」")
 GENERIC_EVENTS = {"国際会議", "会議", "サミット", "フォーラム", "総会", "大会", "セミナー", "実行委員会",
                   "国際コンベンション", "コンベンション", "見本市", "シンポジウム"}
 
@@ -131,10 +133,11 @@ def _implements(ctx: Context, pillars: dict[str, str | None]) -> None:
 
 def _events(ctx: Context, block, seen: set[str]) -> None:
     """Events named in the block; `seen`: names of those found so far (updated)."""
-    found = [(m.start(), m.end(), m.group(3), m.group(2), m.group(5), m.group(4))
-             for m in EVENT.finditer(block.text)] if EVENT_WORD.search(block.text) else []
-    found += [(m.start(), m.end(), m.group(1), None, None, None)
-              for m in EVENT_QUOTED.finditer(block.text)]
+    # quoted names first: "「おかやま国際フェスティバル2023」" holds 国際フェスティバル2023
+    found = [(m.start(), m.end(), m.group(1) or m.group(2), None, None, None)
+             for m in EVENT_QUOTED.finditer(block.text)]
+    found += [(m.start(), m.end(), m.group(3), m.group(2), m.group(5), m.group(4))
+              for m in EVENT.finditer(block.text)] if EVENT_WORD.search(block.text) else []
     for start, end, name, edition, acronym, year in found:
         name = re.sub(r"^(?:本市主催|本市|市主催|主催|毎年|過去\d+回の?|での|の|年度)", "", name)
         if name in GENERIC_EVENTS or len(name) < 3 or name.endswith("実行委員会"):
