@@ -184,45 +184,16 @@ def _stale_bundled(current: GraphStore | None, held: dict, fingerprint: str) -> 
 def _validate(graphs: dict, report: BuildReport, progress) -> None:
     """SHACL over the extracted graphs (documents, gold records), with the gazetteers for the
     types of the places they point at. Never over RDF imports."""
-    from citykg.validate import shacl
+    from citykg.validate import shacl_documents
 
     documents = {name: ts for name, ts in graphs.items()
                  if name not in (ONTOLOGY_GRAPH, GAZETTEER_GRAPH, JAPAN_GRAPH)}
-    extracted = [t for ts in documents.values() for t in ts]
-    if not extracted:
+    if not any(documents.values()):
         return
     progress("SHACL")
     context = graphs.get(GAZETTEER_GRAPH) or with_inferences(gazetteer_triples(world()))
     context = context + (graphs.get(JAPAN_GRAPH) or with_inferences(gazetteer_triples(japan())))
-    report.shacl_conforms, report.shacl_text = shacl(extracted, context)
-    if not report.shacl_conforms and len(documents) > 1:
-        # two reports may state one agreement differently (1959, 1959-11-17): each document
-        # must conform on its own; where they differ is a note, with each value's source
-        failing = [text for text in (shacl(ts, context) for ts in documents.values())
-                   if not text[0]]
-        report.shacl_conforms = not failing
-        report.shacl_text = "\n".join(text for _, text in failing) if failing \
-            else differences(documents)
-
-
-def differences(documents: dict[str, list]) -> str:
-    """What documents state once each but differently (a start date, its precision…)."""
-    from citykg.validate import single_valued
-
-    values: dict[tuple, dict[str, set]] = {}
-    single = single_valued()
-    for name, triples in documents.items():
-        for t in triples:
-            if t.predicate.value in single:
-                values.setdefault((t.subject, t.predicate), {}).setdefault(name, set()) \
-                    .add(t.object)
-    lines = [f"{s.value} {p.value}: " + "; ".join(
-                 f"{', '.join(sorted(str(o) for o in objects))} ({name})"
-                 for name, objects in sorted(by_doc.items()))
-             for (s, p), by_doc in values.items()
-             if len(by_doc) > 1 and len(set().union(*by_doc.values())) > 1
-             and all(len(objects) == 1 for objects in by_doc.values())]
-    return "documents differ (each conforms on its own):\n" + "\n".join(sorted(lines))
+    report.shacl_conforms, report.shacl_text = shacl_documents(documents, context)
 
 
 def _document_records(graphs: dict, report: BuildReport, fingerprint: str,
