@@ -8,7 +8,7 @@ import csv
 import re
 from functools import cache, lru_cache
 
-from citykg.gazetteer import japan, world
+from citykg.gazetteer import KATAKANA, japan, world
 from citykg.loaders import normalise
 from citykg.paths import DATA_DIR
 
@@ -22,8 +22,7 @@ ANNIVERSARY = re.compile(r"(\d+)\s*周年")
 FISCAL_YEAR = re.compile(r"(?:令和|平成|R|H)?\s*[\d元]+\s*年度")
 ASCII = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-.&'’]*")
 QUOTED = re.compile(r"「([^」]{1,30})」")
-KATAKANA = re.compile(r"[ァ-ヺー]+市?")
-KATAKANA_CHAR = re.compile(r"[ァ-ヺー]")
+KATAKANA_NAME = re.compile(r"[ァ-ヺー]+市?")
 PLACE_ENDINGS = ("市", "区", "町", "村", "県", "都", "府", "道")
 
 
@@ -109,8 +108,8 @@ def _next(text: str, i: int) -> tuple[str | None, int]:
             return _in_phrase(known[text[i:end]]), end
     if place := _place(text, i):
         return place
-    if text[i] == "・" and 0 < i < len(text) - 1 and KATAKANA_CHAR.match(text[i - 1]) \
-            and KATAKANA_CHAR.match(text[i + 1]):
+    if text[i] == "・" and 0 < i < len(text) - 1 and KATAKANA.match(text[i - 1]) \
+            and KATAKANA.match(text[i + 1]):
         return "", i + 1  # アジア・スマートシティ: one compound
     for particle in sorted([*REVERSING, *JOINING], key=len, reverse=True):
         if text.startswith(particle, i):
@@ -136,7 +135,7 @@ def _proper(text: str) -> str:
 
 def _place(text: str, i: int) -> tuple[str, int] | None:
     """A city, country or region the gazetteers know, by its English name."""
-    if m := KATAKANA.match(text, i):
+    if m := KATAKANA_NAME.match(text, i):
         candidates = [(m[0], m[0])]
     else:  # 横浜市, or 横浜 as in 横浜トリエンナーレ
         ends = range(min(len(text), i + 8), i + 1, -1)

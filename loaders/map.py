@@ -3,7 +3,6 @@ document's SHA-256), never from counters, so a rebuild yields the same triples. 
 fact makes gets prov:wasDerivedFrom a ckg:SourceSpan (document, first and last line, text)."""
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from functools import cache
 from urllib.parse import quote
@@ -12,6 +11,7 @@ import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from citykg.gazetteer import Entity
+from citykg.loaders.extract.policy import CONFERENCE
 from citykg.loaders.facts import Fact, Span
 from citykg.loaders.labels import english
 from citykg.terms import CKG, GRAPH, ID
@@ -32,8 +32,6 @@ FACILITY_CLASS = {"lounge": CKG.InternationalLounge, "passport": CKG.PassportCen
                   "exchange": CKG.ExchangeCentre, "student": CKG.StudentCentre,
                   "other": CKG.Facility}
 POLICY_CLASS = {"plan": CKG.Plan, "ordinance": CKG.Ordinance, "basic_policy": CKG.BasicPolicy}
-CONFERENCE = re.compile(r"会議|サミット|フォーラム|総会|大会|シンポジウム|コンベンション|講演会|理事会|"
-                        r"(?i:summit|forum|conference|congress)")
 FUNDING = {"national": CKG.nationalFunding, "prefectural": CKG.prefecturalFunding,
            "other": CKG.otherFunding, "general": CKG.generalRevenue}
 

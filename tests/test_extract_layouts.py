@@ -14,6 +14,11 @@ def relations(path, publisher=None):
     return document, rels, extraction
 
 
+def starts(rels) -> dict:
+    """{(type, partner): start} of the relations found."""
+    return {k: f.data["start"].iso() for k, f in rels.items()}
+
+
 def test_sister_city_list_with_era_dates():
     document, rels, _ = relations(DOCUMENTS / "sister_list_sendai.txt")
     assert document.data["publisher"].code == "04100"
@@ -185,7 +190,7 @@ def test_unbulleted_list_under_a_collective_heading(tmp_path):
                    "天津市（中国）　1973.6.24 友好都市提携\n", encoding="utf-8")
     document, rels, _ = relations(doc)
     assert document.data["publisher"].code == "28100"  # not 津市 inside 天津市
-    assert {k: f.data["start"].iso() for k, f in rels.items()} == {
+    assert starts(rels) == {
         ("sister", "seattle"): "1957-10-21", ("sister", "marseille"): "1961-07-15",
         ("friendship", "tianjin"): "1973-06-24"}
 
@@ -197,7 +202,7 @@ def test_english_list_with_bare_years(tmp_path):
                    encoding="utf-8")
     document, rels, _ = relations(doc)
     assert document.data["publisher"].code == "01100"
-    assert {k: f.data["start"].iso() for k, f in rels.items()} == {
+    assert starts(rels) == {
         ("sister", "munich"): "1972", ("friendship", "shenyang"): "1980"}
 
 
@@ -207,7 +212,7 @@ def test_partner_table_with_space_separated_columns(tmp_path):
                    "ミュンヘン市 ドイツ 1972年8月28日\nノボシビルスク市 ロシア 1990年6月13日\n",
                    encoding="utf-8")
     _, rels, _ = relations(doc)
-    assert {k: f.data["start"].iso() for k, f in rels.items()} == {
+    assert starts(rels) == {
         ("sister", "munich"): "1972-08-28", ("sister", "novosibirsk"): "1990-06-13"}
 
 
@@ -219,7 +224,7 @@ def test_colon_key_value_record_and_bracket_headings(tmp_path):
                    "姉妹都市：ダルエスサラーム市（タンザニア）\n提携日：1985年4月1日\n",
                    encoding="utf-8")
     _, rels, _ = relations(doc)
-    assert {k: f.data["start"].iso() for k, f in rels.items()} == {
+    assert starts(rels) == {
         ("sister", "berkeley"): "1967-10", ("friendship", "lianyungang"): "1983-12-03",
         ("sister", "dar-es-salaam"): "1985-04-01"}
 

@@ -21,8 +21,10 @@ BARE_POLICY = re.compile(r"(?:^|(?<=[\s「『(（]))(第\d+次|(?:令和|平成)
                          rf"[一-龥ぁ-んァ-ヺー・·]{{2,30}}(?:{KIND_RE})(?:\s*[・·]?\s*"
                          rf"(?:アクションプラン))?(?:\s*\d{{4}}(?:[～〜~-]\d{{4}})?)?")
 ENACTED = re.compile(r"(制定|策定|施行)")
-EVENT_WORDS = ("会議|サミット|フォーラム|総会|大会|シンポジウム|見本市|トリエンナーレ|ビエンナーレ|"
-               "コンベンション|講演会|理事会|フェスティバル|フェスタ|まつり|祭り|博覧会|映画祭|音楽祭")
+CONFERENCE_WORDS = "会議|サミット|フォーラム|総会|大会|シンポジウム|コンベンション|講演会|理事会"
+CONFERENCE = re.compile(rf"{CONFERENCE_WORDS}|(?i:summit|forum|conference|congress)")
+EVENT_WORDS = (f"{CONFERENCE_WORDS}|見本市|トリエンナーレ|ビエンナーレ|"
+               "フェスティバル|フェスタ|まつり|祭り|博覧会|映画祭|音楽祭")
 EVENT_WORD = re.compile(EVENT_WORDS)  # a cheap test before EVENT, which tries every position
 EVENT = re.compile(rf"(第\s*(\d+)\s*回\s*)?([一-龥ァ-ヺーA-Za-z・]{{2,24}}?(?:{EVENT_WORDS}))"
                    r"(?:\s*(\d{4}))?(?:\s*[(（]([A-Z][A-Za-z0-9\-]{1,10})[)）])?")
