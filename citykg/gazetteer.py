@@ -5,10 +5,14 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from itertools import accumulate
 from pathlib import Path
+
+import ahocorasick_rs
 
 from citykg.paths import GAZETTEER_DIR
 from citykg.terms import ID
@@ -65,15 +69,17 @@ def fold(text: str) -> str:
     return re.sub(r"[\s・·.'’\-]", "", t)
 
 
-Prepared = tuple[list[str], list[str | None]]
+# the block's text folded (`fold`, character by character) and where each character's fold
+# starts in it (one more entry: the folded length)
+Prepared = tuple[str, list[int]]
 
 
 @dataclass
 class Gazetteer:
     entities: list[Entity] = field(default_factory=list)
     _index: dict[str, list[Entity]] = field(default_factory=lambda: defaultdict(list))
-    _lengths: list[int] = field(default_factory=list)
-    _prefixes: set[str] = field(default_factory=set)
+    _automaton: ahocorasick_rs.AhoCorasick | None = None
+    _keys: list[str] = field(default_factory=list)
     _hiragana_starts: set[str] = field(default_factory=set)  # of names written in hiragana
 
     def add(self, entity: Entity, names: set[str]) -> None:
@@ -86,9 +92,8 @@ class Gazetteer:
                     self._hiragana_starts.add(key[:2])
 
     def freeze(self) -> Gazetteer:
-        self._lengths = sorted({len(k) for k in self._index}, reverse=True)
-        # every prefix of every name: `find` stops extending a key that is no prefix
-        self._prefixes = {k[:n] for k in self._index for n in range(1, len(k) + 1)}
+        self._keys = list(self._index)
+        self._automaton = ahocorasick_rs.AhoCorasick(self._keys) if self._keys else None
         return self
 
     def lookup(self, name: str, kind: str | None = None) -> list[Entity]:
@@ -106,58 +111,49 @@ class Gazetteer:
 
     def find(self, text: str, kinds: set[str] | None = None,
              prepared: Prepared | None = None) -> list[Mention]:
-        """Longest non-overlapping names in `text` (which must be unfolded source text);
-        `prepared`: `prepare(text)`, for a text searched more than once."""
-        mentions, end, n = [], 0, len(text)
-        folded, scripts = prepared or prepare(text)
-        prefixes = self._prefixes
-        for i in [i for i, first in enumerate(folded) if first in prefixes]:
-            if i < end:  # inside the name found last
+        """Longest non-overlapping names in `text` (which must be unfolded source text), left
+        to right; `prepared`: `prepare(text)`, for a text searched more than once."""
+        mentions, end = [], 0
+        for i, ends in self._keys_at(text, prepared or prepare(text)):
+            if i < end or not self._may_start(text, i):
                 continue
-            # a name would cut a katakana/Latin word
-            if i and scripts[i] and scripts[i] == scripts[i - 1]:
-                continue
-            # names have two characters at least: most positions end on the second
-            first = folded[i]
-            if len(first) == 1 and i + 1 < n and (second := folded[i + 1]) \
-                    and first + second[0] not in prefixes:
-                continue
-            # folding reads hiragana as katakana; only names written in hiragana start in it
-            if "ぁ" <= text[i] <= "ゖ" and \
-                    (first + (folded[i + 1] if i + 1 < n else ""))[:2] not in self._hiragana_starts:
-                continue
-            hit = self._longest_at(text, folded, scripts, i, kinds)
+            hit = self._longest(text, i, ends, kinds)
             if hit:
                 mentions.append(hit)
                 end = hit.end
         return mentions
 
-    def _longest_at(self, text, folded, scripts, i, kinds) -> Mention | None:
-        """The longest name starting at `i`. Characters are folded one by one (a character
-        may fold to none, or to several); a key of length L is the folded text up to the
-        first character that makes it at least L long, and it names something only if it is
-        exactly L long. Keys are extended while they are a prefix of some name."""
-        if not self._lengths:
-            return None
-        longest, prefixes, n = self._lengths[0], self._prefixes, len(text)
-        candidates = []  # (end, key) each time the key grew
-        key, j = "", i
-        while j < n and len(key) < longest:
-            part = folded[j]
-            j += 1
-            if not part:
-                continue
-            key += part
-            candidates.append((j, key))
-            if key not in prefixes:
-                break
-        index = self._index
-        for j, key in reversed(candidates):
-            if key not in index:
-                continue
-            if j < n and scripts[j] and scripts[j] == scripts[j - 1]:
+    def _keys_at(self, text: str, prepared: Prepared) -> list[tuple[int, list[tuple[int, str]]]]:
+        """Every key in the folded text that begins and ends on a character's fold, by the
+        character it starts at: (start, [(end, key)])."""
+        folded, starts = prepared
+        matches = self._automaton.find_matches_as_indexes(folded, overlapping=True) \
+            if self._automaton else []
+        if not matches:
+            return []
+        by_start: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        for key, first, end in matches:
+            i = bisect_right(starts, first) - 1
+            j = bisect_left(starts, end)
+            if starts[i] == first and starts[j] == end:
+                by_start[i].append((j, self._keys[key]))
+        return sorted(by_start.items())
+
+    def _may_start(self, text: str, i: int) -> bool:
+        # a name would cut a katakana/Latin word
+        if i and (script := _script(text[i])) and script == _script(text[i - 1]):
+            return False
+        # folding reads hiragana as katakana; only names written in hiragana start in it
+        if "ぁ" <= text[i] <= "ゖ":
+            head = _fold_char(text[i]) + (_fold_char(text[i + 1]) if i + 1 < len(text) else "")
+            return head[:2] in self._hiragana_starts
+        return True
+
+    def _longest(self, text, i, ends, kinds) -> Mention | None:
+        for j, key in sorted(ends, reverse=True):
+            if j < len(text) and (script := _script(text[j])) and script == _script(text[j - 1]):
                 continue  # the name would end inside a katakana or Latin word
-            found = tuple(e for e in index[key] if kinds is None or e.kind in kinds)
+            found = tuple(e for e in self._index[key] if kinds is None or e.kind in kinds)
             surface = text[i:j]
             if found and HIRAGANA_ONLY.fullmatch(surface):
                 # folding reads hiragana as katakana: "あります" holds リマ (Lima). Text in
@@ -170,8 +166,9 @@ class Gazetteer:
 
 
 def prepare(text: str) -> Prepared:
-    """Each character of `text` folded, and its script: what `find` works on."""
-    return list(map(_fold_char, text)), list(map(_script, text))
+    """`text` folded character by character, and where each character's fold starts."""
+    parts = list(map(_fold_char, text))
+    return "".join(parts), list(accumulate(map(len, parts), initial=0))
 
 
 @lru_cache(maxsize=65536)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from citykg.gazetteer import Entity, Gazetteer, Mention, Prepared, prepare
 from citykg.loaders.facts import Extraction, Span
@@ -43,21 +42,31 @@ class Context:
         text = "\n".join(self.lines[first.first_line - 1:last.last_line])
         return Span(first.first_line, last.last_line, text)
 
-    @cached_property
-    def _prepared(self) -> dict[int, Prepared]:
-        return {id(b): prepare(b.text) for b in self.blocks}
+    def position(self, block: Block) -> int:
+        """The block's index in the document (blocks compare by value: `list.index` would
+        compare texts, block by block)."""
+        if "_positions" not in self.__dict__:
+            self.__dict__["_positions"] = {id(b): i for i, b in enumerate(self.blocks)}
+        return self.__dict__["_positions"][id(block)]
 
     def prepared(self, block: Block) -> Prepared:
         """The block's text as the gazetteers search it (both search every block)."""
-        return self._prepared[id(block)]
-
-    @cached_property
-    def _mentions(self) -> dict[int, list[Mention]]:
-        return {id(b): self.world.find(b.text, prepared=self.prepared(b)) for b in self.blocks}
+        cache = self.__dict__.setdefault("_prepared", {})
+        if id(block) not in cache:
+            cache[id(block)] = prepare(block.text)
+        return cache[id(block)]
 
     def mentions(self, block: Block, kinds: set[str]) -> list[Mention]:
-        return [m for m in self._mentions[id(block)]
-                if any(e.kind in kinds for e in m.entities)]
+        """The world gazetteer's names in a block, of the given kinds; searched once a block,
+        and only for the blocks a rule asks about."""
+        cache = self.__dict__.setdefault("_mentions", {})
+        key = (id(block), frozenset(kinds))
+        if key not in cache:
+            every = (id(block), None)
+            if every not in cache:
+                cache[every] = self.world.find(block.text, prepared=self.prepared(block))
+            cache[key] = [m for m in cache[every] if any(e.kind in kinds for e in m.entities)]
+        return cache[key]
 
     def publisher_names(self) -> set[str]:
         p = self.publisher

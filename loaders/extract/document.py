@@ -23,7 +23,7 @@ def infer_publisher(ctx: Context) -> Entity | None:
     counts: Counter[Entity] = Counter()
     for number, block in enumerate(ctx.blocks):
         mentions = ctx.japan.find(block.text, {"city", "prefecture"}, ctx.prepared(block))
-        foreign = ctx.mentions(block, {"city"})
+        foreign = ctx.mentions(block, {"city"}) if mentions else []
         prefectures = {e.code for m in mentions for e in m.entities if e.kind == "prefecture"}
         for m in mentions:
             if any(w.start < m.start and m.end <= w.end for w in foreign):

@@ -90,8 +90,8 @@ def _networks(ctx: Context, block: Block) -> None:
     _joined(ctx, block, nets)
     recent = ctx.__dict__.setdefault("_recent_network", [None, -10])
     if nets:
-        recent[:] = [nets[-1], ctx.blocks.index(block)]
-    elif recent[0] and ctx.blocks.index(block) - recent[1] <= 3 and block.kind == "heading":
+        recent[:] = [nets[-1], ctx.position(block)]
+    elif recent[0] and ctx.position(block) - recent[1] <= 3 and block.kind == "heading":
         nets = [recent[0]]  # "会員都市" as a sub-heading of a network's section
     if not nets:
         return

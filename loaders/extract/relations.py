@@ -84,8 +84,9 @@ def _relations(ctx: Context) -> None:
 def _relation_words(ctx: Context, block: Block) -> set[str]:
     """A relation word with a partner's name right after or right before it."""
     text, found = block.text, set()
-    partners = partner_mentions(ctx, block)
-    for rel in RELATION_RE.finditer(text):
+    words = list(RELATION_RE.finditer(text))
+    partners = partner_mentions(ctx, block) if words else []
+    for rel in words:
         rtype = TYPE_OF[rel.group(0).lower()]
         after = next((m for m in partners if m.start >= rel.end()), None)
         gap = GAP_AFTER.match(text[rel.end():after.start]) if after else None
@@ -213,6 +214,8 @@ def _record_partner(ctx: Context, name: str, country: str, block: Block):
 
 
 def _aid(ctx: Context, block: Block) -> None:
+    if "支援" not in block.text and "援助" not in block.text:
+        return  # what AID ends in: no need to look for partners
     for m in partner_mentions(ctx, block):
         hit = AID.match(block.text[m.end:m.end + 16])
         if hit:
