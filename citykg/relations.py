@@ -66,6 +66,9 @@ SELECT ?rel ?graph ?first ?last ?file WHERE {
   OPTIONAL { GRAPH ?graph { ?doc ckg:fileName ?file } }
 }"""
 
+FISCAL_YEARS = PREFIXES + """
+SELECT ?graph ?year WHERE { VALUES ?graph { %(graphs)s } GRAPH ?graph { ?doc ckg:fiscalYear ?year } }"""
+
 ENTITY = PREFIXES + """
 SELECT ?e ?slug ?label_ja ?label_en ?label ?qid ?country_ja ?country_en ?code WHERE {
   VALUES ?e { %(entities)s }
@@ -200,9 +203,12 @@ def relations(store, city: str, *, with_: str | None = None, type_: str | None =
         if "item" in r:  # a Wikidata statement: the item stating it is its source
             _wikidata_statement(rel, r, start)
             continue
+        if "status" in r:
+            rel.setdefault("statuses", {})[r["graph"].value] = r["status"].value
         for source in spans.get((r["rel"].value, r["graph"].value), []):
             if source not in rel["sources"]:
                 rel["sources"].append(source)
+    _latest_status(store, merged.values())
     info = describe(store, [iri, *{r["partner"] for r in merged.values()}])
     out = []
     for rel in merged.values():
@@ -214,6 +220,21 @@ def relations(store, city: str, *, with_: str | None = None, type_: str | None =
     out.sort(key=lambda r: (RELATION_TYPES.index(r["type"]), r["start"] or "9999",
                             r["partner"].get("label_en") or ""))
     return {"city": info[iri], "relations": out}
+
+
+def _latest_status(store, rels) -> None:
+    """Where reports differ on a relation's status (active in one year's, suspended in the
+    next), the report of the latest fiscal year says what it is now."""
+    differing = [rel for rel in rels if len(set(rel.get("statuses", {}).values())) > 1]
+    ids = {id(rel) for rel in differing}
+    graphs = {g for rel in differing for g in rel["statuses"]}
+    years = {r["graph"].value: r["year"].value for r in store.select(FISCAL_YEARS % {
+        "graphs": " ".join(str(ox.NamedNode(g)) for g in sorted(graphs))})} if graphs else {}
+    for rel in rels:
+        statuses = rel.pop("statuses", {})
+        if id(rel) in ids:
+            latest = max(statuses, key=lambda g: (years.get(g, ""), g))
+            rel["status"] = statuses[latest]
 
 
 def _better_start(new: tuple[str | None, bool], old: tuple[str | None, bool]) -> bool:

@@ -180,7 +180,9 @@ class Mapper:
                     f"{self.publisher.label_en}–{d['partner'].label_en} {d['type']} agreement")
         self.add(node, n(CKG.party), self.city)
         self.add(node, n(CKG.party), partner)
-        self.add(node, n(CKG.status), lit("active"))
+        self.add(node, n(CKG.status), lit(d.get("status", "active")))
+        if d.get("status_span"):  # the sentence that stopped or ended it
+            self.add(node, DERIVED, self.span(d["status_span"]))
         if d.get("start"):
             self.add(node, n(CKG.startDate), date_literal(d["start"]))
             self.add(node, n(CKG.datePrecision), lit(d["start"].precision))

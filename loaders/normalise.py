@@ -149,7 +149,18 @@ def _paren(p: str) -> str:  # "(昭和40)", "(2023年度)"; suffix group {p}s
     return rf"\(\s*{_year(p)}\s*(?P<{p}s>年度?)?\s*\)"
 
 
+MONTHS = {m: i for i, names in enumerate(
+    (("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+     ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sept", "sep"),
+     ("october", "oct"), ("november", "nov"), ("december", "dec")), start=1) for m in names}
+_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+# "June 15, 1958", "15 June 1958", "Jun. 1958" in English reports
+_ENGLISH_DATE = (rf"(?P<en>(?<![A-Za-z0-9])(?:(?P<ed1>[0-9]{{1,2}})\s+)?(?i:(?P<emon>{_MONTH_ALT}))"
+                 r"\.?\s*(?:(?P<ed2>[0-9]{1,2})(?:st|nd|rd|th)?\s*,?\s*)?,?\s*"
+                 r"(?P<ey>[0-9]{4})(?![0-9]))")
+
 _DATE_RE = re.compile(
+    _ENGLISH_DATE + "|"
     r"(?P<num>(?<![0-9.,/\-])(?P<ny>[0-9]{4})(?P<sep>[/.\-])(?P<nm>[0-9]{1,2})"
     r"(?:(?P=sep)(?P<nd>[0-9]{1,2}))?(?![0-9]))"  # 1977/06/23, 1977.6.23, 1977-06
     rf"|(?P<abbr>(?<![A-Za-z])(?P<xe>[{_ABBRS}])\.?(?P<xn>[0-9]{{1,2}}|元)[./](?P<xm>[0-9]{{1,2}})"
@@ -174,7 +185,11 @@ def _scan(text: str):
     """Yield (kind, raw, year, month, day); kind "年" for calendar years, "年度" for fiscal."""
     for m in _DATE_RE.finditer(fold(text)):
         raw = m[0].strip()
-        if m["num"]:
+        if m["en"]:
+            if not (m["ed1"] and m["ed2"]):
+                yield ("年", raw, int(m["ey"]), MONTHS[m["emon"].lower()],
+                       _int(m["ed1"] or m["ed2"]))
+        elif m["num"]:
             if m["sep"] != "." or m["nd"]:  # "2022.11" is too likely a decimal number
                 yield "年", raw, int(m["ny"]), int(m["nm"]), _int(m["nd"])
         elif m["abbr"]:

@@ -22,7 +22,8 @@ BRACKET_HEADING = re.compile(r"^[【<＜〈■◆]([^】>＞〉]{1,60})[】>＞�
 TOC_LEADER = re.compile(r"\s*(?:[・･·.…⋯]\s*){3,}\s*|\s*\$?\\cdots\$?\s*")
 # A list entry without a bullet: a short line that starts with a name and a bracketed note
 # ("シアトル市(アメリカ) 1957年10月21日提携"); joined to its neighbours it would read as prose.
-ENTRY = re.compile(r"^[^\s、。,(（]{2,20}[(（][^)）]{1,20}[)）]\s*\S")
+ENTRY = re.compile(r"^(?:[^\s、。,(（]{2,20}|[A-Z][A-Za-z.'’-]+(?: [A-Z][A-Za-z.'’-]+){0,3} ?)"
+                   r"[(（][^)）]{1,20}[)）]\s*\S")  # "Jinju (Republic of Korea), 1999"
 ENTRY_MAX = 60
 KEY_VALUE = re.compile(r"^([^\s:、。()\d]{2,10})\s*:\s*(\S.{0,29})$")  # short: not a caption
 # Tables whose columns PDF extraction separated by spaces instead of tabs: a row is a label
@@ -60,12 +61,13 @@ def _spaced_cells(line: str) -> list[str] | None:
 
 
 def _short_row(line: str) -> list[str] | None:
-    """A short line of three or more Japanese fields ending in a number or date: a table row
-    ("ミュンヘン市 ドイツ 1972年8月28日"), not prose (no 、。), a title (no digit last) or a
+    """A short line of three or more Japanese fields ending in a number or date (or one before
+    a last column): a table row ("ミュンヘン市 ドイツ 1972年8月28日"), not prose (no 、。), a title (no digit last) or a
     table of contents' line (no leader dots)."""
     fields = line.split()
     if len(fields) >= 3 and len(line) <= ENTRY_MAX and not re.search("[、。]", line) \
-            and re.search(r"\d", fields[-1]) and sum(not f.isascii() for f in fields) >= 2 \
+            and (re.search(r"\d", fields[-1]) or len(fields) >= 4 and re.search(r"\d", fields[-2])) \
+            and sum(not f.isascii() for f in fields) >= 2 \
             and not TOC_LEADER.search(line):
         return fields
     return None

@@ -247,3 +247,75 @@ def test_a_quoted_festival_is_one_event_not_a_conference(tmp_path):
     _, extraction = extract_document(doc)
     assert [f.data["name"] for f in extraction.facts if f.kind == "event"] == \
         ["おかやま国際フェスティバル2023"]
+
+
+def test_numbered_entries_under_a_collective_heading(tmp_path):
+    """"(1) …" entries read as sub-headings by the segmenter are still the list's entries when
+    they date a partner; "姉妹都市等" does not say which kind each is, and that is reported."""
+    doc = tmp_path / "niigata.txt"
+    doc.write_text("令和5年度 新潟市国際交流事業実績\n\n姉妹都市等\n"
+                   "(1) ガルベストン市（アメリカ合衆国） 昭和40年（1965年）10月14日締結\n"
+                   "(2) ハルビン市（中華人民共和国） 昭和54年（1979年）12月18日締結\n"
+                   "(3) ナント市（フランス共和国） 平成21年（2009年）10月23日 友好都市\n"
+                   "(4) 市民交流の推進\n\n国際交流員を招致した。\n", encoding="utf-8")
+    _, rels, extraction = relations(doc)
+    assert starts(rels) == {("sister", "galveston"): "1965-10-14",
+                            ("sister", "harbin"): "1979-12-18",
+                            ("friendship", "nantes"): "2009-10-23"}
+    untyped = [p.text for p in extraction.problems if "not stated" in p.message]
+    assert len(untyped) == 2 and "ナント" not in "".join(untyped)
+
+
+def test_exchanges_suspended_or_ended_set_the_status(tmp_path):
+    doc = tmp_path / "kitakyushu.txt"
+    doc.write_text("2023年度 北九州市 国際政策の概要\n\n■姉妹都市\n・ノーフォーク市（アメリカ）　1962年5月\n"
+                   "・仁川広域市（韓国）　1988年\n・大連市（中国）　1979年5月1日\n\n"
+                   "仁川広域市とは2015年に交流を休止している。\n"
+                   "大連市とは2020年に交流を一時停止していたが、2023年に再開した。\n"
+                   "ノーフォーク市との姉妹都市提携は2021年に解消した。\n"
+                   "ハバロフスク市（ロシア）とは2022年以降交流を停止している。\n", encoding="utf-8")
+    _, rels, extraction = relations(doc)
+    status = {k[1]: f.data.get("status", "active") for k, f in rels.items()}
+    assert status == {"norfolk": "ended", "incheon": "suspended", "dalian": "active"}
+    assert rels[("sister", "incheon")].data["status_span"].first_line == 8
+    assert any("ハバロフスク" in p.message and "no agreement" in p.message
+               for p in extraction.problems)
+
+
+def test_english_list_with_month_names_and_plural_headings(tmp_path):
+    doc = tmp_path / "kyoto.txt"
+    doc.write_text("Kyoto City International Relations Overview FY2023\n\nSister Cities\n"
+                   "Paris (France) June 15, 1958\nBoston (U.S.A.) 24 June 1959\n\n"
+                   "Partner Cities\nJinju (Republic of Korea), 1999\nQingdao (China), Sept. 2012\n",
+                   encoding="utf-8")
+    _, rels, _ = relations(doc)
+    assert starts(rels) == {("sister", "paris"): "1958-06-15", ("sister", "boston"): "1959-06-24",
+                            ("partner", "jinju"): "1999", ("partner", "qingdao"): "2012-09"}
+
+
+@pytest.mark.parametrize("separator", ["\t", "   "])
+def test_table_with_a_column_for_the_kind(tmp_path, separator):
+    """Numbered rows whose last column names the kind; with spaces for tabs the segmenter reads
+    them as numbered headings. A city the gazetteer lacks takes its country from its column."""
+    rows = [["No.", "都市名", "国名", "提携年月日", "区分"],
+            ["1", "オマハ市", "アメリカ合衆国", "1965年5月24日", "姉妹都市"],
+            ["2", "カンヌ市", "フランス共和国", "1991年11月13日", "姉妹都市"],
+            ["3", "栄州市", "大韓民国", "1995年9月26日", "友好都市"]]
+    doc = tmp_path / "shizuoka.txt"
+    doc.write_text("令和5年度 国際交流の概要 (静岡市)\n\n"
+                   + "".join(separator.join(r) + "\n" for r in rows), encoding="utf-8")
+    _, rels, extraction = relations(doc)
+    assert {k: (f.data["start"].iso(), f.data["partner"].country) for k, f in rels.items()} == {
+        ("sister", "omaha"): ("1965-05-24", "us"), ("sister", "cannes"): ("1991-11-13", "fr"),
+        ("friendship", "eishuu"): ("1995-09-26", "kr")}
+    assert any("栄州市" in p.message for p in extraction.problems)
+
+
+def test_a_chinese_district_the_gazetteer_lacks_is_read_in_mandarin(tmp_path):
+    doc = tmp_path / "shinjuku.txt"
+    doc.write_text("新宿区 多文化共生・国際交流の取組 令和5年度\n\n新宿区の友好提携都市\n"
+                   "・東城区（中国・北京市）　平成21年（2009年）9月 友好交流協議書\n", encoding="utf-8")
+    _, rels, _ = relations(doc)
+    (key, fact), = rels.items()
+    assert key == ("friendship", "dongcheng") and fact.data["partner"].label_en == "Dongcheng"
+    assert fact.data["start"].iso() == "2009-09"

@@ -67,20 +67,26 @@ def test_rebuild_is_idempotent(tmp_path, seeds):
 def test_two_reports_stating_one_agreement_differently(tmp_path):
     """Yearly reports restate the same agreement, one with the year, one with the day: each
     document conforms, the build notes where they differ, and the relation is one, with the
-    more precise start and both reports as its sources."""
+    more precise start and both reports as its sources. Where they differ on its status, the
+    later fiscal year's report says what it is now."""
     from citykg.relations import relations
 
+    reports = {"a.txt": ("FY2022", "Munich (Germany) - 1972\nShenyang (China) - 1980\n\n"
+                                   "Exchanges with Shenyang were suspended in 2020."),
+               "b.txt": ("FY2023", "ミュンヘン市 ドイツ 1972年8月28日\n瀋陽市 中国 1980年11月18日\n\n"
+                                   "ミュンヘン市とは2023年から交流を休止している。")}
     docs = []
-    for name, entry in (("a.txt", "Munich (Germany) - 1972"),
-                        ("b.txt", "ミュンヘン市 ドイツ 1972年8月28日")):
-        (tmp_path / name).write_text(f"City of Sapporo International Relations Report FY2023\n\n"
-                                     f"Sister Cities\n{entry}\n", encoding="utf-8")
+    for name, (year, entries) in reports.items():
+        (tmp_path / name).write_text(f"City of Sapporo International Relations Report {year}\n\n"
+                                     f"Sister Cities\n{entries}\n", encoding="utf-8")
         docs.append(tmp_path / name)
     report = build(tmp_path / "store", docs)
     assert report.shacl_conforms, report.shacl_text
     assert "documents differ" in report.shacl_text and "startDate" in report.shacl_text
     store = GraphStore(tmp_path / "store", read_only=True)
+    found = {r["partner"]["label_en"]: r for r in relations(store, "札幌市")["relations"]}
     munich = [r for r in relations(store, "札幌市")["relations"]
               if r["partner"]["label_en"] == "Munich"]
     assert len(munich) == 1 and munich[0]["start"] == "1972-08-28"
+    assert found["Munich"]["status"] == "suspended" and found["Shenyang"]["status"] == "active"
     assert {s["document"] for s in munich[0]["sources"]} == {"a.txt", "b.txt"}

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 
+from pypinyin import lazy_pinyin
+
 from citykg.gazetteer import Entity, Mention
 from citykg.loaders.extract.context import Context
 from citykg.loaders.labels import romanise
 from citykg.loaders.segment import Block
 
+CHINESE = {"cn", "tw", "hk", "mo"}
 UNKNOWN_CITY = re.compile(
-    r"(?<![ァ-ヺー・])([ァ-ヺー・]{2,20}|[一-龥]{1,6}?(?=特別市|広域市|市))(特別市|広域市|市|都|州|区)?\s*[（(]([^）)]{1,20})[）)]")
+    r"(?<![ァ-ヺー・])([ァ-ヺー・]{2,20}|[一-龥]{1,6}?(?=特別市|広域市|市|区))(特別市|広域市|市|都|州|区)?\s*[（(]([^）)]{1,20})[）)]")
 
 
 def partner_mentions(ctx: Context, block: Block) -> list[Mention]:
@@ -63,7 +66,9 @@ def _unknown(ctx: Context, block: Block, known: list[Mention]) -> list[Mention]:
 def unknown_city(ctx: Context, label: str, country: Entity | None, line: int) -> Entity:
     """A city the gazetteer lacks, keyed by its romanised name; reported for a person to add."""
     bare = re.sub(r"(特別市|広域市|市|都|州|区)$", "", label) or label
-    slug = romanise(bare)
+    # a Chinese place written in kanji is read in Mandarin (東城区: Dongcheng, not Tōjō)
+    chinese = country and country.key in CHINESE and re.fullmatch(r"[一-龥]+", bare)
+    slug = "".join(lazy_pinyin(bare)) if chinese else romanise(bare)
     where = country.label_en if country else "country unknown"
     ctx.out.report(line, f"city not in the gazetteer: {label} ({where}); "
                    "added without a Wikidata link", label)

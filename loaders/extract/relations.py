@@ -26,8 +26,12 @@ RELATION_WORDS = [
     ("パートナーシティ", "partner"), ("経済交流都市", "partner"),
     ("交流協定", "cooperation"), ("協力協定", "cooperation"), ("連携協定", "cooperation"),
     ("覚書", "cooperation"), ("MOU", "cooperation"), ("共同声明", "cooperation"),
-    ("sister cities", "sister"), ("sister city", "sister"), ("twin city", "sister"),
-    ("friendship city", "friendship"), ("partner city", "partner"),
+    ("sister cities", "sister"), ("sister city", "sister"), ("twin cities", "sister"),
+    ("twin city", "sister"), ("twinned", "sister"), ("sister state", "sister"),
+    ("friendship cities", "friendship"), ("friendship city", "friendship"),
+    ("partner cities", "partner"), ("partner city", "partner"),
+    ("friendship and cooperation agreement", "cooperation"),
+    ("cooperation agreement", "cooperation"),
 ]
 # "sister and friendship cities", said of a list: a partner's own type stated elsewhere wins
 COLLECTIVE = {"友好姉妹都市", "姉妹友好都市", "姉妹・友好都市"}
@@ -47,36 +51,88 @@ KV_DATE = re.compile(r"^(?:提携|締結|調印)(?:年月日|日|年月|年)$")
 KV_TYPE = re.compile(r"^(?:提携|交流)?(?:の)?(?:種別|区分|種類|形態)$")
 
 
+# An agreement's exchanges stopped or the agreement ended: "2022年以降交流を停止している",
+# "提携を解消した"; "…休止していたが再開した" leaves it active.
+STATUS = re.compile(r"(?:交流|提携|関係|協定|活動)[^。、]{0,12}?"
+                    r"(休止|停止|中断|凍結|見合わせ|見合せ|解消|終了|廃止|解除|破棄)"
+                    r"|(suspended|terminated|dissolved|frozen)", re.IGNORECASE)
+STATUS_OF = {**dict.fromkeys(("休止", "停止", "中断", "凍結", "見合わせ", "見合せ", "suspended",
+                              "frozen"), "suspended"),
+             **dict.fromkeys(("解消", "終了", "廃止", "解除", "破棄", "terminated", "dissolved"),
+                             "ended")}
+RESUMED = re.compile(r"再開|resumed", re.IGNORECASE)
+
+
 def extract_relations(ctx: Context) -> None:
     _relations(ctx)
     _flush_record(ctx)
     _drop_collective(ctx)
+    _statuses(ctx)
 
 
 def _drop_collective(ctx: Context) -> None:
-    """A partner named under a collective word and elsewhere with its own type keeps only that."""
+    """A partner named under a collective word and elsewhere with its own type keeps only that;
+    one named only there keeps the collective word's first type, reported."""
     collective = ctx.__dict__.get("_collective", set())
     specific = {f.data["partner"].key for f in ctx.out.facts
                 if f.kind == "relation" and id(f) not in collective}
-    ctx.out.facts = [f for f in ctx.out.facts
-                     if id(f) not in collective or f.data["partner"].key not in specific]
+    kept = []
+    for f in ctx.out.facts:
+        if id(f) in collective:
+            if f.data["partner"].key in specific:
+                continue
+            ctx.out.report(f.span.first_line, f"type of the agreement with "
+                           f"{f.data['partner'].label_ja} not stated (a list of several kinds); "
+                           f"taken as {f.data['type']}", f.span.text)
+        kept.append(f)
+    ctx.out.facts = kept
+
+
+def _statuses(ctx: Context) -> None:
+    """A sentence naming partners and a stop or an end of exchanges with them sets the status
+    of every agreement the document states with them."""
+    agreements = [f for f in ctx.out.facts if f.kind == "relation" and f.data["type"] != "aid"]
+    for block in ctx.blocks if agreements else ():
+        if not STATUS.search(block.text):
+            continue
+        for start, sentence in _sentences(block.text):
+            last = ([None] + list(STATUS.finditer(sentence)))[-1]
+            if last is None or RESUMED.search(sentence, last.end()):
+                continue
+            status = STATUS_OF[(last.group(1) or last.group(2)).lower()]
+            span = ctx.span(block, start, start + len(sentence))
+            for m in partner_mentions(ctx, block):
+                if not start <= m.start < start + len(sentence):
+                    continue
+                facts = [f for f in agreements if f.data["partner"].key == m.entity.key]
+                if not facts:
+                    ctx.out.report(span.first_line, f"exchanges with {m.surface} {status}, but "
+                                   "no agreement with it is stated", sentence)
+                for f in facts:
+                    f.data["status"], f.data["status_span"] = status, span
 
 
 def _relations(ctx: Context) -> None:
     heading_type: str | None = None
     for block in ctx.blocks:
+        if block.kind == "row" and _kv_record(ctx, block) or _typed_row(ctx, block):
+            continue
         if block.kind == "heading" or (block.kind == "paragraph" and len(block.text) < 40):
             words = RELATION_RE.findall(block.text)
             if words and not partner_mentions(ctx, block):
                 heading_type = TYPE_OF[words[0].lower()]
-                ctx.__dict__["_collective_heading"] = words[0] in COLLECTIVE
+                ctx.__dict__["_collective_heading"] = words[0] in COLLECTIVE or bool(
+                    re.search(re.escape(words[0]) + r"\s*(?:等|など)", block.text))  # 姉妹都市等
                 continue
-        if block.kind == "row" and _kv_record(ctx, block):
-            continue
         found = _relation_words(ctx, block) | _agreement_sentences(ctx, block)
-        if not found and heading_type and block.kind in ("item", "row", "paragraph"):
+        if not found and heading_type and block.kind in ("item", "row", "paragraph") \
+                and "。" not in block.text:  # a sentence under the heading is no entry
             found = _list_item(ctx, block, heading_type)
-        if block.kind == "heading" and not RELATION_RE.search(block.text):
+        elif not found and heading_type and block.kind == "heading":
+            # "(1) ガルベストン市(アメリカ合衆国) 昭和40年10月14日締結": numbered like a
+            # sub-heading, an entry of the list when it dates a partner
+            found = _list_item(ctx, block, heading_type, dated_only=True)
+        if block.kind == "heading" and not found and not RELATION_RE.search(block.text):
             heading_type = None
         _aid(ctx, block)
 
@@ -135,7 +191,7 @@ def _agreement_sentences(ctx: Context, block: Block) -> set[str]:
     return found
 
 
-def _list_item(ctx: Context, block: Block, rtype: str) -> set[str]:
+def _list_item(ctx: Context, block: Block, rtype: str, dated_only: bool = False) -> set[str]:
     """An item under a relation-word heading: "アカプルコ市(メキシコ)-1973(昭和48)年10月23日締結"."""
     partners = partner_mentions(ctx, block)
     if not partners or partners[0].start > 4:
@@ -144,12 +200,47 @@ def _list_item(ctx: Context, block: Block, rtype: str) -> set[str]:
     date = _date(ctx, block, block.text[first.end:])
     if date is None and (year := BARE_YEAR.search(block.text, first.end)):
         date = normalise.PartialDate(int(year.group(1)))  # "Munich (Germany) - 1972"
+    if date is None and dated_only:
+        return set()
     own = RELATION_RE.search(block.text, first.end)  # "… 1973.6.24 友好都市提携": the item's own
     fact = _add(ctx, block, first, TYPE_OF[own.group(0).lower()] if own else rtype, 0,
                 len(block.text), date=date)
     if not own and ctx.__dict__.get("_collective_heading"):
         ctx.__dict__.setdefault("_collective", set()).add(id(fact))
     return {first.entity.key}
+
+
+def _typed_row(ctx: Context, block: Block) -> bool:
+    """A table row with a column for the kind: "オマハ市 | アメリカ合衆国 | 1965年5月24日 | 姉妹都市"
+    (tabs, or spaces where a numbered row reads as a heading)."""
+    cells = block.cells if block.kind == "row" else block.text.split() \
+        if block.kind == "heading" else []
+    kinds = [c for c in cells if c and RELATION_RE.fullmatch(re.sub(r"提携$", "", c))]
+    if len(kinds) != 1:
+        return False
+    partners = partner_mentions(ctx, block) or _unknown_in_cells(ctx, block)
+    if len(partners) != 1:
+        return False
+    partner = partners[0]
+    rtype = TYPE_OF[RELATION_RE.match(kinds[0]).group(0).lower()]
+    _add(ctx, block, partner, rtype, 0, len(block.text),
+         date=_date(ctx, block, block.text[partner.end:]))
+    return True
+
+
+def _unknown_in_cells(ctx: Context, block: Block) -> list[Mention]:
+    """A city the gazetteer lacks, in a row with its country in a cell of its own."""
+    from citykg.loaders.extract.places import unknown_city
+
+    cells = [c for c in (block.cells or block.text.split()) if c]
+    countries = [e for c in cells for e in ctx.world.lookup(c, "country")]
+    names = [c for c in cells if re.fullmatch(r"[^\d\s]{1,20}(?:市|区|州|郡|町|村)", c)
+             and not RELATION_RE.search(c)]
+    if len(countries) != 1 or len(names) != 1 or countries[0].key == "jp":
+        return []
+    start = block.text.find(names[0])
+    city = unknown_city(ctx, names[0], countries[0], block.first_line)
+    return [Mention(start, start + len(names[0]), names[0], (city,))]
 
 
 def _kv_record(ctx: Context, block: Block) -> bool:
