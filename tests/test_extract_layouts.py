@@ -319,3 +319,20 @@ def test_a_chinese_district_the_gazetteer_lacks_is_read_in_mandarin(tmp_path):
     (key, fact), = rels.items()
     assert key == ("friendship", "dongcheng") and fact.data["partner"].label_en == "Dongcheng"
     assert fact.data["start"].iso() == "2009-09"
+
+
+def test_narrative_with_an_opening_date_and_a_counted_list(tmp_path):
+    """The date that opens the clause dates the partner; a list whose countries qualify each
+    name and whose count stands before the relation words; joined relation words are a
+    collective word, yielding to each partner's own type."""
+    doc = tmp_path / "kanazawa.txt"
+    doc.write_text("令和５年度 金沢市の国際交流\n\n本市は、昭和37年にアメリカ合衆国のバッファロー市と姉妹都市提携を"
+                   "結んだのを皮切りに、フランスのナンシー市、中国の蘇州市、韓国の全州市など、現在８都市と"
+                   "姉妹都市・友好交流都市の関係にある。\n\n蘇州市とは友好都市提携40周年を迎えた。\n",
+                   encoding="utf-8")
+    _, rels, extraction = relations(doc)
+    assert {k: f.data["start"] and f.data["start"].iso() for k, f in rels.items()} == {
+        ("sister", "buffalo"): "1962", ("sister", "nancy"): None, ("sister", "jeonju"): None,
+        ("friendship", "suzhou"): None}
+    untyped = [p.message for p in extraction.problems if "not stated" in p.message]
+    assert len(untyped) == 2 and not any("蘇州" in m for m in untyped)

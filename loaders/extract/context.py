@@ -10,7 +10,8 @@ from citykg.loaders.facts import Extraction, Span
 from citykg.loaders.segment import Block
 
 # What joins the names of a list: "A市、B市及びC市", "シティネット及びメトロポリス"
-ENUMERATION = re.compile(r"^\s*(?:、|・|,|及び|および|並びに|と|や)\s*$")
+# ("ブラジルのポルト・アレグレ市、イタリアのミラノ市": each name may come with its country)
+ENUMERATION = re.compile(r"^\s*(?:、|・|,|及び|および|並びに|と|や)\s*(?:[^\s、。]{1,12}の)?\s*$")
 
 
 def listed_before(mentions: list[Mention], last: Mention, text: str) -> list[Mention]:

@@ -35,12 +35,29 @@ RELATION_WORDS = [
 ]
 # "sister and friendship cities", said of a list: a partner's own type stated elsewhere wins
 COLLECTIVE = {"友好姉妹都市", "姉妹友好都市", "姉妹・友好都市"}
-RELATION_RE = re.compile("|".join(re.escape(w) for w, _ in RELATION_WORDS), re.IGNORECASE)
+WORD = "|".join(re.escape(w) for w, _ in RELATION_WORDS)
+WORD_RE = re.compile(WORD, re.IGNORECASE)
+# one relation word, or several joined ("姉妹都市・友好交流都市"): a collective word too
+RELATION_RE = re.compile(rf"(?:{WORD})(?:\s*(?:・|、|及び|および|並びに|や)\s*(?:{WORD}))*",
+                         re.IGNORECASE)
 TYPE_OF = {w.lower(): t for w, t in RELATION_WORDS}
+
+
+def type_of(words: str) -> str:
+    """The type a relation word (or the first of several joined) names."""
+    return TYPE_OF[WORD_RE.match(words).group(0).lower()]
+
+
+def collective(words: str) -> bool:
+    return words in COLLECTIVE or len({TYPE_OF[w.lower()] for w in WORD_RE.findall(words)}) > 1
 # What may stand between a relation word and the partner's name that follows it.
 GAP_AFTER = re.compile(r"^(?:提携|締結|盟約)?(?:\s*(\d+)\s*周年を(迎える|迎えた|記念する))?\s*(?:の|である)?\s*$")
 # … and between the partner's name and a relation word after it.
-GAP_BEFORE = re.compile(r"^\s*(?:等|など)?\s*(?:と|との|の|とは|とも)?\s*(?:間の|間で)?\s*$")
+# ("…蘇州市など、現在8都市と姉妹都市": a count of the list may come between)
+GAP_BEFORE = re.compile(r"^\s*(?:等|など)?\s*(?:、?\s*(?:現在|計|合計)?\s*[0-9]+\s*(?:都市|市|自治体))?"
+                        r"\s*(?:と|との|の|とは|とも)?\s*(?:間の|間で)?\s*$")
+# "昭和37年にアメリカ合衆国のバッファロー市と姉妹都市提携": the date that opens the clause
+DATE_BEFORE = re.compile(r"(?:^|[、。])([^、。]*?[年月日])\s*(?:に|、)\s*(?:[^、。\s]{1,12}の)?\s*$")
 MAKING = re.compile(r"提携|締結|盟約|調印|結[びんぶ]")
 BARE_YEAR = re.compile(r"(?<![\w.\-/])(1[89]\d\d|20\d\d)(?![\w.\-/年])")
 ANNIVERSARY = re.compile(r"(\d+)\s*周年を?(迎える|迎えた|記念)")
@@ -120,8 +137,8 @@ def _relations(ctx: Context) -> None:
         if block.kind == "heading" or (block.kind == "paragraph" and len(block.text) < 40):
             words = RELATION_RE.findall(block.text)
             if words and not partner_mentions(ctx, block):
-                heading_type = TYPE_OF[words[0].lower()]
-                ctx.__dict__["_collective_heading"] = words[0] in COLLECTIVE or bool(
+                heading_type = type_of(words[0])
+                ctx.__dict__["_collective_heading"] = collective(words[0]) or bool(
                     re.search(re.escape(words[0]) + r"\s*(?:等|など)", block.text))  # 姉妹都市等
                 continue
         found = _relation_words(ctx, block) | _agreement_sentences(ctx, block)
@@ -143,7 +160,7 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
     words = list(RELATION_RE.finditer(text))
     partners = partner_mentions(ctx, block) if words else []
     for rel in words:
-        rtype = TYPE_OF[rel.group(0).lower()]
+        rtype = type_of(rel.group(0))
         after = next((m for m in partners if m.start >= rel.end()), None)
         gap = GAP_AFTER.match(text[rel.end():after.start]) if after else None
         if after and gap and "。" not in text[rel.end():after.start]:
@@ -159,15 +176,18 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
         if GAP_BEFORE.match(between):
             tail = text[rel.end():rel.end() + 20]
             ann = ANNIVERSARY.match(re.sub(r"^(?:提携|締結)", "", tail))
+            listed = listed_before(partners, before, text)
+            opening = DATE_BEFORE.search(text, 0, before.start) if not listed else None
             facts = [_add(ctx, block, before, rtype, before.start, rel.end(),
+                          date=_date(ctx, block, opening.group(1)) if opening else None,
                           anniversary=int(ann.group(1)) if ann else None,
                           upcoming=bool(ann and ann.group(2).startswith("迎える")))]
             found.add(before.entity.key)
             # "A市、B市、C市と姉妹都市": the cities listed before it
-            for m in listed_before(partners, before, text):
+            for m in listed:
                 facts.append(_add(ctx, block, m, rtype, m.start, rel.end()))
                 found.add(m.entity.key)
-            if rel.group(0) in COLLECTIVE:
+            if collective(rel.group(0)):
                 ctx.__dict__.setdefault("_collective", set()).update(map(id, facts))
     return found
 
@@ -185,7 +205,7 @@ def _agreement_sentences(ctx: Context, block: Block) -> set[str]:
             continue
         mention = next(iter(partners.values()))
         date = _date(ctx, block, sentence[:rel.end() + 12])
-        _add(ctx, block, mention, TYPE_OF[rel.group(0).lower()], start, start + len(sentence),
+        _add(ctx, block, mention, type_of(rel.group(0)), start, start + len(sentence),
              date=date)
         found.add(mention.entity.key)
     return found
@@ -203,7 +223,7 @@ def _list_item(ctx: Context, block: Block, rtype: str, dated_only: bool = False)
     if date is None and dated_only:
         return set()
     own = RELATION_RE.search(block.text, first.end)  # "… 1973.6.24 友好都市提携": the item's own
-    fact = _add(ctx, block, first, TYPE_OF[own.group(0).lower()] if own else rtype, 0,
+    fact = _add(ctx, block, first, type_of(own.group(0)) if own else rtype, 0,
                 len(block.text), date=date)
     if not own and ctx.__dict__.get("_collective_heading"):
         ctx.__dict__.setdefault("_collective", set()).add(id(fact))
@@ -222,7 +242,7 @@ def _typed_row(ctx: Context, block: Block) -> bool:
     if len(partners) != 1:
         return False
     partner = partners[0]
-    rtype = TYPE_OF[RELATION_RE.match(kinds[0]).group(0).lower()]
+    rtype = type_of(kinds[0])
     _add(ctx, block, partner, rtype, 0, len(block.text),
          date=_date(ctx, block, block.text[partner.end:]))
     return True
@@ -278,7 +298,7 @@ def _flush_record(ctx: Context) -> None:
     rtype = "sister"
     if "type" in record:
         words = RELATION_RE.findall(record["type"])
-        rtype = TYPE_OF[words[0].lower()] if words else "cooperation"
+        rtype = type_of(words[0]) if words else "cooperation"
     date = _date(ctx, last, record["date"]) if "date" in record else None
     record.clear()
     if partner:
