@@ -336,3 +336,20 @@ def test_narrative_with_an_opening_date_and_a_counted_list(tmp_path):
         ("friendship", "suzhou"): None}
     untyped = [p.message for p in extraction.problems if "not stated" in p.message]
     assert len(untyped) == 2 and not any("蘇州" in m for m in untyped)
+
+
+@pytest.mark.parametrize("separator, header", [
+    ("\t", ["事業名", "令和5年度予算額", "令和4年度予算額", "増減"]),
+    ("   ", ["事業名", "本年度予算額", "前年度予算額", "増減"]),
+    ("\t", ["事業名", "R5年度当初予算(A)", "R4年度当初予算(B)", "増減(A-B)"])])
+def test_budget_table_with_amount_columns_named_by_year(tmp_path, separator, header):
+    rows = [header, ["国際交流推進事業", "12,345", "11,000", "1,345"],
+            ["海外事務所運営事業", "8,500", "9,000", "△500"]]
+    doc = tmp_path / "sagamihara.txt"
+    doc.write_text("令和5年度 国際課 予算概要 （相模原市）\n\n（単位：千円）\n"
+                   + "".join(separator.join(r) + "\n" for r in rows), encoding="utf-8")
+    _, extraction = extract_document(doc)
+    budgets = {(f.data["program"], f.data["fiscal_year"]): f.data["amount"]
+               for f in extraction.facts if f.kind == "budget"}
+    assert budgets == {("国際交流推進事業", 2023): 12_345_000, ("国際交流推進事業", 2022): 11_000_000,
+                       ("海外事務所運営事業", 2023): 8_500_000, ("海外事務所運営事業", 2022): 9_000_000}
