@@ -353,3 +353,20 @@ def test_budget_table_with_amount_columns_named_by_year(tmp_path, separator, hea
                for f in extraction.facts if f.kind == "budget"}
     assert budgets == {("国際交流推進事業", 2023): 12_345_000, ("国際交流推進事業", 2022): 11_000_000,
                        ("海外事務所運営事業", 2023): 8_500_000, ("海外事務所運営事業", 2022): 9_000_000}
+
+
+def test_office_table_and_a_list_of_networks_the_city_belongs_to(tmp_path):
+    """Offices named with the city's own name, listed under a heading further up; networks
+    listed under a heading that says the city belongs to them."""
+    doc = tmp_path / "fukuoka.txt"
+    doc.write_text("令和5年度 福岡市の国際施策\n\n３ 海外事務所\n名称\t所在地\t設置年\n"
+                   "福岡市釜山事務所\t大韓民国 釜山広域市\t2007年\n福岡市上海事務所\t中華人民共和国 上海市\t1998年\n\n"
+                   "４ 加盟している国際ネットワーク\n・シティネット（CITYNET）\n・世界大都市気候先導グループ（C40）\n\n"
+                   "５ 国際協力\n・シティネットの研修に職員を派遣した。\n", encoding="utf-8")
+    _, extraction = extract_document(doc)
+    offices = {f.data["name"]: (f.data["host"].key, f.data["covers"])
+               for f in extraction.facts if f.kind == "office"}
+    assert offices == {"釜山事務所": ("busan", ("kr",)), "上海事務所": ("shanghai", ("cn",))}
+    members = [(f.data["network"].key, f.span.first_line)
+               for f in extraction.facts if f.kind == "membership"]
+    assert members == [("citynet", 9), ("c40", 10)]

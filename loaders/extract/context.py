@@ -50,6 +50,16 @@ class Context:
             self.__dict__["_positions"] = {id(b): i for i, b in enumerate(self.blocks)}
         return self.__dict__["_positions"][id(block)]
 
+    def section(self, block: Block) -> Block | None:
+        """The heading the block stands under (itself, if it is one)."""
+        if "_sections" not in self.__dict__:
+            heading, sections = None, {}
+            for b in self.blocks:
+                heading = b if b.kind == "heading" else heading
+                sections[id(b)] = heading
+            self.__dict__["_sections"] = sections
+        return self.__dict__["_sections"][id(block)]
+
     def prepared(self, block: Block) -> Prepared:
         """The block's text as the gazetteers search it (both search every block)."""
         cache = self.__dict__.setdefault("_prepared", {})

@@ -21,7 +21,8 @@ ROLES = {"名誉会長": "honorary president", "副会長": "vice president", "�
 ROLE = re.compile(rf"(?:({NAME_CHARS}{{1,12}}(?:分科会|委員会|部会))の)?"
                   rf"({'|'.join(sorted(ROLES, key=len, reverse=True))})(?:都市|市|団体)")
 ROLE_TAKEN = re.compile(r"\s*(?:として|を務め|に就任|に選出|である|です)")
-JOINED = re.compile(r"^\s*(?:等|など)?\s*に\s*(?:加盟|加入)")  # after the networks' names
+JOINED = re.compile(r"^\s*(?:等|など)?\s*に\s*(?:[^、。]{0,12}?)(?:加盟|加入)")  # after the names
+MEMBERS_HEADING = re.compile(r"加盟|加入|参画|会員")  # "加盟している国際ネットワーク": its list
 LEGAL_FORMS = ("一般社団法人", "一般財団法人", "公益社団法人", "公益財団法人", "特定非営利活動法人",
                "独立行政法人", "NPO法人")
 LEGAL = re.compile(rf"({'|'.join(LEGAL_FORMS)}|\S{{2,3}}[団財]法人)\s*({NAME_CHARS}{{2,30}})")
@@ -47,12 +48,18 @@ def extract_organisations(ctx: Context) -> None:
 
 
 def _offices(ctx: Context, block: Block, i: int) -> None:
-    context = any(OFFICE_CONTEXT.search(b.text) for b in ctx.blocks[max(0, i - 2):i + 1])
+    section = ctx.section(block)
+    context = any(OFFICE_CONTEXT.search(b.text) for b in ctx.blocks[max(0, i - 2):i + 1]) or \
+        bool(section and OFFICE_CONTEXT.search(section.text))
     for m in OFFICE.finditer(block.text):
         region = m.group(2) or m.group(3)
         if not (m.group(2) or context) or OFFICE_CONTEXT.fullmatch(m.group(1)):
             continue
         name = re.sub(r"^(?:本市の?|市の?)", "", m.group(1))
+        for own in sorted(ctx.publisher_names(), key=len, reverse=True):  # 福岡市釜山事務所
+            if name.startswith(own) and len(name) > len(own) + 3:
+                name = name[len(own):]
+                break
         if name in ("海外事務所", "事務所") or name.startswith(("各", "同")) or "駐日" in name \
                 or "連携事務所" in name:
             continue
@@ -65,7 +72,7 @@ def _offices(ctx: Context, block: Block, i: int) -> None:
             region_entity = _region(ctx, place)
             covers = tuple(e for e in (country or region_entity,) if e)
         if host and not covers:
-            covers = tuple(e for e in (_one(ctx.world.lookup(host.country, "country")),) if e)
+            covers = tuple(e for e in (ctx.world.by_key("country", host.country),) if e)
         ctx.out.add("office", ctx.span(block, m.start(), m.end()), name=name,
                     covers=tuple(e.key for e in covers), covers_entities=covers, host=host,
                     named=host or _region(ctx, place))  # the place the name gives
@@ -88,6 +95,10 @@ def _networks(ctx: Context, block: Block) -> None:
                     org_kind=m.entity.kind, entity=m.entity, funded=False)
     nets = [m for m in networks if m.entity.kind == "network"]
     _joined(ctx, block, nets)
+    section = ctx.section(block)
+    if block.kind == "item" and nets and section and MEMBERS_HEADING.search(section.text):
+        ctx.out.add("membership", ctx.span(block, nets[0].start, nets[0].end),
+                    network=nets[0].entity, role_ja="会員", role_en=ROLES["会員"])
     recent = ctx.__dict__.setdefault("_recent_network", [None, -10])
     if nets:
         recent[:] = [nets[-1], ctx.position(block)]
