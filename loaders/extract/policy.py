@@ -22,7 +22,8 @@ BARE_POLICY = re.compile(r"(?:^|(?<=[\s「『(（]))(第\d+次|(?:令和|平成)
                          rf"(?:アクションプラン))?(?:\s*\d{{4}}(?:[～〜~-]\d{{4}})?)?")
 ENACTED = re.compile(r"(制定|策定|施行)")
 CONFERENCE_WORDS = "会議|サミット|フォーラム|総会|大会|シンポジウム|コンベンション|講演会|理事会"
-CONFERENCE = re.compile(rf"{CONFERENCE_WORDS}|(?i:summit|forum|conference|congress)")
+CONFERENCE = re.compile(rf"{CONFERENCE_WORDS}|[Ss]ummit|SUMMIT|[Ff]orum|FORUM|[Cc]onference|"
+                        r"CONFERENCE|[Cc]ongress|CONGRESS")  # no IGNORECASE: 20x slower
 EVENT_WORDS = (f"{CONFERENCE_WORDS}|見本市|トリエンナーレ|ビエンナーレ|"
                "フェスティバル|フェスタ|まつり|祭り|博覧会|映画祭|音楽祭")
 EVENT_WORD = re.compile(EVENT_WORDS)  # a cheap test before EVENT, which tries every position
