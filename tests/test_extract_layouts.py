@@ -370,3 +370,14 @@ def test_office_table_and_a_list_of_networks_the_city_belongs_to(tmp_path):
     members = [(f.data["network"].key, f.span.first_line)
                for f in extraction.facts if f.kind == "membership"]
     assert members == [("citynet", 9), ("c40", 10)]
+
+
+def test_partners_listed_after_the_relation_word(tmp_path):
+    doc = tmp_path / "chiba.txt"
+    doc.write_text("令和５年度　千葉市国際交流の概要\n\n本市の姉妹都市は、ヒューストン市（アメリカ）、モントルー市（スイス）、"
+                   "ケソン市（フィリピン）である。また、友好都市として天津市（中国）と交流している。\n\n"
+                   "ロサンゼルス市（アメリカ）（姉妹都市）　１９５９年\n", encoding="utf-8")
+    _, rels, _ = relations(doc)
+    assert {k: f.data["start"] and f.data["start"].iso() for k, f in rels.items()} == {
+        ("sister", "houston"): None, ("sister", "montreux"): None, ("sister", "quezon-city"): None,
+        ("friendship", "tianjin"): None, ("sister", "los-angeles"): "1959"}

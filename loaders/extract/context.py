@@ -11,7 +11,9 @@ from citykg.loaders.segment import Block
 
 # What joins the names of a list: "A市、B市及びC市", "シティネット及びメトロポリス"
 # ("ブラジルのポルト・アレグレ市、イタリアのミラノ市": each name may come with its country)
-ENUMERATION = re.compile(r"^\s*(?:、|・|,|及び|および|並びに|と|や)\s*(?:[^\s、。]{1,12}の)?\s*$")
+# ("ヒューストン市(アメリカ)、モントルー市(スイス)": or with its country in brackets after it)
+ENUMERATION = re.compile(r"^\s*(?:[(（][^)）]{1,20}[)）])?\s*(?:、|・|,|及び|および|並びに|と|や)\s*"
+                         r"(?:[^\s、。]{1,12}の)?\s*$")
 
 
 def listed_before(mentions: list[Mention], last: Mention, text: str) -> list[Mention]:
@@ -21,6 +23,15 @@ def listed_before(mentions: list[Mention], last: Mention, text: str) -> list[Men
     while first > 0 and ENUMERATION.match(text[mentions[first - 1].end:mentions[first].start]):
         first -= 1
     return mentions[first:i]
+
+
+def listed_after(mentions: list[Mention], first: Mention, text: str) -> list[Mention]:
+    """The mentions enumerated right after `first` in `text`, in text order."""
+    i = last = mentions.index(first)
+    while last + 1 < len(mentions) and \
+            ENUMERATION.match(text[mentions[last].end:mentions[last + 1].start]):
+        last += 1
+    return mentions[i + 1:last + 1]
 
 
 @dataclass

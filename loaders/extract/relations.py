@@ -8,7 +8,7 @@ import re
 
 from citykg.gazetteer import Entity, Mention
 from citykg.loaders import normalise
-from citykg.loaders.extract.context import Context, listed_before
+from citykg.loaders.extract.context import Context, listed_after, listed_before
 from citykg.loaders.extract.places import partner_mentions
 from citykg.loaders.facts import Fact
 from citykg.loaders.segment import Block
@@ -53,11 +53,15 @@ def type_of(words: str) -> str:
 def collective(words: str) -> bool:
     return words in COLLECTIVE or len({TYPE_OF[w.lower()] for w in WORD_RE.findall(words)}) > 1
 # What may stand between a relation word and the partner's name that follows it.
-GAP_AFTER = re.compile(r"^(?:提携|締結|盟約)?(?:\s*(\d+)\s*周年を(迎える|迎えた|記念する))?\s*(?:の|である)?\s*$")
+GAP_AFTER = re.compile(r"^(?:提携|締結|盟約)?(?:\s*(\d+)\s*周年を(迎える|迎えた|記念する))?\s*"
+                       r"(?:の|である|(?P<list>は|としては|として|には)\s*、?)?\s*$")  # 姉妹都市は、A市、B市
 # … and between the partner's name and a relation word after it.
 # ("…蘇州市など、現在8都市と姉妹都市": a count of the list may come between)
-GAP_BEFORE = re.compile(r"^\s*(?:等|など)?\s*(?:、?\s*(?:現在|計|合計)?\s*[0-9]+\s*(?:都市|市|自治体))?"
-                        r"\s*(?:と|との|の|とは|とも)?\s*(?:間の|間で)?\s*$")
+GAP_BEFORE = re.compile(r"^\s*(?:[(（][^)）]{1,20}[)）])?\s*(?:等|など)?"  # its country in brackets
+                        r"\s*(?:、?\s*(?:現在|計|合計)?\s*[0-9]+\s*(?:都市|市|自治体))?"
+                        r"\s*(?:と|との|の|とは|とも)?\s*(?:間の|間で)?\s*[(（]?\s*$")
+# a date right after the relation word: "(姉妹都市) 1959年", "姉妹都市提携 1959.10.1"
+DATE_AFTER = re.compile(r"\s*[)）]?\s*(?:提携|締結)?\s*[)）]?\s*[(（:]?\s*(?=[0-9明大昭平令MTSHR])")
 # "昭和37年にアメリカ合衆国のバッファロー市と姉妹都市提携": the date that opens the clause
 DATE_BEFORE = re.compile(r"(?:^|[、。])([^、。]*?[年月日])\s*(?:に|、)\s*(?:[^、。\s]{1,12}の)?\s*$")
 MAKING = re.compile(r"提携|締結|盟約|調印|結[びんぶ]")
@@ -170,6 +174,9 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
             _add(ctx, block, after, rtype, rel.start(), after.end, anniversary=years,
                  upcoming=bool(gap.group(2) and gap.group(2).startswith("迎える")))
             found.add(after.entity.key)
+            for m in listed_after(partners, after, text) if gap.group("list") else ():
+                _add(ctx, block, m, rtype, rel.start(), m.end)  # "姉妹都市は、A市、B市、C市"
+                found.add(m.entity.key)
             continue
         before = next((m for m in reversed(partners) if m.end <= rel.start()), None)
         if before is None:
@@ -180,8 +187,10 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
             ann = ANNIVERSARY.match(re.sub(r"^(?:提携|締結)", "", tail))
             listed = listed_before(partners, before, text)
             opening = DATE_BEFORE.search(text, 0, before.start) if not listed else None
-            facts = [_add(ctx, block, before, rtype, before.start, rel.end(),
-                          date=_date(ctx, block, opening.group(1)) if opening else None,
+            date = _date(ctx, block, opening.group(1)) if opening else None
+            if date is None and not listed and DATE_AFTER.match(text, rel.end()):
+                date = _date(ctx, block, text[rel.end():rel.end() + 30].split("。")[0])
+            facts = [_add(ctx, block, before, rtype, before.start, rel.end(), date=date,
                           anniversary=int(ann.group(1)) if ann else None,
                           upcoming=bool(ann and ann.group(2).startswith("迎える")))]
             found.add(before.entity.key)
