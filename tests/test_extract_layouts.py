@@ -374,8 +374,8 @@ def test_office_table_and_a_list_of_networks_the_city_belongs_to(tmp_path):
 
 def test_partners_listed_after_the_relation_word(tmp_path):
     doc = tmp_path / "chiba.txt"
-    doc.write_text("令和５年度　千葉市国際交流の概要\n\n本市の姉妹都市は、ヒューストン市（アメリカ）、モントルー市（スイス）、"
-                   "ケソン市（フィリピン）である。また、友好都市として天津市（中国）と交流している。\n\n"
+    doc.write_text("令和５年度　千葉市国際交流の概要\n\n本市の姉妹都市は、ヒューストン市（アメリカ）、"
+                   "モントルー市（スイス）、ケソン市（フィリピン）である。また、友好都市として天津市（中国）と交流している。\n\n"
                    "ロサンゼルス市（アメリカ）（姉妹都市）　１９５９年\n", encoding="utf-8")
     _, rels, _ = relations(doc)
     assert {k: f.data["start"] and f.data["start"].iso() for k, f in rels.items()} == {
