@@ -381,3 +381,13 @@ def test_partners_listed_after_the_relation_word(tmp_path):
     assert {k: f.data["start"] and f.data["start"].iso() for k, f in rels.items()} == {
         ("sister", "houston"): None, ("sister", "montreux"): None, ("sister", "quezon-city"): None,
         ("friendship", "tianjin"): None, ("sister", "los-angeles"): "1959"}
+
+
+def test_an_agreement_in_preparation_is_reported_not_recorded(tmp_path):
+    doc = tmp_path / "okayama.txt"
+    doc.write_text("令和5年度 岡山市 国際交流の概要\n\nベトナムのダナン市との友好都市提携に向けた協議を開始した。\n"
+                   "フエ市（ベトナム）と姉妹都市提携を検討している。\n\n"
+                   "姉妹都市サンノゼ市との提携50周年に向けた記念事業を行った。\n", encoding="utf-8")
+    _, rels, extraction = relations(doc)
+    assert set(rels) == {("sister", "san-jose")}
+    assert len([p for p in extraction.problems if "in preparation" in p.message]) == 2

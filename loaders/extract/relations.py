@@ -60,6 +60,8 @@ GAP_AFTER = re.compile(r"^(?:提携|締結|盟約)?(?:\s*(\d+)\s*周年を(迎�
 GAP_BEFORE = re.compile(r"^\s*(?:[(（][^)）]{1,20}[)）])?\s*(?:等|など)?"  # its country in brackets
                         r"\s*(?:、?\s*(?:現在|計|合計)?\s*[0-9]+\s*(?:都市|市|自治体))?"
                         r"\s*(?:と|との|の|とは|とも)?\s*(?:間の|間で)?\s*[(（]?\s*$")
+# an agreement being prepared, not made: "提携に向けた協議", "提携を検討", "締結予定"
+PLANNED = re.compile(r"に向け|を目指|目指して|検討|協議中|予定|準備|打診|調整中|planned|proposed")
 # a date right after the relation word: "(姉妹都市) 1959年", "姉妹都市提携 1959.10.1"
 DATE_AFTER = re.compile(r"\s*[)）]?\s*(?:提携|締結)?\s*[)）]?\s*[(（:]?\s*(?=[0-9明大昭平令MTSHR])")
 # "昭和37年にアメリカ合衆国のバッファロー市と姉妹都市提携": the date that opens the clause
@@ -166,6 +168,8 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
     words = list(RELATION_RE.finditer(text))
     partners = partner_mentions(ctx, block) if words else []
     for rel in words:
+        if _planned(ctx, block, rel):
+            continue
         rtype = type_of(rel.group(0))
         after = next((m for m in partners if m.start >= rel.end()), None)
         gap = GAP_AFTER.match(text[rel.end():after.start]) if after else None
@@ -203,12 +207,30 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
     return found
 
 
+def _plans(clause: str) -> bool:
+    """The clause after a relation word prepares the agreement ("提携に向けた協議"), not an
+    anniversary of it ("友好都市50周年に向けた交流")."""
+    m = PLANNED.search(clause)
+    return bool(m) and "周年" not in clause[:m.start()]
+
+
+def _planned(ctx: Context, block: Block, rel: re.Match) -> bool:
+    """The relation word's clause speaks of an agreement being prepared: reported, not taken."""
+    clause = re.split(r"[、。]", block.text[rel.end():])[0][:25]
+    if not _plans(clause):
+        return False
+    ctx.out.report(block.line_at(rel.start()), "an agreement in preparation, not recorded: "
+                   f"{rel.group(0)}{clause}", block.text[max(0, rel.start() - 20):rel.end() + 25])
+    return True
+
+
 def _agreement_sentences(ctx: Context, block: Block) -> set[str]:
     """"A市とB市は、…1965年に姉妹都市提携を行い": one partner, a relation word, a making verb."""
     found = set()
     for start, sentence in _sentences(block.text):
         rel = RELATION_RE.search(sentence)
-        if not rel or not MAKING.search(sentence[rel.start():]):
+        if not rel or not MAKING.search(sentence[rel.start():]) or \
+                _plans(re.split(r"[、。]", sentence[rel.end():])[0][:25]):
             continue
         partners = {m.entity.key: m for m in partner_mentions(ctx, block)
                     if start <= m.start < start + len(sentence)}
