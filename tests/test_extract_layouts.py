@@ -391,3 +391,14 @@ def test_an_agreement_in_preparation_is_reported_not_recorded(tmp_path):
     _, rels, extraction = relations(doc)
     assert set(rels) == {("sister", "san-jose")}
     assert len([p for p in extraction.problems if "in preparation" in p.message]) == 2
+
+
+def test_a_city_the_gazetteer_lacks_qualified_by_its_country(tmp_path):
+    doc = tmp_path / "otaru.txt"
+    doc.write_text("令和5年度 小樽市 国際交流\n\n1979年にアメリカ合衆国のボウマンビル市と姉妹都市提携を行った。\n",
+                   encoding="utf-8")
+    _, rels, extraction = relations(doc)
+    (key, fact), = rels.items()
+    assert key[0] == "sister" and fact.data["partner"].label_ja == "ボウマンビル市"
+    assert fact.data["partner"].country == "us" and fact.data["start"].iso() == "1979"
+    assert any("ボウマンビル市" in p.message for p in extraction.problems)

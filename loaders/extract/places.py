@@ -16,6 +16,10 @@ UNKNOWN_CITY = re.compile(
     r"(?<![ァ-ヺー・])([ァ-ヺー・]{2,20}|[一-龥]{1,6}?(?=特別市|広域市|市|区))(特別市|広域市|市|都|州|区)?\s*[（(]([^）)]{1,20})[）)]")
 
 
+# "アメリカ合衆国のボウマンビル市": a name the gazetteer lacks, qualified by its country before it
+QUALIFIED_CITY = re.compile(r"の([ァ-ヺー・]{2,20})(市|町|村|郡|州|区)(?![ァ-ヺー])")
+
+
 def partner_mentions(ctx: Context, block: Block) -> list[Mention]:
     """Cities (not countries, not the publisher) in a block, in text order."""
     cache_ = ctx.__dict__.setdefault("_partners", {})
@@ -50,7 +54,7 @@ def _by_country(ctx: Context, block: Block, m: Mention) -> Mention | None:
 
 def _unknown(ctx: Context, block: Block, known: list[Mention]) -> list[Mention]:
     found = []
-    for m in UNKNOWN_CITY.finditer(block.text):
+    for m in UNKNOWN_CITY.finditer(block.text) if "(" in block.text else ():
         if any(k.start <= m.start(1) < k.end for k in known):
             continue
         country = _country(ctx, m.group(3))
@@ -60,7 +64,28 @@ def _unknown(ctx: Context, block: Block, known: list[Mention]) -> list[Mention]:
         label = name + (m.group(2) or "")
         entity = unknown_city(ctx, label, country, block.line_at(m.start()))
         found.append(Mention(m.start(1), m.end(2) if m.group(2) else m.end(1), label, (entity,)))
+    for m in QUALIFIED_CITY.finditer(block.text):
+        taken = known + found
+        if any(k.start < m.end() and m.start(1) < k.end for k in taken):
+            continue
+        before = re.split(r"[\s、。,()]", block.text[max(0, m.start() - 12):m.start()])[-1]
+        country = _one_country(ctx, before)
+        name = m.group(1).strip("・")
+        if not country or country.key == "jp" or ctx.world.lookup(name):
+            continue
+        label = name + m.group(2)
+        entity = unknown_city(ctx, label, country, block.line_at(m.start(1)))
+        found.append(Mention(m.start(1), m.end(2), label, (entity,)))
     return found
+
+
+def _one_country(ctx: Context, text: str) -> Entity | None:
+    """The country `text` ends with ("本市は、アメリカ合衆国" → the United States)."""
+    for start in range(len(text) - 1):
+        found = ctx.world.lookup(text[start:], "country")
+        if found:
+            return found[0] if len(found) == 1 else None
+    return None
 
 
 def unknown_city(ctx: Context, label: str, country: Entity | None, line: int) -> Entity:
