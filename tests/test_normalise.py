@@ -159,7 +159,8 @@ def test_parse_date(text, iso, precision):
     assert d is not None and d.iso() == iso and d.precision == precision
 
 
-@pytest.mark.parametrize("text", ["", "締結なし", "令和5年度", "FY2023", "146,611千円", "2022.11"])
+@pytest.mark.parametrize("text", ["", "締結なし", "令和5年度", "FY2023", "Fiscal Year 2023", "146,611千円",
+                                  "2022.11"])
 def test_parse_date_none(text):
     assert parse_date(text) is None
 
@@ -215,7 +216,7 @@ def test_date_round_trip(d):
 @pytest.mark.parametrize(
     "text, year",
     [("令和5年度", 2023), ("2023年度", 2023), ("令和5年度(2023年度)", 2023), ("R5年度", 2023),
-     ("FY2023", 2023), ("平成31年度", 2019), ("令和元年度", 2019), ("令和５年度予算", 2023),
+     ("FY2023", 2023), ("Fiscal Year 2023", 2023), ("平成31年度", 2019), ("令和元年度", 2019), ("令和５年度予算", 2023),
      ("令和5年3月", None), ("", None)],
 )
 def test_parse_fiscal_year(text, year):

@@ -10,7 +10,7 @@ from citykg.loaders import normalise
 from citykg.loaders.extract.context import Context
 
 FISCAL_YEAR = re.compile(r"(?:令和|平成|昭和|R|H)?\s*[\d元]{1,4}\s*年度(?:\s*[(（]\s*\d{4}\s*年度\s*[)）])?"
-                         r"|FY\s*\d{4}")
+                         r"|(?:FY|Fiscal [Yy]ear|fiscal year|FISCAL YEAR)\s*\d{4}")
 UNIT = re.compile(r"国際[一-龥・]{0,8}?(?:局|部|課|室)")
 AS_OF = re.compile(r"([^。]{0,40}?)(?:時点|現在)")
 SELF_REFERENCE = ("本冊子", "本書", "本資料", "本報告", "本誌", "この冊子")
