@@ -146,7 +146,8 @@ def relations(city: str, store: StoreOpt = None,
     for r in data["relations"]:
         p = r["partner"]
         start = (r["start"] or "") + (" (derived)" if r["start_derived"] else "")
-        table.add_row(r["type"], f"{p.get('label_ja') or ''} / {p.get('label_en') or ''}", start,
+        kind = r["type"] + (f" ({r['status']})" if r.get("status", "active") != "active" else "")
+        table.add_row(kind, f"{p.get('label_ja') or ''} / {p.get('label_en') or ''}", start,
                       ", ".join(f"{s['document']}:{s['lines']}" if s["lines"] else
                                 s.get("url") or s["document"] for s in r["sources"]))
     out.print(table)

@@ -55,6 +55,9 @@ def extract_budgets(ctx: Context) -> None:
             continue
         if block.kind == "heading" and block.level == 1:
             _program(ctx, blocks, i, block.text, head, unit)
+        elif block.kind == "heading" and block.level == HEAD_LEVEL and \
+                normalise.find_amounts(block.text):  # "(1) 日本語学習の支援  3,100千円"
+            _program(ctx, blocks, i, block.text, head, unit)
         elif block.kind in ("row", "paragraph") and (m := PROGRAM.match(block.text)) \
                 and not re.match(r"^\d+\s*[款項目]", block.text):
             _program(ctx, blocks, i, m.group(2), head, unit)

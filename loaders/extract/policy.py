@@ -10,6 +10,10 @@ from citykg.loaders.extract.context import Context
 KANJI_NUMBERS = "一二三四五六七八九十"
 PILLARS = re.compile(rf"((?:「[^」]{{2,20}}」[、・と及び]*){{2,}})の?\s*([\d{KANJI_NUMBERS}]+)\s*(?:本|つ)の"
                      r"(?:柱|政策|施策|目標|重点)")
+# a pillar as a heading of its own: "基本目標I 多文化共生のまちづくり", "施策の柱2:国際協力の推進"
+PILLAR_HEADING = re.compile(r"^(?:基本目標|基本方針|施策の柱|政策の柱|重点目標|施策目標|政策目標|重点施策|"
+                            rf"重点分野|柱)\s*([IVX]+|\d+|[{KANJI_NUMBERS}]+)\s*[:.、)]?\s*(\S.{{1,30}})$")
+ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 PILLAR_NUMBER = re.compile(r"「?([^「」【】\s]{2,20}?)」?\s*【(?:[^】・]*・)?政策\s*(\d+)】")
 TAGGED = re.compile(r"^(.{2,60}?)\s*【([^】・]{2,20})(?:・政策\s*(\d+))?】\s*$")
 POLICY_KINDS = [("条例", "ordinance"), ("基本方針", "basic_policy"), ("方針", "basic_policy"),
@@ -52,11 +56,38 @@ def extract_policy(ctx: Context) -> None:
         for m in PILLAR_NUMBER.finditer(block.text) if "【" in block.text else ():
             if m.group(1) in pillars:
                 _number(ctx, pillars, m.group(1), m.group(2))
+        if (block.kind == "heading" or len(block.text) < 40) and \
+                (m := PILLAR_HEADING.match(block.text)):
+            _pillar_heading(ctx, block, m, pillars)
         _policies(ctx, block, policies)
     _implements(ctx, pillars)
+    _under_pillar_headings(ctx)
     events = {f.data["name"] for f in ctx.out.facts if f.kind == "event"}
     for block in ctx.blocks:
         _events(ctx, block, events)
+
+
+def _pillar_heading(ctx: Context, block, m: re.Match, pillars: dict) -> None:
+    label, mark = m.group(2).strip(), m.group(1)
+    number = str(ROMAN.get(mark) or (KANJI_NUMBERS.index(mark) + 1 if mark in KANJI_NUMBERS
+                                     else mark))
+    if label not in pillars:
+        pillars[label] = number
+        ctx.out.add("pillar", ctx.span(block), label=label, number=number)
+    ctx.__dict__.setdefault("_pillar_headings", []).append((block.first_line, label))
+
+
+def _under_pillar_headings(ctx: Context) -> None:
+    """Programs listed under a pillar's own heading implement it (until the next pillar)."""
+    headings = ctx.__dict__.get("_pillar_headings", [])
+    if not headings:
+        return
+    done = {(f.data["program"], f.data["pillar"]) for f in ctx.out.facts if f.kind == "implements"}
+    for f in [f for f in ctx.out.facts if f.kind == "program"]:
+        under = [label for line, label in headings if line < f.span.first_line]
+        if under and (f.data["name"], under[-1]) not in done:
+            done.add((f.data["name"], under[-1]))
+            ctx.out.add("implements", f.span, program=f.data["name"], pillar=under[-1])
 
 
 def _number(ctx: Context, pillars: dict, label: str, number: str) -> None:
