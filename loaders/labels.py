@@ -117,11 +117,17 @@ def _next(text: str, i: int) -> tuple[str | None, int]:
     return None, i
 
 
+# words English capitalises anywhere (languages, peoples, continents)
+PROPER = re.compile(r"(?:Japanese|English|Chinese|Korean|Asian?|Europe(?:an)?|Africa(?:n)?|"
+                    r"Americas?|American|Ukrain(?:e|ian)|Vietnamese|Portuguese|Spanish|French|"
+                    r"German|Russian|Olympic|Paralympic)\b")
+
+
 def _in_phrase(en: str) -> str:
     """A glossary entry in sentence case ("International peace") inside a longer phrase."""
     words = en.split()
     return en[0].lower() + en[1:] if len(words) > 1 and all(w.islower() for w in words[1:]) \
-        else en
+        and not PROPER.match(en) else en
 
 
 def _fiscal_year(text: str) -> str | None:

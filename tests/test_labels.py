@@ -26,3 +26,9 @@ def test_composed_from_known_terms_and_places(ja, en):
 def test_a_name_with_an_unknown_part_is_romanised_whole():
     assert compose("世界を目指す若者応援事業") is None
     assert english("世界を目指す若者応援事業") == "Sekai wo mezasu wakamono ouen jigyou"
+
+
+def test_languages_and_peoples_keep_their_capital_inside_a_phrase():
+    assert english("国際施策関連出版物(日本語)") == \
+        "International measures related publications (Japanese language)"
+    assert english("外国人への日本語学習支援").startswith("Japanese language learning")
