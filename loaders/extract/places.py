@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import hanja
+from korean_romanizer.romanizer import Romanizer
 from pypinyin import lazy_pinyin
 
 from citykg.gazetteer import Entity, Mention
@@ -12,6 +14,7 @@ from citykg.loaders.labels import romanise
 from citykg.loaders.segment import Block
 
 CHINESE = {"cn", "tw", "hk", "mo"}
+KOREAN = {"kr", "kp"}
 UNKNOWN_CITY = re.compile(
     r"(?<![ァ-ヺー・])([ァ-ヺー・]{2,20}|[一-龥]{1,6}?(?=特別市|広域市|市|区))(特別市|広域市|市|都|州|区)?\s*[（(]([^）)]{1,20})[）)]")
 
@@ -91,14 +94,22 @@ def _one_country(ctx: Context, text: str) -> Entity | None:
 def unknown_city(ctx: Context, label: str, country: Entity | None, line: int) -> Entity:
     """A city the gazetteer lacks, keyed by its romanised name; reported for a person to add."""
     bare = re.sub(r"(特別市|広域市|市|都|州|区)$", "", label) or label
-    # a Chinese place written in kanji is read in Mandarin (東城区: Dongcheng, not Tōjō)
-    chinese = country and country.key in CHINESE and re.fullmatch(r"[一-龥]+", bare)
-    slug = "".join(lazy_pinyin(bare)) if chinese else romanise(bare)
+    slug = _romanised(bare, country.key if country else "")
     where = country.label_en if country else "country unknown"
     ctx.out.report(line, f"city not in the gazetteer: {label} ({where}); "
                    "added without a Wikidata link", label)
     return Entity("city", slug, slug.replace("-", " ").title(), label,
                   country.key if country else "xx")
+
+
+def _romanised(name: str, country: str) -> str:
+    """A key for a name: a Chinese or Korean place written in kanji is read as Chinese or
+    Korean read it (東城: Dongcheng, 栄州: Yeongju), not in Japanese (Tōjō, Eishū)."""
+    if re.fullmatch(r"[一-龥]+", name) and country in CHINESE:
+        return "".join(lazy_pinyin(name))
+    if re.fullmatch(r"[一-龥]+", name) and country in KOREAN:
+        return Romanizer(hanja.translate(name, "substitution")).romanize().replace(" ", "-")
+    return romanise(name)
 
 
 def _country(ctx: Context, text: str) -> Entity | None:
