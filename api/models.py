@@ -81,6 +81,7 @@ class Relation(Open):
     partner: Partner
     start: str | None = Field(examples=["1965"])
     start_derived: bool
+    end: str | None = Field(None, examples=["2021"])
     status: str = Field(examples=["active"])
     sources: list[Source]
 

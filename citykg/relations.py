@@ -29,6 +29,7 @@ SELECT ?rel ?kind ?partner ?start ?end ?derived ?status ?item ?graph WHERE {
     OPTIONAL { GRAPH ?graph { ?rel ckg:startDate ?start } }
     OPTIONAL { GRAPH ?graph { ?rel ckg:startDerived ?derived } }
     OPTIONAL { GRAPH ?graph { ?rel ckg:status ?status } }
+    OPTIONAL { GRAPH ?graph { ?rel ckg:endDate ?end } }
   } UNION {
     VALUES ?city { %(city)s }
     GRAPH ?graph { ?rel ckg:operatedBy ?city ; a ckg:OverseasOffice . }
@@ -195,7 +196,7 @@ def relations(store, city: str, *, with_: str | None = None, type_: str | None =
         # a source), and one from Wikidata
         origin = "wikidata" if "wikidata" in r["graph"].value else "document"
         rel = merged.setdefault((kind, partner, origin), {
-            "type": kind, "partner": partner, "start": start, "start_derived": derived,
+            "type": kind, "partner": partner, "start": start, "start_derived": derived, "end": None,
             "status": r["status"].value if "status" in r else "active",
             "sources": [], "graph": r["graph"].value})
         if _better_start((start, derived), (rel["start"], rel["start_derived"])):
@@ -205,6 +206,8 @@ def relations(store, city: str, *, with_: str | None = None, type_: str | None =
             continue
         if "status" in r:
             rel.setdefault("statuses", {})[r["graph"].value] = r["status"].value
+        if "end" in r and (not rel.get("end") or r["end"].value > rel["end"]):
+            rel["end"] = r["end"].value
         for source in spans.get((r["rel"].value, r["graph"].value), []):
             if source not in rel["sources"]:
                 rel["sources"].append(source)

@@ -183,6 +183,8 @@ class Mapper:
         self.add(node, n(CKG.status), lit(d.get("status", "active")))
         if d.get("status_span"):  # the sentence that stopped or ended it
             self.add(node, DERIVED, self.span(d["status_span"]))
+        if d.get("end"):
+            self.add(node, n(CKG.endDate), date_literal(d["end"]))
         if d.get("start"):
             self.add(node, n(CKG.startDate), date_literal(d["start"]))
             self.add(node, n(CKG.datePrecision), lit(d["start"].precision))

@@ -278,6 +278,8 @@ def test_exchanges_suspended_or_ended_set_the_status(tmp_path):
     status = {k[1]: f.data.get("status", "active") for k, f in rels.items()}
     assert status == {"norfolk": "ended", "incheon": "suspended", "dalian": "active"}
     assert rels[("sister", "incheon")].data["status_span"].first_line == 8
+    assert rels[("sister", "norfolk")].data["end"].iso() == "2021"
+    assert "end" not in rels[("sister", "incheon")].data  # suspended, not ended
     assert any("ハバロフスク" in p.message and "no agreement" in p.message
                for p in extraction.problems)
 

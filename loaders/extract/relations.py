@@ -126,6 +126,9 @@ def _statuses(ctx: Context) -> None:
                 continue
             status = STATUS_OF[(last.group(1) or last.group(2)).lower()]
             span = ctx.span(block, start, start + len(sentence))
+            # "提携は2021年に解消した": the date in the clause that ends it
+            clause = re.split(r"[、,]", sentence[:last.end()])[-1]
+            ended = _date(ctx, block, clause) if status == "ended" else None
             for m in partner_mentions(ctx, block):
                 if not start <= m.start < start + len(sentence):
                     continue
@@ -135,6 +138,8 @@ def _statuses(ctx: Context) -> None:
                                    "no agreement with it is stated", sentence)
                 for f in facts:
                     f.data["status"], f.data["status_span"] = status, span
+                    if ended:
+                        f.data["end"] = ended
 
 
 def _relations(ctx: Context) -> None:
