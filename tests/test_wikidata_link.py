@@ -257,6 +257,10 @@ def test_time_values_and_references():
     assert "P580" not in first and first[3:5] == ["S854", '"https://example.org/r.pdf"']
     unlinked = Pair({"wikidata": "Q1"}, {"wikidata": None}, "document_only", ["sister"])
     assert qs.lines([unlinked], TODAY) == []
+    ended = Pair({"wikidata": "Q1"}, {"wikidata": "Q2"}, "document_only", ["sister"], "1962-05",
+                 "month", sources=[Source("a.txt", "urn:doc", "3", qid="Q77")], doc_end="2021")
+    assert qs.lines([ended], TODAY)[0].split("\t")[3:7] == [
+        "P580", "+1962-05-00T00:00:00Z/10", "P582", "+2021-00-00T00:00:00Z/9"]
 
 
 # the command ------------------------------------------------------------------------------

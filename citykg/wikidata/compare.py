@@ -76,6 +76,7 @@ class Pair:
     wd_end: str | None = None
     conflicts: list[str] = field(default_factory=list)
     note: str = ""
+    doc_end: str | None = None  # a document says the twinning ended then
 
     @property
     def missing_directions(self) -> list[str]:
@@ -88,7 +89,7 @@ class Pair:
         return {"city": self.city, "partner": self.partner, "status": self.status,
                 "document": None if not self.doc_types else {
                     "types": self.doc_types, "start": self.doc_start,
-                    "start_derived": self.doc_derived,
+                    "start_derived": self.doc_derived, "end": self.doc_end,
                     "sources": [s.as_dict() for s in self.sources]},
                 "wikidata": None if not self.wd_directions else {
                     "directions": self.wd_directions, "start": self.wd_start,
@@ -134,6 +135,8 @@ def compare(store, cities: list[str] | None = None) -> list[Pair]:
             p.doc_types.append(a.kind)
         if a.start and (not p.doc_start or a.start < p.doc_start):
             p.doc_start, p.doc_precision, p.doc_derived = a.start, a.precision, a.derived
+        if a.end and (not p.doc_end or a.end > p.doc_end):
+            p.doc_end = a.end
         for s in sources.get((a.iri, a.graph), []):
             if s not in p.sources:
                 p.sources.append(s)

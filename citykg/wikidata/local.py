@@ -48,13 +48,14 @@ DETAILS = _query("""SELECT ?e ?code ?cc ?wd ?p WHERE { ?e a ?cls VALUES ?cls { $
           FILTER(?g2 != <$graph>) }
 }""")
 DOCUMENT_AGREEMENTS = _query("""
-SELECT ?rel ?kind ?a ?b ?start ?precision ?derived ?graph WHERE {
+SELECT ?rel ?kind ?a ?b ?start ?precision ?derived ?end ?graph WHERE {
   GRAPH ?graph { ?rel ckg:party ?a , ?b ; a ?cls . }
   FILTER(?a != ?b && STRSTARTS(STR(?graph), "$docs"))
   VALUES (?cls ?kind) { $kinds }
   OPTIONAL { GRAPH ?graph { ?rel ckg:startDate ?start } }
   OPTIONAL { GRAPH ?graph { ?rel ckg:datePrecision ?precision } }
   OPTIONAL { GRAPH ?graph { ?rel ckg:startDerived ?derived } }
+  OPTIONAL { GRAPH ?graph { ?rel ckg:endDate ?end } }
 }""")
 MENTIONED = _query("""SELECT DISTINCT ?e WHERE {
   GRAPH ?g { ?s ?p ?e } FILTER(STRSTARTS(STR(?g), "$docs") && isIRI(?e)) }""")
@@ -94,6 +95,7 @@ class Agreement:
     precision: str | None  # year | month | day
     derived: bool
     graph: str
+    end: str | None = None  # the document says it ended then
 
 
 def entities(store) -> dict[str, Local]:
@@ -143,7 +145,8 @@ def agreements(store) -> list[Agreement]:
                 r["rel"].value, r["kind"].value, r["a"].value, r["b"].value,
                 r["start"].value if "start" in r else None,
                 r["precision"].value if "precision" in r else None,
-                "derived" in r and r["derived"].value == "true", r["graph"].value)
+                "derived" in r and r["derived"].value == "true", r["graph"].value,
+                r["end"].value if "end" in r else None)
     return list(out.values())
 
 

@@ -6,6 +6,7 @@
 - P580 (start time) from the document's date, at its precision: /11 a day, /10 a month
   (+1973-10-00T00:00:00Z/10), /9 a year (+1973-00-00T00:00:00Z/9); left out when the date is
   derived (e.g. counted back from an anniversary), for a person to check first;
+- P582 (end time) where a document says the twinning ended ("提携を解消", dated);
 - the reference: S248 (stated in) the document's own item when it has a Q-id, else S854
   (reference URL) the document's published URL, or its citykg IRI; then S813 (retrieved) the
   day the file was written.
@@ -41,6 +42,8 @@ def lines(pairs: list[Pair], retrieved: dt.date | None = None) -> list[str]:
         qualifiers = []
         if p.doc_start and not p.doc_derived:
             qualifiers = ["P580", time_value(p.doc_start, p.doc_precision)]
+        if p.doc_end:  # a twinning the report says ended
+            qualifiers += ["P582", time_value(p.doc_end)]
         reference = _reference(p, retrieved)
         for direction in p.missing_directions:
             subject, value = (a, b) if direction == "city→partner" else (b, a)
