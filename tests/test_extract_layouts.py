@@ -421,3 +421,16 @@ def test_pillars_as_headings_and_numbered_programs_with_amounts(tmp_path):
     assert {(f.data["program"], f.data["pillar"]) for f in facts if f.kind == "implements"} == {
         ("外国人市民への情報提供の充実", "多文化共生のまちづくり"), ("日本語学習の支援", "多文化共生のまちづくり"),
         ("姉妹友好都市交流事業", "国際交流の推進")}
+
+
+def test_english_list_with_commas_membership_and_suspension(tmp_path):
+    doc = tmp_path / "sapporo-en.txt"
+    doc.write_text("City of Sapporo International Relations FY2023\n\nSister Cities\n"
+                   "Munich, Germany (1972)\nNovosibirsk, Russia (1990)\n\nFriendship City\n"
+                   "Daejeon, Republic of Korea (2010)\n\nSapporo has been a member of CITYNET since "
+                   "2005. In 2022, exchanges with Novosibirsk were suspended.\n", encoding="utf-8")
+    _, rels, extraction = relations(doc)
+    assert starts(rels) == {("sister", "munich"): "1972", ("sister", "novosibirsk"): "1990",
+                            ("friendship", "daejeon"): "2010"}
+    assert rels[("sister", "novosibirsk")].data["status"] == "suspended"
+    assert [f.data["network"].key for f in extraction.facts if f.kind == "membership"] == ["citynet"]

@@ -23,6 +23,7 @@ ROLE = re.compile(rf"(?:({NAME_CHARS}{{1,12}}(?:分科会|委員会|部会))の)
 ROLE_TAKEN = re.compile(r"\s*(?:として|を務め|に就任|に選出|である|です)")
 JOINED = re.compile(r"^\s*(?:等|など)?\s*に\s*(?:[^、。]{0,12}?)(?:加盟|加入)")  # after the names
 MEMBERS_HEADING = re.compile(r"加盟|加入|参画|会員")  # "加盟している国際ネットワーク": its list
+MEMBER_OF = re.compile(r"(?:[Mm]ember|[Mm]embers|[Mm]embership) (?:city )?(?:of|in) (?:the )?$")
 LEGAL_FORMS = ("一般社団法人", "一般財団法人", "公益社団法人", "公益財団法人", "特定非営利活動法人",
                "独立行政法人", "NPO法人")
 LEGAL = re.compile(rf"({'|'.join(LEGAL_FORMS)}|\S{{2,3}}[団財]法人)\s*({NAME_CHARS}{{2,30}})")
@@ -95,6 +96,10 @@ def _networks(ctx: Context, block: Block) -> None:
                     org_kind=m.entity.kind, entity=m.entity, funded=False)
     nets = [m for m in networks if m.entity.kind == "network"]
     _joined(ctx, block, nets)
+    for net in nets:  # "a member of CITYNET"
+        if MEMBER_OF.search(block.text, 0, net.start):
+            ctx.out.add("membership", ctx.span(block, max(0, net.start - 12), net.end),
+                        network=net.entity, role_ja="会員", role_en=ROLES["会員"])
     section = ctx.section(block)
     if block.kind == "item" and nets and section and MEMBERS_HEADING.search(section.text):
         ctx.out.add("membership", ctx.span(block, nets[0].start, nets[0].end),
