@@ -9,7 +9,7 @@ import re
 from citykg.gazetteer import Entity, Mention
 from citykg.loaders import normalise
 from citykg.loaders.extract.context import Context, listed_after, listed_before
-from citykg.loaders.extract.places import partner_mentions
+from citykg.loaders.extract.places import partner_mentions, unknown_city
 from citykg.loaders.facts import Fact
 from citykg.loaders.segment import Block
 
@@ -212,17 +212,18 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
     return found
 
 
-def _plans(clause: str) -> bool:
-    """The clause after a relation word prepares the agreement ("提携に向けた協議"), not an
-    anniversary of it ("友好都市50周年に向けた交流")."""
+def _plans(text: str, end: int) -> str | None:
+    """The clause after a relation word (ending at `end`), when it prepares the agreement
+    ("提携に向けた協議"), not an anniversary of it ("友好都市50周年に向けた交流")."""
+    clause = re.split(r"[、。]", text[end:end + 40])[0][:25]
     m = PLANNED.search(clause)
-    return bool(m) and "周年" not in clause[:m.start()]
+    return clause if m and "周年" not in clause[:m.start()] else None
 
 
 def _planned(ctx: Context, block: Block, rel: re.Match) -> bool:
     """The relation word's clause speaks of an agreement being prepared: reported, not taken."""
-    clause = re.split(r"[、。]", block.text[rel.end():])[0][:25]
-    if not _plans(clause):
+    clause = _plans(block.text, rel.end())
+    if not clause:
         return False
     ctx.out.report(block.line_at(rel.start()), "an agreement in preparation, not recorded: "
                    f"{rel.group(0)}{clause}", block.text[max(0, rel.start() - 20):rel.end() + 25])
@@ -234,8 +235,7 @@ def _agreement_sentences(ctx: Context, block: Block) -> set[str]:
     found = set()
     for start, sentence in _sentences(block.text):
         rel = RELATION_RE.search(sentence)
-        if not rel or not MAKING.search(sentence[rel.start():]) or \
-                _plans(re.split(r"[、。]", sentence[rel.end():])[0][:25]):
+        if not rel or not MAKING.search(sentence[rel.start():]) or _plans(sentence, rel.end()):
             continue
         partners = {m.entity.key: m for m in partner_mentions(ctx, block)
                     if start <= m.start < start + len(sentence)}
@@ -289,8 +289,6 @@ def _typed_row(ctx: Context, block: Block) -> bool:
 
 def _unknown_in_cells(ctx: Context, block: Block) -> list[Mention]:
     """A city the gazetteer lacks, in a row with its country in a cell of its own."""
-    from citykg.loaders.extract.places import unknown_city
-
     cells = [c for c in (block.cells or block.text.split()) if c]
     countries = [e for c in cells for e in ctx.world.lookup(c, "country")]
     names = [c for c in cells if re.fullmatch(r"[^\d\s]{1,20}(?:市|区|州|郡|町|村)", c)
@@ -346,8 +344,6 @@ def _flush_record(ctx: Context) -> None:
 
 
 def _record_partner(ctx: Context, name: str, country: str, block: Block):
-    from citykg.loaders.extract.places import unknown_city
-
     if m := re.fullmatch(r"(.+?)\s*[(（]([^)）]{1,20})[)）]", name.strip()):
         name, country = m[1], country or m[2]  # "ダルエスサラーム市(タンザニア)"
     found = ctx.world.lookup(name, "city")
