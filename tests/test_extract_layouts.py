@@ -410,14 +410,15 @@ def test_pillars_as_headings_and_numbered_programs_with_amounts(tmp_path):
     doc = tmp_path / "sakai.txt"
     doc.write_text("令和5年度 国際施策の概要 堺市\n\n基本目標Ⅰ 多文化共生のまちづくり\n"
                    "（1）外国人市民への情報提供の充実　　5,200千円\n（2）日本語学習の支援　　3,100千円\n"
-                   "基本目標Ⅱ 国際交流の推進\n（1）姉妹友好都市交流事業　　8,000千円\n", encoding="utf-8")
+                   "基本目標Ⅱ 国際交流の推進\n（1）姉妹友好都市交流事業　　8,000千円\n\n"
+                   "3 予算の概要\n（1）一般管理費　　9,000千円\n", encoding="utf-8")
     _, extraction = extract_document(doc)
     facts = extraction.facts
     assert {(f.data["label"], f.data["number"]) for f in facts if f.kind == "pillar"} == {
         ("多文化共生のまちづくり", "1"), ("国際交流の推進", "2")}
     assert {f.data["program"]: f.data["amount"] for f in facts if f.kind == "budget"} == {
         "外国人市民への情報提供の充実": 5_200_000, "日本語学習の支援": 3_100_000,
-        "姉妹友好都市交流事業": 8_000_000}
+        "姉妹友好都市交流事業": 8_000_000, "一般管理費": 9_000_000}
     assert {(f.data["program"], f.data["pillar"]) for f in facts if f.kind == "implements"} == {
         ("外国人市民への情報提供の充実", "多文化共生のまちづくり"), ("日本語学習の支援", "多文化共生のまちづくり"),
         ("姉妹友好都市交流事業", "国際交流の推進")}

@@ -74,20 +74,24 @@ def _pillar_heading(ctx: Context, block, m: re.Match, pillars: dict) -> None:
     if label not in pillars:
         pillars[label] = number
         ctx.out.add("pillar", ctx.span(block), label=label, number=number)
-    ctx.__dict__.setdefault("_pillar_headings", []).append((block.first_line, label))
+    # its programs follow, up to the next pillar or the next major section ("3 海外事務所")
+    end = next((b.first_line - 1 for b in ctx.blocks[ctx.position(block) + 1:]
+                if PILLAR_HEADING.match(b.text) or b.kind == "heading" and (b.level or 0) <= 1),
+               len(ctx.lines))
+    ctx.__dict__.setdefault("_pillar_headings", []).append((block.first_line, end, label))
 
 
 def _under_pillar_headings(ctx: Context) -> None:
-    """Programs listed under a pillar's own heading implement it (until the next pillar)."""
+    """Programs listed under a pillar's own heading implement it."""
     headings = ctx.__dict__.get("_pillar_headings", [])
     if not headings:
         return
     done = {(f.data["program"], f.data["pillar"]) for f in ctx.out.facts if f.kind == "implements"}
     for f in [f for f in ctx.out.facts if f.kind == "program"]:
-        under = [label for line, label in headings if line < f.span.first_line]
-        if under and (f.data["name"], under[-1]) not in done:
-            done.add((f.data["name"], under[-1]))
-            ctx.out.add("implements", f.span, program=f.data["name"], pillar=under[-1])
+        for first, last, label in headings:
+            if first < f.span.first_line <= last and (f.data["name"], label) not in done:
+                done.add((f.data["name"], label))
+                ctx.out.add("implements", f.span, program=f.data["name"], pillar=label)
 
 
 def _number(ctx: Context, pillars: dict, label: str, number: str) -> None:
