@@ -404,6 +404,10 @@ def test_a_city_the_gazetteer_lacks_qualified_by_its_country(tmp_path):
     assert key[0] == "sister" and fact.data["partner"].label_ja == "ボウマンビル市"
     assert fact.data["partner"].country == "us" and fact.data["start"].iso() == "1979"
     assert any("ボウマンビル市" in p.message for p in extraction.problems)
+    doc.write_text("令和5年度 新潟市 国際交流\n\n2015年に中国の呉江区と交流協定を結んだ。東京都の港区とも交流した。\n",
+                   encoding="utf-8")
+    _, rels, _ = relations(doc)
+    assert starts(rels) == {("cooperation", "wujiang"): "2015"}
 
 
 def test_pillars_as_headings_and_numbered_programs_with_amounts(tmp_path):

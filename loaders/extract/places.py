@@ -15,12 +15,13 @@ from citykg.loaders.segment import Block
 
 CHINESE = {"cn", "tw", "hk", "mo"}
 KOREAN = {"kr", "kp"}
+KANJI = re.compile(r"[一-龥]+")
 UNKNOWN_CITY = re.compile(
     r"(?<![ァ-ヺー・])([ァ-ヺー・]{2,20}|[一-龥]{1,6}?(?=特別市|広域市|市|区))(特別市|広域市|市|都|州|区)?\s*[（(]([^）)]{1,20})[）)]")
 
 
 # "アメリカ合衆国のボウマンビル市": a name the gazetteer lacks, qualified by its country before it
-QUALIFIED_CITY = re.compile(r"の([ァ-ヺー・]{2,20})(市|町|村|郡|州|区)(?![ァ-ヺー])")
+QUALIFIED_CITY = re.compile(r"の([ァ-ヺー・]{2,20}|[一-龥]{1,5}?)(市|町|村|郡|州|区|県)(?![ァ-ヺー一-龥])")
 
 
 def partner_mentions(ctx: Context, block: Block) -> list[Mention]:
@@ -74,8 +75,9 @@ def _unknown(ctx: Context, block: Block, known: list[Mention]) -> list[Mention]:
         before = re.split(r"[\s、。,()]", block.text[max(0, m.start() - 12):m.start()])[-1]
         country = _one_country(ctx, before)
         name = m.group(1).strip("・")
-        if not country or country.key == "jp" or ctx.world.lookup(name):
-            continue
+        if not country or country.key == "jp" or ctx.world.lookup(name) or \
+                KANJI.fullmatch(name) and country.key not in CHINESE | KOREAN:
+            continue  # a kanji name abroad is Chinese or Korean ("東京都の港区" is not)
         label = name + m.group(2)
         entity = unknown_city(ctx, label, country, block.line_at(m.start(1)))
         found.append(Mention(m.start(1), m.end(2), label, (entity,)))
@@ -105,9 +107,9 @@ def unknown_city(ctx: Context, label: str, country: Entity | None, line: int) ->
 def _romanised(name: str, country: str) -> str:
     """A key for a name: a Chinese or Korean place written in kanji is read as Chinese or
     Korean read it (東城: Dongcheng, 栄州: Yeongju), not in Japanese (Tōjō, Eishū)."""
-    if re.fullmatch(r"[一-龥]+", name) and country in CHINESE:
+    if KANJI.fullmatch(name) and country in CHINESE:
         return "".join(lazy_pinyin(name))
-    if re.fullmatch(r"[一-龥]+", name) and country in KOREAN:
+    if KANJI.fullmatch(name) and country in KOREAN:
         return Romanizer(hanja.translate(name, "substitution")).romanize().replace(" ", "-")
     return romanise(name)
 
