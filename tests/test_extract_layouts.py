@@ -439,3 +439,13 @@ def test_english_list_with_commas_membership_and_suspension(tmp_path):
                             ("friendship", "daejeon"): "2010"}
     assert rels[("sister", "novosibirsk")].data["status"] == "suspended"
     assert [f.data["network"].key for f in extraction.facts if f.kind == "membership"] == ["citynet"]
+
+
+def test_another_municipalitys_agreement_is_not_the_publishers(tmp_path):
+    doc = tmp_path / "kobe.txt"
+    doc.write_text("令和5年度 神戸市 国際交流\n\n大阪市とシカゴ市は1973年に姉妹都市提携を結んでいる。"
+                   "県内では、姫路市がフェニックス市と姉妹都市提携を結んでいる。神戸市はシアトル市と姉妹都市である。\n",
+                   encoding="utf-8")
+    _, rels, extraction = relations(doc)
+    assert set(rels) == {("sister", "seattle")}
+    assert len({p.message for p in extraction.problems if "not the publisher's" in p.message}) == 2

@@ -208,7 +208,7 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
                 facts.append(_add(ctx, block, m, rtype, m.start, rel.end()))
                 found.add(m.entity.key)
             if collective(rel.group(0)):
-                ctx.__dict__.setdefault("_collective", set()).update(map(id, facts))
+                ctx.__dict__.setdefault("_collective", set()).update(id(f) for f in facts if f)
     return found
 
 
@@ -263,7 +263,7 @@ def _list_item(ctx: Context, block: Block, rtype: str, dated_only: bool = False)
     own = RELATION_RE.search(block.text, first.end)  # "… 1973.6.24 友好都市提携": the item's own
     fact = _add(ctx, block, first, type_of(own.group(0)) if own else rtype, 0,
                 len(block.text), date=date)
-    if not own and ctx.__dict__.get("_collective_heading"):
+    if fact and not own and ctx.__dict__.get("_collective_heading"):
         ctx.__dict__.setdefault("_collective", set()).add(id(fact))
     return {first.entity.key}
 
@@ -370,13 +370,35 @@ def _aid(ctx: Context, block: Block) -> None:
 
 
 def _add(ctx: Context, block: Block, mention: Mention, rtype: str, start: int, end: int, *,
-         date=None, anniversary: int | None = None, upcoming: bool = False) -> Fact:
+         date=None, anniversary: int | None = None, upcoming: bool = False) -> Fact | None:
+    if other := _other_municipality(ctx, block, mention):
+        ctx.out.report(block.line_at(mention.start), f"{other}'s agreement with {mention.surface}, "
+                       "not the publisher's: not recorded", block.text[:120])
+        return None
     derived = False
     if date is None and anniversary and upcoming and ctx.fiscal_year:
         date, derived = normalise.PartialDate(ctx.fiscal_year - anniversary), True
     return ctx.out.add("relation", ctx.span(block, start, end), type=rtype,
                        partner=mention.entity, start=date, derived=derived,
                        anniversary=anniversary)
+
+
+def _other_municipality(ctx: Context, block: Block, mention: Mention) -> str | None:
+    """Another Japanese municipality named before the partner in its sentence, with no word
+    for the publisher between them: "大阪市とシカゴ市は姉妹都市" in Kobe's report is Osaka's."""
+    start = max(block.text.rfind("。", 0, mention.start) + 1, 0)
+    cache = ctx.__dict__.setdefault("_jp_mentions", {})
+    if id(block) not in cache:
+        foreign = ctx.mentions(block, {"city", "country"})
+        cache[id(block)] = [m for m in ctx.japan.find(block.text, {"city"}, ctx.prepared(block))
+                            if not any(f.start <= m.start < f.end for f in foreign)]
+    publisher = ctx.publisher.code if ctx.publisher else None
+    others = [m for m in cache[id(block)] if start <= m.start < mention.start
+              and all(e.code != publisher for e in m.entities)]
+    if not others:
+        return None
+    between = block.text[others[-1].end:mention.start]
+    return None if any(n in between for n in ctx.publisher_names()) else others[-1].surface
 
 
 ERA_LIKE = re.compile(r"([一-龥]{2})\s*([\d元]{1,2})\s*年\s*\d{1,2}\s*月")
