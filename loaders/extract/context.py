@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from citykg.gazetteer import Entity, Gazetteer, Mention, Prepared, prepare
 from citykg.loaders.facts import Extraction, Span
@@ -54,22 +55,26 @@ class Context:
         text = "\n".join(self.lines[first.first_line - 1:last.last_line])
         return Span(first.first_line, last.last_line, text)
 
+    @cached_property
+    def _positions(self) -> dict[int, int]:
+        return {id(b): i for i, b in enumerate(self.blocks)}
+
     def position(self, block: Block) -> int:
         """The block's index in the document (blocks compare by value: `list.index` would
         compare texts, block by block)."""
-        if "_positions" not in self.__dict__:
-            self.__dict__["_positions"] = {id(b): i for i, b in enumerate(self.blocks)}
-        return self.__dict__["_positions"][id(block)]
+        return self._positions[id(block)]
+
+    @cached_property
+    def _sections(self) -> dict[int, Block | None]:
+        heading, sections = None, {}
+        for b in self.blocks:
+            heading = b if b.kind == "heading" else heading
+            sections[id(b)] = heading
+        return sections
 
     def section(self, block: Block) -> Block | None:
         """The heading the block stands under (itself, if it is one)."""
-        if "_sections" not in self.__dict__:
-            heading, sections = None, {}
-            for b in self.blocks:
-                heading = b if b.kind == "heading" else heading
-                sections[id(b)] = heading
-            self.__dict__["_sections"] = sections
-        return self.__dict__["_sections"][id(block)]
+        return self._sections[id(block)]
 
     def prepared(self, block: Block) -> Prepared:
         """The block's text as the gazetteers search it (both search every block)."""
