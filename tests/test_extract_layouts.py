@@ -449,3 +449,19 @@ def test_another_municipalitys_agreement_is_not_the_publishers(tmp_path):
     _, rels, extraction = relations(doc)
     assert set(rels) == {("sister", "seattle")}
     assert len({p.message for p in extraction.problems if "not the publisher's" in p.message}) == 2
+
+
+def test_bulleted_programs_with_their_amounts(tmp_path):
+    """"・name amount (前年度 amount)": a program and its budget; an amount that is part of the
+    first ("うち国費") is not the year before."""
+    doc = tmp_path / "kawasaki.txt"
+    doc.write_text("令和6年度 川崎市 国際施策 予算案の概要\n\n◆ 多文化共生の推進\n"
+                   "・外国人市民代表者会議の運営　350万円（前年度 320万円）\n"
+                   "・多言語情報発信の充実　1,200万円（うち国費 300万円）\n"
+                   "・姉妹・友好都市との交流　2,500万円（新規）\n", encoding="utf-8")
+    _, extraction = extract_document(doc)
+    assert {f.data["program"]: (f.data["fiscal_year"], f.data["amount"], f.data["previous"])
+            for f in extraction.facts if f.kind == "budget"} == {
+        "外国人市民代表者会議の運営": (2024, 3_500_000, 3_200_000),
+        "多言語情報発信の充実": (2024, 12_000_000, None),
+        "姉妹・友好都市との交流": (2024, 25_000_000, None)}

@@ -55,8 +55,9 @@ def extract_budgets(ctx: Context) -> None:
             continue
         if block.kind == "heading" and block.level == 1:
             _program(ctx, blocks, i, block.text, head, unit)
-        elif block.kind == "heading" and block.level == HEAD_LEVEL and \
-                normalise.find_amounts(block.text):  # "(1) 日本語学習の支援  3,100千円"
+        elif block.kind in ("heading", "item") and block.level in (HEAD_LEVEL, None) and \
+                (amounts := normalise.find_amounts(block.text)) and amounts[0].start > 0:
+            # "(1) 日本語学習の支援  3,100千円", "・多言語情報発信の充実 1,200万円(前年度 1,100万円)"
             _program(ctx, blocks, i, block.text, head, unit)
         elif block.kind in ("row", "paragraph") and (m := PROGRAM.match(block.text)) \
                 and not re.match(r"^\d+\s*[款項目]", block.text):
@@ -166,7 +167,7 @@ def _program(ctx: Context, blocks: list[Block], i: int, rest: str, head: str | N
     name = re.sub(r"[(（]\s*$", "", name).strip()
     if not name:
         return
-    current, previous = _current_previous(ctx, found)
+    current, previous = _current_previous(ctx, found, last.text if last is not block else rest)
     span = ctx.block_span(block, last)
     ctx.out.add("program", span, name=name, parent=head, head=False)
     if current is not None and ctx.fiscal_year:
@@ -174,14 +175,18 @@ def _program(ctx: Context, blocks: list[Block], i: int, rest: str, head: str | N
                     previous=previous, _factor=_factor(found[0].raw))
 
 
-def _current_previous(ctx: Context, found) -> tuple[int | None, int | None]:
+PART_OF_AMOUNT = re.compile(r"うち|内訳|国費|県費|補助|財源|負担")  # "300万円 うち国費100万円"
+
+
+def _current_previous(ctx: Context, found, text: str) -> tuple[int | None, int | None]:
     marked = {a.era_year: a.yen for a in found if a.era_year}
     if marked and ctx.fiscal_year:
         era_year = _era_year(ctx.fiscal_year)
         return marked.get(era_year), marked.get(era_year - 1)
     current = found[0].yen
-    previous = found[1].yen if len(found) > 1 else None
-    return current, previous
+    second = found[1] if len(found) > 1 else None
+    part = second and PART_OF_AMOUNT.search(text[found[0].end:second.start])
+    return current, second.yen if second and not part else None
 
 
 def _era_year(year: int) -> int:
