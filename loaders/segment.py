@@ -83,10 +83,31 @@ def _key_value(line: str) -> list[str] | None:
     return [m[1], m[2]] if m and re.search(r"[^\x00-\x7f]", m[1]) else None
 
 
+# A table whose cells PDF extraction put one per line ("シアトル市", "アメリカ", "1957年10月21日"):
+# a run of at least CELL_RUN short lines; each stays a block of its own, not one paragraph.
+CELL_MAX, CELL_RUN = 14, 4
+
+
+def _cells(lines: list[str]) -> set[int]:
+    """The (1-based) numbers of the lines that are cells of such a run."""
+    short = [0 < len(s := line.strip()) <= CELL_MAX and not re.search("[、。]", s)
+             for line in lines]
+    out, run = set(), []
+    for number, is_short in enumerate([*short, False], start=1):
+        if is_short:
+            run.append(number)
+            continue
+        if len(run) >= CELL_RUN:
+            out.update(run)
+        run = []
+    return out
+
+
 def segment(lines: list[str]) -> list[Block]:
     """Blocks in document order; `lines` are the normalised lines, line 1 first."""
     blocks: list[Block] = []
     para: list[tuple[int, str]] = []
+    cell_lines = _cells(lines)
 
     def close_paragraph() -> None:
         if para:
@@ -127,6 +148,8 @@ def segment(lines: list[str]) -> list[Block]:
                                 [0]))
             continue
         para.append((number, line))
+        if number in cell_lines:
+            close_paragraph()
     close_paragraph()
     return blocks
 

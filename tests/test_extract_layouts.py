@@ -465,3 +465,16 @@ def test_bulleted_programs_with_their_amounts(tmp_path):
         "外国人市民代表者会議の運営": (2024, 3_500_000, 3_200_000),
         "多言語情報発信の充実": (2024, 12_000_000, None),
         "姉妹・友好都市との交流": (2024, 25_000_000, None)}
+
+
+def test_a_table_dumped_one_cell_a_line(tmp_path):
+    """PDF text extraction without layout puts each table cell on its own line."""
+    doc = tmp_path / "kobe.txt"
+    doc.write_text("令和5年度 神戸市 国際交流\n\n姉妹都市\n都市名\n国名\n提携年月日\nシアトル市\nアメリカ\n"
+                   "1957年10月21日\nマルセイユ市\nフランス\n1961年7月15日\n\n友好都市\n天津市\n中国\n1973年6月24日\n",
+                   encoding="utf-8")
+    _, rels, _ = relations(doc)
+    assert starts(rels) == {("sister", "seattle"): "1957-10-21", ("sister", "marseille"): "1961-07-15",
+                            ("friendship", "tianjin"): "1973-06-24"}
+    seattle = rels[("sister", "seattle")].span
+    assert (seattle.first_line, seattle.last_line) == (7, 9)

@@ -27,3 +27,11 @@ def test_toc_leaders_and_pages():
     assert strip_toc_leader("札幌留学生交流センター・・・・・・・ 13") == ("札幌留学生交流センター", "13")
     assert strip_toc_leader("国際戦略····································") == ("国際戦略", None)
     assert strip_toc_leader("札幌市(国際部)9") == ("札幌市(国際部)", "9")
+
+
+def test_a_run_of_short_lines_is_cells_not_one_paragraph():
+    cells = ["都市名", "国名", "提携年月日", "シアトル市", "アメリカ", "1957年10月21日"]
+    blocks = segment(["見出しのない表", *cells, "", "本市は、海外の都市と交流を進めている。その成果を",
+                      "市民に還元する。"])
+    assert [b.text for b in blocks] == ["見出しのない表", *cells,
+                                        "本市は、海外の都市と交流を進めている。その成果を市民に還元する。"]

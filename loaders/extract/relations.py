@@ -10,7 +10,7 @@ from citykg.gazetteer import Entity, Mention
 from citykg.loaders import normalise
 from citykg.loaders.extract.context import Context, listed_after, listed_before
 from citykg.loaders.extract.places import partner_mentions, unknown_city
-from citykg.loaders.facts import Fact
+from citykg.loaders.facts import Fact, Span
 from citykg.loaders.segment import Block
 
 # Longest first: 友好姉妹都市 must win over 姉妹都市.
@@ -258,14 +258,29 @@ def _list_item(ctx: Context, block: Block, rtype: str, dated_only: bool = False)
     date = _date(ctx, block, block.text[first.end:])
     if date is None and (year := BARE_YEAR.search(block.text, first.end)):
         date = normalise.PartialDate(int(year.group(1)))  # "Munich (Germany) - 1972"
+    last = block
+    if date is None and block.first_line == block.last_line:
+        date, last = _date_in_next_cells(ctx, block)
     if date is None and dated_only:
         return set()
     own = RELATION_RE.search(block.text, first.end)  # "… 1973.6.24 友好都市提携": the item's own
     fact = _add(ctx, block, first, type_of(own.group(0)) if own else rtype, 0,
-                len(block.text), date=date)
+                len(block.text), date=date, span=ctx.block_span(block, last))
     if fact and not own and ctx.__dict__.get("_collective_heading"):
         ctx.__dict__.setdefault("_collective", set()).add(id(fact))
     return {first.entity.key}
+
+
+def _date_in_next_cells(ctx: Context, block: Block):
+    """A table dumped one cell a line: the date in the cells after the partner's, before the
+    next partner's ("シアトル市" / "アメリカ" / "1957年10月21日"). (date, its block) or (None, block)."""
+    for nxt in ctx.blocks[ctx.position(block) + 1:ctx.position(block) + 4]:
+        if nxt.first_line != nxt.last_line or len(nxt.text) > 20 or nxt.kind == "heading" \
+                or partner_mentions(ctx, nxt):
+            break
+        if re.search(r"\d", nxt.text) and (date := _date(ctx, nxt, nxt.text)):
+            return date, nxt
+    return None, block
 
 
 def _typed_row(ctx: Context, block: Block) -> bool:
@@ -370,7 +385,8 @@ def _aid(ctx: Context, block: Block) -> None:
 
 
 def _add(ctx: Context, block: Block, mention: Mention, rtype: str, start: int, end: int, *,
-         date=None, anniversary: int | None = None, upcoming: bool = False) -> Fact | None:
+         date=None, anniversary: int | None = None, upcoming: bool = False,
+         span: Span | None = None) -> Fact | None:
     if other := _other_municipality(ctx, block, mention):
         ctx.out.report(block.line_at(mention.start), f"{other}'s agreement with {mention.surface}, "
                        "not the publisher's: not recorded", block.text[:120])
@@ -378,7 +394,7 @@ def _add(ctx: Context, block: Block, mention: Mention, rtype: str, start: int, e
     derived = False
     if date is None and anniversary and upcoming and ctx.fiscal_year:
         date, derived = normalise.PartialDate(ctx.fiscal_year - anniversary), True
-    return ctx.out.add("relation", ctx.span(block, start, end), type=rtype,
+    return ctx.out.add("relation", span or ctx.span(block, start, end), type=rtype,
                        partner=mention.entity, start=date, derived=derived,
                        anniversary=anniversary)
 
