@@ -14,6 +14,13 @@ def relations(path, publisher=None):
     return document, rels, extraction
 
 
+def report(tmp_path, name: str, text: str):
+    """A report written for a test: `text` saved as `name`, UTF-8."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def starts(rels) -> dict:
     """{(type, partner): start} of the relations found."""
     return {k: f.data["start"].iso() for k, f in rels.items()}
@@ -52,10 +59,9 @@ def test_budget_table_in_millions_and_a_cooperation_agreement():
 
 
 def test_anniversary_gives_a_derived_year_and_an_explicit_date_wins(tmp_path):
-    doc = tmp_path / "kobe.txt"
-    doc.write_text("令和5年度 神戸市国際部 事業概要\n\n姉妹都市シアトル市との提携から66周年を迎える。\n\n"
-                   "友好都市天津市との友好都市提携50周年を迎える。\n天津市とは1973年に友好都市提携を締結した。\n",
-                   encoding="utf-8")
+    doc = report(tmp_path, "kobe.txt",
+                 "令和5年度 神戸市国際部 事業概要\n\n姉妹都市シアトル市との提携から66周年を迎える。\n\n"
+                 "友好都市天津市との友好都市提携50周年を迎える。\n天津市とは1973年に友好都市提携を締結した。\n")
     _, rels, _ = relations(doc)
     seattle = rels[("sister", "seattle")]
     assert seattle.data["start"] is None or seattle.data["derived"]
@@ -64,17 +70,15 @@ def test_anniversary_gives_a_derived_year_and_an_explicit_date_wins(tmp_path):
 
 
 def test_an_upcoming_anniversary_alone_is_derived(tmp_path):
-    doc = tmp_path / "osaka.txt"
-    doc.write_text("令和5年度 大阪市 国際交流の概要\n\n姉妹都市提携65周年を迎えるサンフランシスコ市との交流。\n",
-                   encoding="utf-8")
+    doc = report(tmp_path, "osaka.txt",
+                 "令和5年度 大阪市 国際交流の概要\n\n姉妹都市提携65周年を迎えるサンフランシスコ市との交流。\n")
     _, rels, _ = relations(doc)
     sf = rels[("sister", "san-francisco")]
     assert sf.data["start"].iso() == "1958" and sf.data["derived"]
 
 
 def test_city_missing_from_the_gazetteer_is_kept_and_reported(tmp_path):
-    doc = tmp_path / "town.txt"
-    doc.write_text("北海道伊達市の姉妹都市\n- ポルトヴェーネレ市(イタリア)-2001(平成13)年5月締結\n", encoding="utf-8")
+    doc = report(tmp_path, "town.txt", "北海道伊達市の姉妹都市\n- ポルトヴェーネレ市(イタリア)-2001(平成13)年5月締結\n")
     _, rels, extraction = relations(doc)
     (key, fact), = rels.items()
     assert key[0] == "sister" and fact.data["partner"].country == "it"
@@ -83,8 +87,7 @@ def test_city_missing_from_the_gazetteer_is_kept_and_reported(tmp_path):
 
 
 def test_publisher_is_inferred_or_given(tmp_path):
-    doc = tmp_path / "anon.txt"
-    doc.write_text("姉妹都市\n- ミンスク市(ベラルーシ)-1973(昭和48)年4月19日締結\n", encoding="utf-8")
+    doc = report(tmp_path, "anon.txt", "姉妹都市\n- ミンスク市(ベラルーシ)-1973(昭和48)年4月19日締結\n")
     with pytest.raises(LoadError, match="anon.txt.*--publisher"):
         extract_document(doc)
     _, rels, _ = relations(doc, resolve_publisher("仙台市"))
@@ -99,16 +102,14 @@ def test_shift_jis_document(tmp_path):
 
 
 def test_impossible_date_is_reported_not_guessed(tmp_path):
-    doc = tmp_path / "bad-date.txt"
-    doc.write_text("横浜市の姉妹都市\n- オデーサ市(ウクライナ)-令和5年13月締結\n", encoding="utf-8")
+    doc = report(tmp_path, "bad-date.txt", "横浜市の姉妹都市\n- オデーサ市(ウクライナ)-令和5年13月締結\n")
     _, rels, extraction = relations(doc)
     assert rels[("sister", "odesa")].data["start"] is None
     assert any(p.line == 2 and "13" in p.message for p in extraction.problems)
 
 
 def test_a_shared_municipality_name_needs_its_prefecture(tmp_path):
-    doc = tmp_path / "date.txt"
-    doc.write_text("伊達市の姉妹都市\n- ポルトヴェーネレ市(イタリア)-2001(平成13)年5月締結\n", encoding="utf-8")
+    doc = report(tmp_path, "date.txt", "伊達市の姉妹都市\n- ポルトヴェーネレ市(イタリア)-2001(平成13)年5月締結\n")
     with pytest.raises(LoadError, match="伊達市 names several municipalities"):
         extract_document(doc)
     doc.write_text("福島県伊達市の姉妹都市\n- ポルトヴェーネレ市(イタリア)-2001(平成13)年5月締結\n", encoding="utf-8")
@@ -119,14 +120,13 @@ def test_a_shared_municipality_name_needs_its_prefecture(tmp_path):
 def test_space_separated_budget_table_and_partners_told_apart_by_country(tmp_path):
     """Columns that PDF extraction separated by (full-width) spaces, amounts in thousands with
     △ for a decrease; a name two cities share, told apart by the country in brackets."""
-    doc = tmp_path / "kitakyushu.txt"
-    doc.write_text("令和6年度 北九州市 国際政策課 事業概要\n\n１ 姉妹都市\n"
-                   "・オークランド市（アメリカ合衆国）　1962年（昭和37年）11月締結\n"
-                   "・オークランド市（ニュージーランド）　1989年締結\n\n"
-                   "２ 予算（単位：千円）\n"
-                   "事業名　令和6年度　令和5年度　増減\n"
-                   "国際交流推進事業　120,500　118,000　2,500\n"
-                   "姉妹都市交流事業    45,300    50,100    △4,800\n", encoding="utf-8")
+    doc = report(tmp_path, "kitakyushu.txt", "令和6年度 北九州市 国際政策課 事業概要\n\n１ 姉妹都市\n"
+                 "・オークランド市（アメリカ合衆国）　1962年（昭和37年）11月締結\n"
+                 "・オークランド市（ニュージーランド）　1989年締結\n\n"
+                 "２ 予算（単位：千円）\n"
+                 "事業名　令和6年度　令和5年度　増減\n"
+                 "国際交流推進事業　120,500　118,000　2,500\n"
+                 "姉妹都市交流事業    45,300    50,100    △4,800\n")
     _, rels, extraction = relations(doc)
     assert rels[("sister", "oakland")].data["start"].iso() == "1962-11"
     assert rels[("sister", "auckland")].data["start"].iso() == "1989"
@@ -138,9 +138,8 @@ def test_space_separated_budget_table_and_partners_told_apart_by_country(tmp_pat
 
 
 def test_a_name_several_cities_share_is_reported_not_guessed(tmp_path):
-    doc = tmp_path / "kitakyushu.txt"
-    doc.write_text("令和6年度 北九州市 国際政策課 事業概要\n\nオークランド市と姉妹都市提携を結んでいる。\n",
-                   encoding="utf-8")
+    doc = report(tmp_path, "kitakyushu.txt",
+                 "令和6年度 北九州市 国際政策課 事業概要\n\nオークランド市と姉妹都市提携を結んでいる。\n")
     _, rels, extraction = relations(doc)
     assert not [k for k in rels if k[1] in ("oakland", "auckland")]
     assert any("オークランド" in p.message and "ambiguous" in p.message
@@ -148,10 +147,9 @@ def test_a_name_several_cities_share_is_reported_not_guessed(tmp_path):
 
 
 def test_less_common_relation_words(tmp_path):
-    doc = tmp_path / "kitakyushu.txt"
-    doc.write_text("令和6年度 北九州市 国際政策課 事業概要\n\n"
-                   "・兄弟都市 タコマ市（アメリカ合衆国）\n・友好親善都市 大連市（中華人民共和国）\n"
-                   "・経済交流都市 仁川広域市（大韓民国）\n", encoding="utf-8")
+    doc = report(tmp_path, "kitakyushu.txt", "令和6年度 北九州市 国際政策課 事業概要\n\n"
+                 "・兄弟都市 タコマ市（アメリカ合衆国）\n・友好親善都市 大連市（中華人民共和国）\n"
+                 "・経済交流都市 仁川広域市（大韓民国）\n")
     _, rels, _ = relations(doc)
     assert {("sister", "tacoma"), ("friendship", "dalian"), ("partner", "incheon")} <= set(rels)
 
@@ -160,13 +158,12 @@ def test_enumerated_partners_memberships_and_a_spaced_budget_head(tmp_path):
     """A list of partners before a collective relation word (a partner stated elsewhere with
     its own type keeps that), networks the city joined (に加盟), and a budget head written as a
     "(1)" heading with its amounts spaced, each with its own unit."""
-    doc = tmp_path / "nagoya.txt"
-    doc.write_text("名古屋市国際交流課　令和５年度事業報告\n\n第１章　交流\n"
-                   "本市は、メキシコ市、南京市、シドニー市、トリノ市と姉妹友好都市の関係にある。\n"
-                   "南京市とは1978年12月21日に友好都市提携を結んだ。\n\n第２章　ネットワーク\n"
-                   "本市は、シティネット及びメトロポリスに加盟している。\n\n第３章　予算\n"
-                   "（１）国際交流事業費\n本年度予算額　　235,000千円\n前年度予算額　　210,000千円\n"
-                   "財源内訳　一般財源　200,000千円\n", encoding="utf-8")
+    doc = report(tmp_path, "nagoya.txt", "名古屋市国際交流課　令和５年度事業報告\n\n第１章　交流\n"
+                 "本市は、メキシコ市、南京市、シドニー市、トリノ市と姉妹友好都市の関係にある。\n"
+                 "南京市とは1978年12月21日に友好都市提携を結んだ。\n\n第２章　ネットワーク\n"
+                 "本市は、シティネット及びメトロポリスに加盟している。\n\n第３章　予算\n"
+                 "（１）国際交流事業費\n本年度予算額　　235,000千円\n前年度予算額　　210,000千円\n"
+                 "財源内訳　一般財源　200,000千円\n")
     _, rels, extraction = relations(doc)
     assert {("sister", "mexico-city"), ("sister", "sydney"), ("sister", "turin"),
             ("friendship", "nanjing")} <= set(rels)
@@ -183,11 +180,10 @@ def test_enumerated_partners_memberships_and_a_spaced_budget_head(tmp_path):
 def test_unbulleted_list_under_a_collective_heading(tmp_path):
     """Entries without bullets (a name, the country in brackets, a date in any notation) are
     list items, not one paragraph; an entry's own relation word wins over the heading's."""
-    doc = tmp_path / "kobe.txt"
-    doc.write_text("神戸市　国際部　令和５年度の主な取組\n\n１．姉妹・友好都市\n"
-                   "シアトル市（アメリカ）　1957年10月21日提携\n"
-                   "マルセイユ市（フランス）　S36.7.15提携\n"
-                   "天津市（中国）　1973.6.24 友好都市提携\n", encoding="utf-8")
+    doc = report(tmp_path, "kobe.txt", "神戸市　国際部　令和５年度の主な取組\n\n１．姉妹・友好都市\n"
+                 "シアトル市（アメリカ）　1957年10月21日提携\n"
+                 "マルセイユ市（フランス）　S36.7.15提携\n"
+                 "天津市（中国）　1973.6.24 友好都市提携\n")
     document, rels, _ = relations(doc)
     assert document.data["publisher"].code == "28100"  # not 津市 inside 天津市
     assert starts(rels) == {
@@ -196,10 +192,8 @@ def test_unbulleted_list_under_a_collective_heading(tmp_path):
 
 
 def test_english_list_with_bare_years(tmp_path):
-    doc = tmp_path / "sapporo.txt"
-    doc.write_text("City of Sapporo International Relations Report FY2023\n\nSister Cities\n"
-                   "Munich (Germany) - 1972\nShenyang (China) - 1980 (friendship city)\n",
-                   encoding="utf-8")
+    doc = report(tmp_path, "sapporo.txt", "City of Sapporo International Relations Report FY2023\n\nSister Cities\n"
+                 "Munich (Germany) - 1972\nShenyang (China) - 1980 (friendship city)\n")
     document, rels, _ = relations(doc)
     assert document.data["publisher"].code == "01100"
     assert starts(rels) == {
@@ -207,22 +201,18 @@ def test_english_list_with_bare_years(tmp_path):
 
 
 def test_partner_table_with_space_separated_columns(tmp_path):
-    doc = tmp_path / "sapporo.txt"
-    doc.write_text("令和5年度 札幌市の国際交流\n\n姉妹都市一覧\n都市名 国名 提携年月日\n"
-                   "ミュンヘン市 ドイツ 1972年8月28日\nノボシビルスク市 ロシア 1990年6月13日\n",
-                   encoding="utf-8")
+    doc = report(tmp_path, "sapporo.txt", "令和5年度 札幌市の国際交流\n\n姉妹都市一覧\n都市名 国名 提携年月日\n"
+                 "ミュンヘン市 ドイツ 1972年8月28日\nノボシビルスク市 ロシア 1990年6月13日\n")
     _, rels, _ = relations(doc)
     assert starts(rels) == {
         ("sister", "munich"): "1972-08-28", ("sister", "novosibirsk"): "1990-06-13"}
 
 
 def test_colon_key_value_record_and_bracket_headings(tmp_path):
-    doc = tmp_path / "sakai.txt"
-    doc.write_text("令和5年度 堺市 国際交流の概要\n\n【姉妹都市】\n"
-                   "バークレー市（米国）　昭和42年（1967年）10月提携\n\n【友好都市】\n"
-                   "連雲港市（中華人民共和国）　1983年12月3日\n\n"
-                   "姉妹都市：ダルエスサラーム市（タンザニア）\n提携日：1985年4月1日\n",
-                   encoding="utf-8")
+    doc = report(tmp_path, "sakai.txt", "令和5年度 堺市 国際交流の概要\n\n【姉妹都市】\n"
+                 "バークレー市（米国）　昭和42年（1967年）10月提携\n\n【友好都市】\n"
+                 "連雲港市（中華人民共和国）　1983年12月3日\n\n"
+                 "姉妹都市：ダルエスサラーム市（タンザニア）\n提携日：1985年4月1日\n")
     _, rels, _ = relations(doc)
     assert starts(rels) == {
         ("sister", "berkeley"): "1967-10", ("friendship", "lianyungang"): "1983-12-03",
@@ -230,20 +220,16 @@ def test_colon_key_value_record_and_bracket_headings(tmp_path):
 
 
 def test_representative_office_host_city(tmp_path):
-    doc = tmp_path / "kitakyushu.txt"
-    doc.write_text("令和5年度 北九州市 国際政策の概要\n\n３ 海外拠点\n"
-                   "北九州市は、大連事務所（中国）及びバンコク駐在員事務所（タイ）を設置している。\n",
-                   encoding="utf-8")
+    doc = report(tmp_path, "kitakyushu.txt", "令和5年度 北九州市 国際政策の概要\n\n３ 海外拠点\n"
+                 "北九州市は、大連事務所（中国）及びバンコク駐在員事務所（タイ）を設置している。\n")
     _, extraction = extract_document(doc)
     hosts = {f.data["name"]: f.data["host"].key for f in extraction.facts if f.kind == "office"}
     assert hosts == {"大連事務所": "dalian", "バンコク駐在員事務所": "bangkok"}
 
 
 def test_a_quoted_festival_is_one_event_not_a_conference(tmp_path):
-    doc = tmp_path / "okayama.txt"
-    doc.write_text("令和5年度 岡山市 国際交流事業実績\n\n"
-                   "「おかやま国際フェスティバル2023」を10月に開催し、約5,000人が来場した。\n",
-                   encoding="utf-8")
+    doc = report(tmp_path, "okayama.txt", "令和5年度 岡山市 国際交流事業実績\n\n"
+                 "「おかやま国際フェスティバル2023」を10月に開催し、約5,000人が来場した。\n")
     _, extraction = extract_document(doc)
     assert [f.data["name"] for f in extraction.facts if f.kind == "event"] == \
         ["おかやま国際フェスティバル2023"]
@@ -252,12 +238,11 @@ def test_a_quoted_festival_is_one_event_not_a_conference(tmp_path):
 def test_numbered_entries_under_a_collective_heading(tmp_path):
     """"(1) …" entries read as sub-headings by the segmenter are still the list's entries when
     they date a partner; "姉妹都市等" does not say which kind each is, and that is reported."""
-    doc = tmp_path / "niigata.txt"
-    doc.write_text("令和5年度 新潟市国際交流事業実績\n\n姉妹都市等\n"
-                   "(1) ガルベストン市（アメリカ合衆国） 昭和40年（1965年）10月14日締結\n"
-                   "(2) ハルビン市（中華人民共和国） 昭和54年（1979年）12月18日締結\n"
-                   "(3) ナント市（フランス共和国） 平成21年（2009年）10月23日 友好都市\n"
-                   "(4) 市民交流の推進\n\n国際交流員を招致した。\n", encoding="utf-8")
+    doc = report(tmp_path, "niigata.txt", "令和5年度 新潟市国際交流事業実績\n\n姉妹都市等\n"
+                 "(1) ガルベストン市（アメリカ合衆国） 昭和40年（1965年）10月14日締結\n"
+                 "(2) ハルビン市（中華人民共和国） 昭和54年（1979年）12月18日締結\n"
+                 "(3) ナント市（フランス共和国） 平成21年（2009年）10月23日 友好都市\n"
+                 "(4) 市民交流の推進\n\n国際交流員を招致した。\n")
     _, rels, extraction = relations(doc)
     assert starts(rels) == {("sister", "galveston"): "1965-10-14",
                             ("sister", "harbin"): "1979-12-18",
@@ -267,13 +252,13 @@ def test_numbered_entries_under_a_collective_heading(tmp_path):
 
 
 def test_exchanges_suspended_or_ended_set_the_status(tmp_path):
-    doc = tmp_path / "kitakyushu.txt"
-    doc.write_text("2023年度 北九州市 国際政策の概要\n\n■姉妹都市\n・ノーフォーク市（アメリカ）　1962年5月\n"
-                   "・仁川広域市（韓国）　1988年\n・大連市（中国）　1979年5月1日\n\n"
-                   "仁川広域市とは2015年に交流を休止している。\n"
-                   "大連市とは2020年に交流を一時停止していたが、2023年に再開した。\n"
-                   "ノーフォーク市との姉妹都市提携は2021年に解消した。\n"
-                   "ハバロフスク市（ロシア）とは2022年以降交流を停止している。\n", encoding="utf-8")
+    doc = report(tmp_path, "kitakyushu.txt",
+                 "2023年度 北九州市 国際政策の概要\n\n■姉妹都市\n・ノーフォーク市（アメリカ）　1962年5月\n"
+                 "・仁川広域市（韓国）　1988年\n・大連市（中国）　1979年5月1日\n\n"
+                 "仁川広域市とは2015年に交流を休止している。\n"
+                 "大連市とは2020年に交流を一時停止していたが、2023年に再開した。\n"
+                 "ノーフォーク市との姉妹都市提携は2021年に解消した。\n"
+                 "ハバロフスク市（ロシア）とは2022年以降交流を停止している。\n")
     _, rels, extraction = relations(doc)
     status = {k[1]: f.data.get("status", "active") for k, f in rels.items()}
     assert status == {"norfolk": "ended", "incheon": "suspended", "dalian": "active"}
@@ -285,11 +270,9 @@ def test_exchanges_suspended_or_ended_set_the_status(tmp_path):
 
 
 def test_english_list_with_month_names_and_plural_headings(tmp_path):
-    doc = tmp_path / "kyoto.txt"
-    doc.write_text("Kyoto City International Relations Overview FY2023\n\nSister Cities\n"
-                   "Paris (France) June 15, 1958\nBoston (U.S.A.) 24 June 1959\n\n"
-                   "Partner Cities\nJinju (Republic of Korea), 1999\nQingdao (China), Sept. 2012\n",
-                   encoding="utf-8")
+    doc = report(tmp_path, "kyoto.txt", "Kyoto City International Relations Overview FY2023\n\nSister Cities\n"
+                 "Paris (France) June 15, 1958\nBoston (U.S.A.) 24 June 1959\n\n"
+                 "Partner Cities\nJinju (Republic of Korea), 1999\nQingdao (China), Sept. 2012\n")
     _, rels, _ = relations(doc)
     assert starts(rels) == {("sister", "paris"): "1958-06-15", ("sister", "boston"): "1959-06-24",
                             ("partner", "jinju"): "1999", ("partner", "qingdao"): "2012-09"}
@@ -303,9 +286,8 @@ def test_table_with_a_column_for_the_kind(tmp_path, separator):
             ["1", "オマハ市", "アメリカ合衆国", "1965年5月24日", "姉妹都市"],
             ["2", "カンヌ市", "フランス共和国", "1991年11月13日", "姉妹都市"],
             ["3", "栄州市", "大韓民国", "1995年9月26日", "友好都市"]]
-    doc = tmp_path / "shizuoka.txt"
-    doc.write_text("令和5年度 国際交流の概要 (静岡市)\n\n"
-                   + "".join(separator.join(r) + "\n" for r in rows), encoding="utf-8")
+    doc = report(tmp_path, "shizuoka.txt", "令和5年度 国際交流の概要 (静岡市)\n\n"
+                 + "".join(separator.join(r) + "\n" for r in rows))
     _, rels, extraction = relations(doc)
     assert {k: (f.data["start"].iso(), f.data["partner"].country) for k, f in rels.items()} == {
         ("sister", "omaha"): ("1965-05-24", "us"), ("sister", "cannes"): ("1991-11-13", "fr"),
@@ -314,9 +296,8 @@ def test_table_with_a_column_for_the_kind(tmp_path, separator):
 
 
 def test_a_chinese_district_the_gazetteer_lacks_is_read_in_mandarin(tmp_path):
-    doc = tmp_path / "shinjuku.txt"
-    doc.write_text("新宿区 多文化共生・国際交流の取組 令和5年度\n\n新宿区の友好提携都市\n"
-                   "・東城区（中国・北京市）　平成21年（2009年）9月 友好交流協議書\n", encoding="utf-8")
+    doc = report(tmp_path, "shinjuku.txt", "新宿区 多文化共生・国際交流の取組 令和5年度\n\n新宿区の友好提携都市\n"
+                 "・東城区（中国・北京市）　平成21年（2009年）9月 友好交流協議書\n")
     _, rels, _ = relations(doc)
     (key, fact), = rels.items()
     assert key == ("friendship", "dongcheng") and fact.data["partner"].label_en == "Dongcheng"
@@ -327,11 +308,10 @@ def test_narrative_with_an_opening_date_and_a_counted_list(tmp_path):
     """The date that opens the clause dates the partner; a list whose countries qualify each
     name and whose count stands before the relation words; joined relation words are a
     collective word, yielding to each partner's own type."""
-    doc = tmp_path / "kanazawa.txt"
-    doc.write_text("令和５年度 金沢市の国際交流\n\n本市は、昭和37年にアメリカ合衆国のバッファロー市と姉妹都市提携を"
-                   "結んだのを皮切りに、フランスのナンシー市、中国の蘇州市、韓国の全州市など、現在８都市と"
-                   "姉妹都市・友好交流都市の関係にある。\n\n蘇州市とは友好都市提携40周年を迎えた。\n",
-                   encoding="utf-8")
+    doc = report(tmp_path, "kanazawa.txt",
+                 "令和５年度 金沢市の国際交流\n\n本市は、昭和37年にアメリカ合衆国のバッファロー市と姉妹都市提携を"
+                 "結んだのを皮切りに、フランスのナンシー市、中国の蘇州市、韓国の全州市など、現在８都市と"
+                 "姉妹都市・友好交流都市の関係にある。\n\n蘇州市とは友好都市提携40周年を迎えた。\n")
     _, rels, extraction = relations(doc)
     assert {k: f.data["start"] and f.data["start"].iso() for k, f in rels.items()} == {
         ("sister", "buffalo"): "1962", ("sister", "nancy"): None, ("sister", "jeonju"): None,
@@ -347,9 +327,8 @@ def test_narrative_with_an_opening_date_and_a_counted_list(tmp_path):
 def test_budget_table_with_amount_columns_named_by_year(tmp_path, separator, header):
     rows = [header, ["国際交流推進事業", "12,345", "11,000", "1,345"],
             ["海外事務所運営事業", "8,500", "9,000", "△500"]]
-    doc = tmp_path / "sagamihara.txt"
-    doc.write_text("令和5年度 国際課 予算概要 （相模原市）\n\n（単位：千円）\n"
-                   + "".join(separator.join(r) + "\n" for r in rows), encoding="utf-8")
+    doc = report(tmp_path, "sagamihara.txt", "令和5年度 国際課 予算概要 （相模原市）\n\n（単位：千円）\n"
+                 + "".join(separator.join(r) + "\n" for r in rows))
     _, extraction = extract_document(doc)
     budgets = {(f.data["program"], f.data["fiscal_year"]): f.data["amount"]
                for f in extraction.facts if f.kind == "budget"}
@@ -360,11 +339,10 @@ def test_budget_table_with_amount_columns_named_by_year(tmp_path, separator, hea
 def test_office_table_and_a_list_of_networks_the_city_belongs_to(tmp_path):
     """Offices named with the city's own name, listed under a heading further up; networks
     listed under a heading that says the city belongs to them."""
-    doc = tmp_path / "fukuoka.txt"
-    doc.write_text("令和5年度 福岡市の国際施策\n\n３ 海外事務所\n名称\t所在地\t設置年\n"
-                   "福岡市釜山事務所\t大韓民国 釜山広域市\t2007年\n福岡市上海事務所\t中華人民共和国 上海市\t1998年\n\n"
-                   "４ 加盟している国際ネットワーク\n・シティネット（CITYNET）\n・世界大都市気候先導グループ（C40）\n\n"
-                   "５ 国際協力\n・シティネットの研修に職員を派遣した。\n", encoding="utf-8")
+    doc = report(tmp_path, "fukuoka.txt", "令和5年度 福岡市の国際施策\n\n３ 海外事務所\n名称\t所在地\t設置年\n"
+                 "福岡市釜山事務所\t大韓民国 釜山広域市\t2007年\n福岡市上海事務所\t中華人民共和国 上海市\t1998年\n\n"
+                 "４ 加盟している国際ネットワーク\n・シティネット（CITYNET）\n・世界大都市気候先導グループ（C40）\n\n"
+                 "５ 国際協力\n・シティネットの研修に職員を派遣した。\n")
     _, extraction = extract_document(doc)
     offices = {f.data["name"]: (f.data["host"].key, f.data["covers"])
                for f in extraction.facts if f.kind == "office"}
@@ -375,10 +353,10 @@ def test_office_table_and_a_list_of_networks_the_city_belongs_to(tmp_path):
 
 
 def test_partners_listed_after_the_relation_word(tmp_path):
-    doc = tmp_path / "chiba.txt"
-    doc.write_text("令和５年度　千葉市国際交流の概要\n\n本市の姉妹都市は、ヒューストン市（アメリカ）、"
-                   "モントルー市（スイス）、ケソン市（フィリピン）である。また、友好都市として天津市（中国）と交流している。\n\n"
-                   "ロサンゼルス市（アメリカ）（姉妹都市）　１９５９年\n", encoding="utf-8")
+    doc = report(tmp_path, "chiba.txt",
+                 "令和５年度　千葉市国際交流の概要\n\n本市の姉妹都市は、ヒューストン市（アメリカ）、"
+                 "モントルー市（スイス）、ケソン市（フィリピン）である。また、友好都市として天津市（中国）と交流している。\n\n"
+                 "ロサンゼルス市（アメリカ）（姉妹都市）　１９５９年\n")
     _, rels, _ = relations(doc)
     assert {k: f.data["start"] and f.data["start"].iso() for k, f in rels.items()} == {
         ("sister", "houston"): None, ("sister", "montreux"): None, ("sister", "quezon-city"): None,
@@ -386,19 +364,18 @@ def test_partners_listed_after_the_relation_word(tmp_path):
 
 
 def test_an_agreement_in_preparation_is_reported_not_recorded(tmp_path):
-    doc = tmp_path / "okayama.txt"
-    doc.write_text("令和5年度 岡山市 国際交流の概要\n\nベトナムのダナン市との友好都市提携に向けた協議を開始した。\n"
-                   "フエ市（ベトナム）と姉妹都市提携を検討している。\n\n"
-                   "姉妹都市サンノゼ市との提携50周年に向けた記念事業を行った。\n", encoding="utf-8")
+    doc = report(tmp_path, "okayama.txt",
+                 "令和5年度 岡山市 国際交流の概要\n\nベトナムのダナン市との友好都市提携に向けた協議を開始した。\n"
+                 "フエ市（ベトナム）と姉妹都市提携を検討している。\n\n"
+                 "姉妹都市サンノゼ市との提携50周年に向けた記念事業を行った。\n")
     _, rels, extraction = relations(doc)
     assert set(rels) == {("sister", "san-jose")}
     assert len([p for p in extraction.problems if "in preparation" in p.message]) == 2
 
 
 def test_a_city_the_gazetteer_lacks_qualified_by_its_country(tmp_path):
-    doc = tmp_path / "otaru.txt"
-    doc.write_text("令和5年度 小樽市 国際交流\n\n1979年にアメリカ合衆国のボウマンビル市と姉妹都市提携を行った。\n",
-                   encoding="utf-8")
+    doc = report(tmp_path, "otaru.txt",
+                 "令和5年度 小樽市 国際交流\n\n1979年にアメリカ合衆国のボウマンビル市と姉妹都市提携を行った。\n")
     _, rels, extraction = relations(doc)
     (key, fact), = rels.items()
     assert key[0] == "sister" and fact.data["partner"].label_ja == "ボウマンビル市"
@@ -411,11 +388,10 @@ def test_a_city_the_gazetteer_lacks_qualified_by_its_country(tmp_path):
 
 
 def test_pillars_as_headings_and_numbered_programs_with_amounts(tmp_path):
-    doc = tmp_path / "sakai.txt"
-    doc.write_text("令和5年度 国際施策の概要 堺市\n\n基本目標Ⅰ 多文化共生のまちづくり\n"
-                   "（1）外国人市民への情報提供の充実　　5,200千円\n（2）日本語学習の支援　　3,100千円\n"
-                   "基本目標Ⅱ 国際交流の推進\n（1）姉妹友好都市交流事業　　8,000千円\n\n"
-                   "3 予算の概要\n（1）一般管理費　　9,000千円\n", encoding="utf-8")
+    doc = report(tmp_path, "sakai.txt", "令和5年度 国際施策の概要 堺市\n\n基本目標Ⅰ 多文化共生のまちづくり\n"
+                 "（1）外国人市民への情報提供の充実　　5,200千円\n（2）日本語学習の支援　　3,100千円\n"
+                 "基本目標Ⅱ 国際交流の推進\n（1）姉妹友好都市交流事業　　8,000千円\n\n"
+                 "3 予算の概要\n（1）一般管理費　　9,000千円\n")
     _, extraction = extract_document(doc)
     facts = extraction.facts
     assert {(f.data["label"], f.data["number"]) for f in facts if f.kind == "pillar"} == {
@@ -429,11 +405,10 @@ def test_pillars_as_headings_and_numbered_programs_with_amounts(tmp_path):
 
 
 def test_english_list_with_commas_membership_and_suspension(tmp_path):
-    doc = tmp_path / "sapporo-en.txt"
-    doc.write_text("City of Sapporo International Relations FY2023\n\nSister Cities\n"
-                   "Munich, Germany (1972)\nNovosibirsk, Russia (1990)\n\nFriendship City\n"
-                   "Daejeon, Republic of Korea (2010)\n\nSapporo has been a member of CITYNET since "
-                   "2005. In 2022, exchanges with Novosibirsk were suspended.\n", encoding="utf-8")
+    doc = report(tmp_path, "sapporo-en.txt", "City of Sapporo International Relations FY2023\n\nSister Cities\n"
+                 "Munich, Germany (1972)\nNovosibirsk, Russia (1990)\n\nFriendship City\n"
+                 "Daejeon, Republic of Korea (2010)\n\nSapporo has been a member of CITYNET since "
+                 "2005. In 2022, exchanges with Novosibirsk were suspended.\n")
     _, rels, extraction = relations(doc)
     assert starts(rels) == {("sister", "munich"): "1972", ("sister", "novosibirsk"): "1990",
                             ("friendship", "daejeon"): "2010"}
@@ -442,10 +417,9 @@ def test_english_list_with_commas_membership_and_suspension(tmp_path):
 
 
 def test_another_municipalitys_agreement_is_not_the_publishers(tmp_path):
-    doc = tmp_path / "kobe.txt"
-    doc.write_text("令和5年度 神戸市 国際交流\n\n大阪市とシカゴ市は1973年に姉妹都市提携を結んでいる。"
-                   "県内では、姫路市がフェニックス市と姉妹都市提携を結んでいる。神戸市はシアトル市と姉妹都市である。\n",
-                   encoding="utf-8")
+    doc = report(tmp_path, "kobe.txt",
+                 "令和5年度 神戸市 国際交流\n\n大阪市とシカゴ市は1973年に姉妹都市提携を結んでいる。"
+                 "県内では、姫路市がフェニックス市と姉妹都市提携を結んでいる。神戸市はシアトル市と姉妹都市である。\n")
     _, rels, extraction = relations(doc)
     assert set(rels) == {("sister", "seattle")}
     assert len({p.message for p in extraction.problems if "not the publisher's" in p.message}) == 2
@@ -454,11 +428,10 @@ def test_another_municipalitys_agreement_is_not_the_publishers(tmp_path):
 def test_bulleted_programs_with_their_amounts(tmp_path):
     """"・name amount (前年度 amount)": a program and its budget; an amount that is part of the
     first ("うち国費") is not the year before."""
-    doc = tmp_path / "kawasaki.txt"
-    doc.write_text("令和6年度 川崎市 国際施策 予算案の概要\n\n◆ 多文化共生の推進\n"
-                   "・外国人市民代表者会議の運営　350万円（前年度 320万円）\n"
-                   "・多言語情報発信の充実　1,200万円（うち国費 300万円）\n"
-                   "・姉妹・友好都市との交流　2,500万円（新規）\n", encoding="utf-8")
+    doc = report(tmp_path, "kawasaki.txt", "令和6年度 川崎市 国際施策 予算案の概要\n\n◆ 多文化共生の推進\n"
+                 "・外国人市民代表者会議の運営　350万円（前年度 320万円）\n"
+                 "・多言語情報発信の充実　1,200万円（うち国費 300万円）\n"
+                 "・姉妹・友好都市との交流　2,500万円（新規）\n")
     _, extraction = extract_document(doc)
     assert {f.data["program"]: (f.data["fiscal_year"], f.data["amount"], f.data["previous"])
             for f in extraction.facts if f.kind == "budget"} == {
@@ -469,10 +442,9 @@ def test_bulleted_programs_with_their_amounts(tmp_path):
 
 def test_a_table_dumped_one_cell_a_line(tmp_path):
     """PDF text extraction without layout puts each table cell on its own line."""
-    doc = tmp_path / "kobe.txt"
-    doc.write_text("令和5年度 神戸市 国際交流\n\n姉妹都市\n都市名\n国名\n提携年月日\nシアトル市\nアメリカ\n"
-                   "1957年10月21日\nマルセイユ市\nフランス\n1961年7月15日\n\n友好都市\n天津市\n中国\n1973年6月24日\n",
-                   encoding="utf-8")
+    doc = report(tmp_path, "kobe.txt",
+                 "令和5年度 神戸市 国際交流\n\n姉妹都市\n都市名\n国名\n提携年月日\nシアトル市\nアメリカ\n"
+                 "1957年10月21日\nマルセイユ市\nフランス\n1961年7月15日\n\n友好都市\n天津市\n中国\n1973年6月24日\n")
     _, rels, _ = relations(doc)
     assert starts(rels) == {("sister", "seattle"): "1957-10-21", ("sister", "marseille"): "1961-07-15",
                             ("friendship", "tianjin"): "1973-06-24"}
