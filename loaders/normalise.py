@@ -234,6 +234,12 @@ def parse_year(text: str) -> int | None:
     return int(s) if re.fullmatch(r"[0-9]{4}", s) else None
 
 
+# a table column of one fiscal year's amounts: "令和5年度", "2023年度予算額", "R5年度当初予算(A)",
+# "本年度予算額" (group `rel`: 本 this year, 前 the year before)
+FISCAL_YEAR_COLUMN = re.compile(r"(?:(?:(?:令和|平成|昭和|R|H)\s*[\d元]+|\d{4})\s*年度|(?P<rel>本|前)年度)"
+                                r"\s*(?:当初)?\s*(?:予算)?\s*(?:額)?\s*(?:\([A-Z]\))?")
+
+
 def parse_fiscal_year(text: str) -> int | None:
     """The Gregorian year a fiscal year starts in: 令和5年度, 2023年度, FY2023 → 2023."""
     return next((year for kind, _, year, _, _ in _scan(text) if kind == "年度"), None)

@@ -9,6 +9,8 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from citykg.loaders.normalise import FISCAL_YEAR_COLUMN
+
 # Numbering styles of Japanese reports, outermost first; the index is the heading level.
 HEADING_NUMBERS = [
     re.compile(r"^第\s*(\d+)\s*[編章部]"),
@@ -31,8 +33,7 @@ KEY_VALUE = re.compile(r"^([^\s:、。()\d]{2,10})\s*:\s*(\S.{0,29})$")  # short
 # Tables whose columns PDF extraction separated by spaces instead of tabs: a row is a label
 # followed by two or more cells that are amounts, dashes, fiscal years or a change column.
 SPACED_CELL = re.compile(r"[△▲+-]?\d[\d,]*(?:\.\d+)?(?:千|万|百万|億)?円?|[-－―—一]|"
-                         r"(?:(?:令和|平成|昭和|R|H)\s*[\d元]+|\d{4}|本|前)年度(?:当初)?(?:予算)?(?:額)?"
-                         r"(?:\([A-Z]\))?|"
+                         rf"{FISCAL_YEAR_COLUMN.pattern}|"
                          r"増減|差引|比較|増減額|前年度比|対前年度|増減率|[\d.]+%")
 
 

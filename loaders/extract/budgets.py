@@ -69,15 +69,10 @@ def _lines(block: Block) -> list[str]:
     return [block.text[start:end] for start, end in zip(block.offsets, ends, strict=True)]
 
 
-# a fiscal year's column: "令和5年度", "2023年度予算額", "R5年度当初予算(A)", "本年度予算額"
-YEAR_COLUMN = re.compile(r"\s*(?:(?:(?:令和|平成|R|H)\s*[\d元]+|\d{4})\s*年度|(?P<rel>本|前)年度)"
-                         r"\s*(?:当初)?\s*(?:予算)?\s*(?:額)?\s*(?:[(（][A-Za-zＡ-Ｚ][)）])?\s*")
-
-
 def _year_columns(ctx: Context, cells: list[str]) -> dict[int, int]:
     years = {}
     for col, cell in enumerate(cells):
-        if col and (m := YEAR_COLUMN.fullmatch(cell)):
+        if col and (m := normalise.FISCAL_YEAR_COLUMN.fullmatch(cell.strip())):
             year = normalise.parse_fiscal_year(cell) if not m["rel"] else ctx.fiscal_year and \
                 ctx.fiscal_year - (m["rel"] == "前")
             if year:
