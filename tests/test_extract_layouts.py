@@ -450,3 +450,59 @@ def test_a_table_dumped_one_cell_a_line(tmp_path):
                             ("friendship", "tianjin"): "1973-06-24"}
     seattle = rels[("sister", "seattle")].span
     assert (seattle.first_line, seattle.last_line) == (7, 9)
+
+
+def test_tabbed_table_with_a_kind_column_and_another_governments_table(tmp_path):
+    """Rows of a typed table are rows, not key–value records (even when the first cell is a
+    relation word, and with empty trailing cells); a table under a heading that names another
+    local government ("(参考)千葉県の…") is that government's; a remark ends an agreement."""
+    doc = report(tmp_path, "chiba.txt",
+                 "千葉市 国際交流の概要（令和5年度）\n\n2 海外の姉妹・友好都市\n"
+                 "区分\t都市名\t国名\t提携年月日\t備考\n"
+                 "姉妹都市\tアスンシオン市\tパラグアイ共和国\t昭和45年10月23日\t\n"
+                 "友好都市\t天津市\t中華人民共和国\t昭和61年5月7日\t\n"
+                 "経済交流都市\t昆山市\t中華人民共和国\t平成24年9月14日\t覚書の期間満了により令和5年3月31日終了\n\n"
+                 "(参考)千葉県の海外姉妹・友好提携先\n区分\t相手先\t国名\t提携年\n"
+                 "姉妹州\tウィスコンシン州\tアメリカ合衆国\t平成2年\n\n"
+                 "3 主な交流実績\n相手都市\t時期\t内容\t参加人数\n天津市\t令和5年10月\t実務者協議\t8\n")
+    _, rels, extraction = relations(doc)
+    assert starts(rels) == {("sister", "asuncion"): "1970-10-23",
+                            ("friendship", "tianjin"): "1986-05-07",
+                            ("partner", "kunshan"): "2012-09-14"}
+    kunshan = rels[("partner", "kunshan")].data
+    assert kunshan["status"] == "ended" and kunshan["end"].iso() == "2023-03-31"
+    assert any("千葉県's agreement" in p.message for p in extraction.problems)
+
+
+@pytest.mark.parametrize("note", [
+    "※ 京都府の友好提携先（陝西省等）は本表に含まない。",
+    "キーウ市の姉妹都市であるミュンヘン市等と連携した支援を行う。",
+])
+def test_a_partner_named_as_someone_elses_is_not_the_publishers(tmp_path, note):
+    doc = report(tmp_path, "kyoto.txt", "令和5年度 京都市 国際交流\n\n姉妹都市\n"
+                 "キーウ市（ウクライナ） 1971年10月5日\n\n" + note + "\n")
+    _, rels, extraction = relations(doc)
+    assert set(rels) == {("sister", "kyiv")}
+    assert any("not the publisher's" in p.message for p in extraction.problems)
+
+
+def test_narrative_with_a_former_city_as_subject_and_a_suspension_not_resumed(tmp_path):
+    doc = report(tmp_path, "kitakyushu.txt",
+                 "令和5年度 北九州市 国際政策の概要\n\n"
+                 "本市の姉妹都市交流は、昭和34年に旧小倉市がアメリカ・ワシントン州のタコマ市と姉妹都市提携を"
+                 "結んだことに始まる。\n平成3年に経済交流に関する協定を締結したロシアのウラジオストク市とは、"
+                 "令和4年2月以降、すべての交流を停止しており、現在も再開の見通しは立っていない。\n"
+                 "本市は、中国・大連市に「北九州市大連事務所」を設置している。\n")
+    _, rels, extraction = relations(doc)
+    assert starts(rels) == {("sister", "tacoma"): "1959", ("cooperation", "vladivostok"): "1991"}
+    assert rels[("cooperation", "vladivostok")].data["status"] == "suspended"
+    assert {f.data["name"] for f in extraction.facts if f.kind == "office"} == {"大連事務所"}
+
+
+def test_a_record_keyed_by_its_kind_and_an_end_dated_in_its_own_sentence(tmp_path):
+    doc = report(tmp_path, "sakai.txt", "堺市 国際交流の取組（令和5年度）\n\n"
+                 "友好交流都市：ダナン市（ベトナム）\n提携日：2014年\n\n"
+                 "なお、ダナン市（ベトナム）との友好都市提携は2020年に解消した。\n")
+    _, rels, _ = relations(doc)
+    danang = rels[("friendship", "da-nang")].data
+    assert (danang["start"].iso(), danang["status"], danang["end"].iso()) == ("2014", "ended", "2020")

@@ -54,13 +54,18 @@ def _offices(ctx: Context, block: Block, i: int) -> None:
         bool(section and OFFICE_CONTEXT.search(section.text))
     for m in OFFICE.finditer(block.text):
         region = m.group(2) or m.group(3)
-        if not (m.group(2) or context) or OFFICE_CONTEXT.fullmatch(m.group(1)):
+        if OFFICE_CONTEXT.fullmatch(m.group(1)):
             continue
         name = re.sub(r"^(?:本市の?|市の?)", "", m.group(1))
+        own_name = False
         for own in sorted(ctx.publisher_names(), key=len, reverse=True):  # 福岡市釜山事務所
             if name.startswith(own) and len(name) > len(own) + 3:
-                name = name[len(own):]
+                name, own_name = name[len(own):], True
                 break
+        # "北九州市大連事務所": the city's name and a place abroad name an office of its own
+        if not (m.group(2) or context or own_name and
+                _one(ctx.world.lookup(OFFICE_KIND.sub("", name), "city"))):
+            continue
         if name in ("海外事務所", "事務所") or name.startswith(("各", "同")) or "駐日" in name \
                 or "連携事務所" in name:
             continue

@@ -25,6 +25,7 @@ RELATION_WORDS = [
     ("パートナーシップ都市", "partner"), ("パートナー都市", "partner"),
     ("パートナーシティ", "partner"), ("経済交流都市", "partner"),
     ("交流協定", "cooperation"), ("協力協定", "cooperation"), ("連携協定", "cooperation"),
+    ("に関する協定", "cooperation"),
     ("覚書", "cooperation"), ("MOU", "cooperation"), ("共同声明", "cooperation"),
     ("sister cities", "sister"), ("sister city", "sister"), ("twin cities", "sister"),
     ("twin city", "sister"), ("twinned", "sister"), ("sister state", "sister"),
@@ -65,7 +66,9 @@ PLANNED = re.compile(r"に向け|を目指|目指して|検討|協議中|予定|
 # a date right after the relation word: "(姉妹都市) 1959年", "姉妹都市提携 1959.10.1"
 DATE_AFTER = re.compile(r"\s*[)）]?\s*(?:提携|締結)?\s*[)）]?\s*[(（:]?\s*(?=[0-9明大昭平令MTSHR])")
 # "昭和37年にアメリカ合衆国のバッファロー市と姉妹都市提携": the date that opens the clause
-DATE_BEFORE = re.compile(r"(?:^|[、。])([^、。]*?[年月日])\s*(?:に|、)\s*(?:[^、。\s]{1,12}の)?\s*$")
+# ("昭和34年に旧小倉市がアメリカ・ワシントン州のタコマ市と": a subject may come between)
+DATE_BEFORE = re.compile(r"(?:^|[、。])([^、。]*?[年月日])\s*(?:に|、)\s*(?:[^、。\s]{1,8}が)?"
+                         r"\s*(?:[^、。\s]{1,12}の)?\s*$")
 MAKING = re.compile(r"提携|締結|盟約|調印|結[びんぶ]")
 BARE_YEAR = re.compile(r"(?<![\w.\-/])(1[89]\d\d|20\d\d)(?![\w.\-/年])")
 ANNIVERSARY = re.compile(r"(\d+)\s*周年を?(迎える|迎えた|記念)")
@@ -78,14 +81,16 @@ KV_TYPE = re.compile(r"^(?:提携|交流)?(?:の)?(?:種別|区分|種類|形態
 
 # An agreement's exchanges stopped or the agreement ended: "2022年以降交流を停止している",
 # "提携を解消した"; "…休止していたが再開した" leaves it active.
-STATUS = re.compile(r"(?:交流|提携|関係|協定|活動)[^。、]{0,12}?"
+STATUS = re.compile(r"(?:交流|提携|関係|協定|活動|覚書)[^。、]{0,20}?"
                     r"(休止|停止|中断|凍結|見合わせ|見合せ|解消|終了|廃止|解除|破棄)"
                     r"|([Ss]uspended|[Tt]erminated|[Dd]issolved|[Ff]rozen)")
 STATUS_OF = {**dict.fromkeys(("休止", "停止", "中断", "凍結", "見合わせ", "見合せ", "suspended",
                               "frozen"), "suspended"),
              **dict.fromkeys(("解消", "終了", "廃止", "解除", "破棄", "terminated", "dissolved"),
                              "ended")}
-RESUMED = re.compile(r"再開|[Rr]esumed")
+# ("再開の見通しは立っていない" is no resumption)
+RESUMED = re.compile(r"再開(?!の(?:見通し|目途|めど|予定)|は未定|され(?:てい)?ない|していない|に向け)"
+                     r"|[Rr]esumed")
 
 
 def extract_relations(ctx: Context) -> None:
@@ -127,8 +132,10 @@ def _statuses(ctx: Context) -> None:
             status = STATUS_OF[(last.group(1) or last.group(2)).lower()]
             span = ctx.span(block, start, start + len(sentence))
             # "提携は2021年に解消した": the date in the clause that ends it
+            # (a table's remark: "覚書期間満了により令和5年3月31日終了", after the start's cell)
             clause = re.split(r"[、,]", sentence[:last.end()])[-1]
-            ended = _date(ctx, block, clause) if status == "ended" else None
+            ended = (_date(ctx, block, last.group(0)) or _date(ctx, block, clause)) \
+                if status == "ended" else None
             for m in partner_mentions(ctx, block):
                 if not start <= m.start < start + len(sentence):
                     continue
@@ -145,6 +152,9 @@ def _statuses(ctx: Context) -> None:
 def _relations(ctx: Context) -> None:
     heading_type: str | None = None
     for block in ctx.blocks:
+        if block.kind == "heading" or (block.kind == "paragraph" and len(block.text) < 40
+                                       and RELATION_RE.search(block.text)):
+            ctx.__dict__["_other_owner"] = _table_owner(ctx, block)
         if block.kind == "row" and _kv_record(ctx, block) or _typed_row(ctx, block):
             continue
         if block.kind == "heading" or (block.kind == "paragraph" and len(block.text) < 40):
@@ -179,6 +189,12 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
         after = next((m for m in partners if m.start >= rel.end()), None)
         gap = GAP_AFTER.match(text[rel.end():after.start]) if after else None
         if after and gap and "。" not in text[rel.end():after.start]:
+            owner = next((m for m in reversed(partners) if m.end <= rel.start()), None)
+            if owner and re.fullmatch(r"\s*の\s*", text[owner.end:rel.start()]):
+                ctx.out.report(block.line_at(after.start), f"{owner.surface}'s agreement with "
+                               f"{after.surface}, not the publisher's: not recorded",
+                               text[owner.start:after.end])  # "キーウ市の姉妹都市であるミュンヘン市"
+                continue
             years = int(gap.group(1)) if gap.group(1) else None
             _add(ctx, block, after, rtype, rel.start(), after.end, anniversary=years,
                  upcoming=bool(gap.group(2) and gap.group(2).startswith("迎える")))
@@ -242,7 +258,9 @@ def _agreement_sentences(ctx: Context, block: Block) -> set[str]:
         if len(partners) != 1:
             continue
         mention = next(iter(partners.values()))
-        date = _date(ctx, block, sentence[:rel.end() + 12])
+        # "…との友好都市提携は2020年に解消した": the date of its end, not of its making
+        made = STATUS.sub(lambda m: " " * len(m.group(0)), sentence[:rel.end() + 12])
+        date = _date(ctx, block, made)
         _add(ctx, block, mention, type_of(rel.group(0)), start, start + len(sentence),
              date=date)
         found.add(mention.entity.key)
@@ -319,13 +337,13 @@ def _kv_record(ctx: Context, block: Block) -> bool:
     """CLAIR-style records: "提携先都市名<TAB>ロチェスター市", "国名<TAB>アメリカ合衆国",
     "提携年月日<TAB>1996/11/18", "提携の種類<TAB>姉妹都市"; a record ends at a blank line."""
     cells = [c for c in block.cells if c]
-    if len(cells) < 2:
+    if len(cells) != 2:  # more cells: a table row ("姉妹都市 | アスンシオン市 | パラグアイ | …")
         return False
-    key, value = cells[0].replace(" ", ""), " ".join(cells[1:])
+    key, value = cells[0].replace(" ", ""), cells[1]
     record = ctx.__dict__.setdefault("_record", {})
     if record and record["last"].last_line < block.first_line - 1:
         _flush_record(ctx)
-    if KV_PARTNER.match(key):
+    if KV_PARTNER.match(key) or RELATION_RE.fullmatch(key):
         if record:
             _flush_record(ctx)
         record.update(partner=value, first=block, last=block)
@@ -400,21 +418,50 @@ def _add(ctx: Context, block: Block, mention: Mention, rtype: str, start: int, e
 
 
 def _other_municipality(ctx: Context, block: Block, mention: Mention) -> str | None:
-    """Another Japanese municipality named before the partner in its sentence, with no word
-    for the publisher between them: "大阪市とシカゴ市は姉妹都市" in Kobe's report is Osaka's."""
+    """Another Japanese local government named before the partner in its sentence, with no
+    word for the publisher between them ("大阪市とシカゴ市は姉妹都市" in Kobe's report is
+    Osaka's), or anywhere in a sentence that says the partner is not the publisher's ("…are
+    partners of Hiroshima Prefecture, not of the City"), or in the heading of the table
+    ("(参考)千葉県の海外姉妹・友好提携先")."""
+    if owner := ctx.__dict__.get("_other_owner"):
+        return owner
     start = max(block.text.rfind("。", 0, mention.start) + 1, 0)
+    end = block.text.find("。", mention.start)
+    end = len(block.text) if end < 0 else end
+    others = [m for m in _other_governments(ctx, block) if start <= m.start < end
+              and (m.start < mention.start or NOT_OURS.search(block.text, start, end))]
+    if not others:
+        return None
+    if others[-1].start > mention.start:
+        return others[-1].surface
+    before = [m for m in others if m.start < mention.start]
+    between = block.text[before[-1].end:mention.start]
+    return None if any(n in between for n in ctx.publisher_names()) else before[-1].surface
+
+
+# a note that the partners it names are not the publisher's ("…は本表に含まない")
+NOT_OURS = re.compile(r"含ま(?:ない|れない|れません|ず)|ではありません|ではない|not of|not the")
+
+
+def _other_governments(ctx: Context, block: Block) -> list[Mention]:
+    """Japanese municipalities and prefectures in a block, other than the publisher."""
     cache = ctx.__dict__.setdefault("_jp_mentions", {})
     if id(block) not in cache:
         foreign = ctx.mentions(block, {"city", "country"})
-        cache[id(block)] = [m for m in ctx.japan.find(block.text, {"city"}, ctx.prepared(block))
-                            if not any(f.start <= m.start < f.end for f in foreign)]
-    publisher = ctx.publisher.code if ctx.publisher else None
-    others = [m for m in cache[id(block)] if start <= m.start < mention.start
-              and all(e.code != publisher for e in m.entities)]
-    if not others:
-        return None
-    between = block.text[others[-1].end:mention.start]
-    return None if any(n in between for n in ctx.publisher_names()) else others[-1].surface
+        publisher = ctx.publisher.code if ctx.publisher else None
+        cache[id(block)] = [
+            m for m in ctx.japan.find(block.text, {"city", "prefecture"}, ctx.prepared(block))
+            if not any(f.start <= m.start < f.end for f in foreign)
+            and all(e.code != publisher for e in m.entities)]
+    return cache[id(block)]
+
+
+def _table_owner(ctx: Context, block: Block) -> str | None:
+    """The other local government whose agreements a heading announces: "千葉県の…姉妹…"."""
+    for m in _other_governments(ctx, block):
+        if block.text.startswith("の", m.end) and RELATION_RE.search(block.text, m.end):
+            return m.surface
+    return None
 
 
 ERA_LIKE = re.compile(r"([一-龥]{2})\s*([\d元]{1,2})\s*年\s*\d{1,2}\s*月")
