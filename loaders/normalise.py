@@ -27,6 +27,13 @@ _DASHES = "\\-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2500\u2501"  # - ‐ �
 _KANA = "\u30a1-\u30fa\u30fc"  # ァ..ヺ and ー
 _DIGIT_DASH = re.compile(f"(?<=[0-9])[{_DASHES}ー](?=[0-9])")
 _KANA_DASH = re.compile(f"(?<=[{_KANA}])[{_DASHES}](?=[{_KANA}])")
+# OCR reads ー as 一 and ロ as 口 inside katakana words ("ホ一ムステイ", "メト口ポリス"), and ー
+# as 一 at the end of a place name ("シドニ一市"); 一 and 口 are kanji no katakana word holds
+_KANA_OCR = re.compile(f"(?<=[{_KANA}])(?:一(?=[{_KANA}市州区都])|口(?=[{_KANA}]))")
+# "国 際 的 な ネ ッ ト ワ ー ク", "プ ロ ヴ デ ィ フ 市": a title or name spaced out, one character
+# a time (three or more), joined again
+_CJK = "\u3041-\u3096\u30a1-\u30fa\u30fc\u3005\u4e00-\u9fff"
+_SPACED = re.compile(f"(?:(?<=\\s)|^)[{_CJK}](?: [{_CJK}]){{2,}}(?![{_CJK}])")
 _CHAR_MAP = str.maketrans(
     {"·": "・", "‧": "・", "⋅": "・", "∙": "・", "‐": "-", "‑": "-", "−": "-", "〜": "～"}
 )
@@ -38,6 +45,9 @@ def fold(text: str) -> str:
     text = "".join(p if i % 2 else unicodedata.normalize("NFKC", p) for i, p in enumerate(parts))
     text = _DIGIT_DASH.sub("-", text)  # 1965－07 → 1965-07
     text = _KANA_DASH.sub("ー", text)  # サ－ビス → サービス
+    text = _KANA_OCR.sub(lambda m: "ー" if m.group(0) == "一" else "ロ", text)
+    if " " in text:
+        text = _SPACED.sub(lambda m: m.group(0).replace(" ", ""), text)
     return text.translate(_CHAR_MAP)
 
 

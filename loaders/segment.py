@@ -14,13 +14,14 @@ from citykg.loaders.normalise import FISCAL_YEAR_COLUMN
 # Numbering styles of Japanese reports, outermost first; the index is the heading level.
 HEADING_NUMBERS = [
     re.compile(r"^第\s*(\d+)\s*[編章部]"),
-    re.compile(r"^(\d+)\s+(?=\S)"),
+    re.compile(r"^(\d+)(?:\s+|[.．](?!\d)\s*)(?=\S)"),  # "3 交流", "3. Sister Cities"
     re.compile(r"^[(（](\d+)[)）]\s*(?=\S)"),
     re.compile(r"^([ア-ンｱ-ﾝ])\s+(?=\S)"),
     re.compile(r"^([①-⑳])\s*(?=\S)"),
 ]
 BULLET = re.compile(r"^(?:[-‐・•●○◎◇◆■□▶▷►※*]\s*)+")
 BRACKET_HEADING = re.compile(r"^[【<＜〈■◆]([^】>＞〉]{1,60})[】>＞〉]?\s*$")
+REFERENCE_HEADING = re.compile(r"^[(（]参考\s*\d*[)）]\s*(\S.{0,59})$")  # "(参考2) 姉妹都市"
 TOC_LEADER = re.compile(r"\s*(?:[・･·.…⋯]\s*){3,}\s*|\s*\$?\\cdots\$?\s*")
 # A list entry without a bullet: a short line that starts with a name and a bracketed note
 # ("シアトル市(アメリカ) 1957年10月21日提携"); joined to its neighbours it would read as prose.
@@ -69,7 +70,7 @@ def _short_row(line: str) -> list[str] | None:
     a last column): a table row ("ミュンヘン市 ドイツ 1972年8月28日"), not prose (no 、。), a title (no digit last) or a
     table of contents' line (no leader dots)."""
     fields = line.split()
-    if len(fields) >= 3 and len(line) <= ENTRY_MAX and not re.search("[、。]", line) \
+    if len(fields) >= 3 and len(" ".join(fields)) <= ENTRY_MAX and not re.search("[、。]", line) \
             and (re.search(r"\d", fields[-1]) or len(fields) >= 4 and re.search(r"\d", fields[-2])) \
             and sum(not f.isascii() for f in fields) >= 2 \
             and not TOC_LEADER.search(line):
@@ -160,7 +161,7 @@ def _heading(line: str) -> tuple[int, str, str] | None:
         m = pattern.match(line)
         if m and len(line) - m.end() <= 80:
             return level, m.group(1), line[m.end():].strip()
-    m = BRACKET_HEADING.match(line)
+    m = BRACKET_HEADING.match(line) or REFERENCE_HEADING.match(line)
     if m:
         return len(HEADING_NUMBERS), "", m.group(1).strip()
     return None

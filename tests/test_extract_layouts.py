@@ -506,3 +506,75 @@ def test_a_record_keyed_by_its_kind_and_an_end_dated_in_its_own_sentence(tmp_pat
     _, rels, _ = relations(doc)
     danang = rels[("friendship", "da-nang")].data
     assert (danang["start"].iso(), danang["status"], danang["end"].iso()) == ("2014", "ended", "2020")
+
+
+def test_english_numbered_headings_items_with_their_own_kind_and_notes(tmp_path):
+    """"3. Sister Cities" is a heading; an item names its own kind; "has not been dissolved"
+    changes nothing; a note on the prefecture's partners keeps them out."""
+    doc = report(tmp_path, "hiroshima.txt",
+                 "City of Hiroshima International Relations - Fiscal Year 2023\n\n"
+                 "3. Sister and Friendship Cities\nThe City has relationships with these cities:\n\n"
+                 "  * Honolulu, USA (June 15, 1959) - Sister City\n"
+                 "  * Chongqing, China (October 1986) - Friendship City\n"
+                 "  * Montreal, Canada - May 1998 (Sister City)\n\n"
+                 "Exchanges with Honolulu were suspended in FY2022; the sister city agreement itself "
+                 "has not been dissolved.\n\nNote: Hawaii (sister state) is a partner of Hiroshima "
+                 "Prefecture, not of the City of Hiroshima.\n")
+    _, rels, extraction = relations(doc)
+    assert starts(rels) == {("sister", "honolulu"): "1959-06-15", ("friendship", "chongqing"): "1986-10",
+                            ("sister", "montreal"): "1998-05"}
+    assert rels[("sister", "honolulu")].data["status"] == "suspended"
+    assert any("Hiroshima Prefecture's agreement" in p.message for p in extraction.problems)
+
+
+def test_a_kind_cell_spans_the_rows_below_it(tmp_path):
+    """Space-separated rows (longer than a short line once the padding is counted) where the
+    kind is written once for its group."""
+    pad = " " * 12
+    doc = report(tmp_path, "kobe.txt", "令和5年度 神戸市 国際部 予算概要\n\n(参考2) 姉妹都市・友好都市・親善協力都市\n"
+                 f"姉妹都市{pad}シアトル市{pad}アメリカ{pad}1957年(昭和32年)10月21日\n"
+                 f"{pad}{pad}マルセイユ市{pad}フランス{pad}1961年(昭和36年)7月3日\n"
+                 f"友好都市{pad}天津市{pad}中国{pad}1973年(昭和48年)6月24日\n"
+                 f"親善協力都市{pad}フィラデルフィア市{pad}アメリカ{pad}1986年(昭和61年)10月14日\n"
+                 f"{pad}{pad}バルセロナ市{pad}スペイン{pad}平成5年(1993年)\n")
+    _, rels, _ = relations(doc)
+    assert starts(rels) == {("sister", "seattle"): "1957-10-21", ("sister", "marseille"): "1961-07-03",
+                            ("friendship", "tianjin"): "1973-06-24",
+                            ("partner", "philadelphia"): "1986-10-14", ("partner", "barcelona"): "1993"}
+
+
+def test_a_table_dumped_one_cell_a_line_with_the_kind_last(tmp_path):
+    doc = report(tmp_path, "kawasaki.txt", "令和5年度 川崎市の国際施策\n\n2 姉妹・友好都市\n"
+                 "都市名\n国名\n提携年月日\n区分\nリエカ市\nクロアチア\n1977年4月1日\n姉妹都市\n"
+                 "瀋陽市\n中国\n1981年8月18日\n友好都市\nウーロンゴン市\nオーストラリア\n1988年5月24日\n姉妹都市\n")
+    _, rels, _ = relations(doc)
+    assert starts(rels) == {("sister", "rijeka"): "1977-04-01", ("friendship", "shenyang"): "1981-08-18",
+                            ("sister", "wollongong"): "1988-05-24"}
+
+
+def test_a_table_of_contents_entry_whose_note_wrapped_and_spaced_out_names(tmp_path):
+    doc = report(tmp_path, "okayama.txt", "令和5年度 岡山市 国際交流事業報告書\n\n目 次\n\n"
+                 "第1章 姉 妹 ・ 友 好 都 市 と の 交 流 ........ 3\n"
+                 "  2  プ ロ ヴ デ ィ フ 市（ブルガリア共和国）\n     〔昭和47年 姉妹都市提携〕 . . . . . . . .  9\n"
+                 "     (1) 中学生絵画交流展      10\n")
+    _, rels, _ = relations(doc)
+    assert starts(rels) == {("sister", "plovdiv"): "1972"}
+
+
+@pytest.mark.parametrize("text, networks", [
+    ("4 国際的なネットワークへの参加\n・平和首長会議\n・ICLEI（持続可能性をめざす自治体協議会）\n",
+     {"mayors-for-peace", "iclei"}),
+    ("3 国際ネットワーク\n本市は以下の国際的な都市ネットワークに加盟しています。\n・世界遺産都市機構（OWHC）\n"
+     "    2019年に加盟。\n・イクレイ－持続可能性をめざす自治体協議会（ICLEI）\n", {"world-heritage-cities", "iclei"}),
+    ("本市は、シティネット（CITYNET）の正会員として研修に関わっている。また、持続可能性をめざす自治体協議会"
+     "（ICLEI）にも加盟している。さらに東アジア経済交流推進機構には、創設メンバーとして参加している。\n",
+     {"citynet", "iclei", "oeaed"}),
+    ("目次\n3 国際的な都市ネットワークへの参加 ..... 46\n(1) メト口ポリス（世界大都市圏協会） ..... 46\n"
+     "(2) イクレイ（持続可能性をめざす自治体協議会） ..... 47\n", {"metropolis", "iclei"}),
+    ("5. Memberships in International Organizations\n  - Mayors for Peace\n  - CITYNET\n",
+     {"mayors-for-peace", "citynet"}),
+])
+def test_networks_the_city_belongs_to(tmp_path, text, networks):
+    doc = report(tmp_path, "city.txt", "令和5年度 千葉市 国際交流の概要\n\n" + text)
+    _, extraction = extract_document(doc)
+    assert {f.data["network"].key for f in extraction.facts if f.kind == "membership"} == networks

@@ -21,8 +21,12 @@ ROLES = {"名誉会長": "honorary president", "副会長": "vice president", "�
 ROLE = re.compile(rf"(?:({NAME_CHARS}{{1,12}}(?:分科会|委員会|部会))の)?"
                   rf"({'|'.join(sorted(ROLES, key=len, reverse=True))})(?:都市|市|団体)")
 ROLE_TAKEN = re.compile(r"\s*(?:として|を務め|に就任|に選出|である|です)")
-JOINED = re.compile(r"^\s*(?:等|など)?\s*に\s*(?:[^、。]{0,12}?)(?:加盟|加入)")  # after the names
-MEMBERS_HEADING = re.compile(r"加盟|加入|参画|会員")  # "加盟している国際ネットワーク": its list
+# after the names: "…に加盟", "(ICLEI)にも加盟", "…には、創設メンバーとして参加"
+JOINED = re.compile(r"^\s*(?:[(（][^)）]{1,40}[)）])?\s*(?:等|など)?\s*に[はも]?、?\s*"
+                    r"(?:[^、。]{0,12}?)(?:加盟|加入|参加|参画)")
+MEMBER_AS = re.compile(r"\s*(?:[(（][^)）]{1,40}[)）])?\s*の\s*(?:正会員|会員|加盟都市)\s*(?:として|である)")
+# "加盟している国際ネットワーク", "国際ネットワークへの参加", "Memberships": its list
+MEMBERS_HEADING = re.compile(r"加盟|加入|参画|会員|ネットワークへの参加|[Mm]ember|MEMBER")
 MEMBER_OF = re.compile(r"(?:[Mm]ember|[Mm]embers|[Mm]embership) (?:city )?(?:of|in) (?:the )?$")
 LEGAL_FORMS = ("一般社団法人", "一般財団法人", "公益社団法人", "公益財団法人", "特定非営利活動法人",
                "独立行政法人", "NPO法人")
@@ -101,12 +105,11 @@ def _networks(ctx: Context, block: Block) -> None:
                     org_kind=m.entity.kind, entity=m.entity, funded=False)
     nets = [m for m in networks if m.entity.kind == "network"]
     _joined(ctx, block, nets)
-    for net in nets:  # "a member of CITYNET"
-        if MEMBER_OF.search(block.text, 0, net.start):
+    for net in nets:  # "a member of CITYNET", "シティネット(CITYNET)の正会員として"
+        if MEMBER_OF.search(block.text, 0, net.start) or MEMBER_AS.match(block.text, net.end):
             ctx.out.add("membership", ctx.span(block, max(0, net.start - 12), net.end),
                         network=net.entity, role_ja="会員", role_en=ROLES["会員"])
-    section = ctx.section(block)
-    if block.kind == "item" and nets and section and MEMBERS_HEADING.search(section.text):
+    if nets and _under_members_heading(ctx, block):
         ctx.out.add("membership", ctx.span(block, nets[0].start, nets[0].end),
                     network=nets[0].entity, role_ja="会員", role_en=ROLES["会員"])
     recent = ctx.__dict__.setdefault("_recent_network", [None, -10])
@@ -125,6 +128,27 @@ def _networks(ctx: Context, block: Block) -> None:
         ctx.out.add("membership", ctx.span(block, min(net.start, r.start()), r.end()),
                     network=net.entity, role_ja=f"{committee} {role}" if committee else role,
                     role_en=f"{ROLES[role]} ({english(committee)})" if committee else ROLES[role])
+
+
+def _under_members_heading(ctx: Context, block: Block) -> bool:
+    """An entry (a list item, or a numbered line of a table of contents) under a heading
+    about the networks the city belongs to, or right after a sentence saying it joined them
+    ("本市は以下の国際的な都市ネットワークに加盟しています。")."""
+    if block.kind not in ("item", "heading"):
+        return False
+    position = ctx.position(block)
+    for before in reversed(ctx.blocks[max(0, position - 8):position + (block.kind != "heading")]):
+        if before.kind == "item" or before is block:
+            continue
+        if before.kind == "paragraph" and JOINED_SENTENCE.search(before.text):
+            return True
+        if before.kind == "heading" and (block.kind != "heading" or before.level is None
+                                         or block.level is None or before.level < block.level):
+            return bool(MEMBERS_HEADING.search(before.text))
+    return False
+
+
+JOINED_SENTENCE = re.compile(r"(?:ネットワーク|組織|団体)に(?:加盟|加入|参加|参画)して(?:おり|います)")
 
 
 def _joined(ctx: Context, block: Block, nets: list) -> None:

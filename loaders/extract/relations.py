@@ -22,7 +22,8 @@ RELATION_WORDS = [
     ("友好交流都市", "friendship"), ("友好協力都市", "friendship"), ("友好親善都市", "friendship"),
     ("友好交流協定", "friendship"), ("友好都市", "friendship"), ("友好協定", "friendship"),
     ("友好州", "friendship"), ("友好省", "friendship"), ("友好提携", "friendship"),
-    ("パートナーシップ都市", "partner"), ("パートナー都市", "partner"),
+    ("友情盟約", "sister"),
+    ("パートナーシップ都市", "partner"), ("パートナー都市", "partner"), ("親善協力都市", "partner"),
     ("パートナーシティ", "partner"), ("経済交流都市", "partner"),
     ("交流協定", "cooperation"), ("協力協定", "cooperation"), ("連携協定", "cooperation"),
     ("に関する協定", "cooperation"),
@@ -126,7 +127,8 @@ def _statuses(ctx: Context) -> None:
         if not STATUS.search(block.text):
             continue
         for start, sentence in _sentences(block.text):
-            last = ([None] + list(STATUS.finditer(sentence)))[-1]
+            last = ([None] + [m for m in STATUS.finditer(sentence)
+                              if not _negated(sentence, m)])[-1]
             if last is None or RESUMED.search(sentence, last.end()):
                 continue
             status = STATUS_OF[(last.group(1) or last.group(2)).lower()]
@@ -149,22 +151,39 @@ def _statuses(ctx: Context) -> None:
                         f.data["end"] = ended
 
 
+NEGATED = re.compile(r"(?:は|も)?(?:して|されて|し|され)(?:い)?(?:ない|ません)|されず|せず")
+
+
+def _negated(sentence: str, m: re.Match) -> bool:
+    """"提携は解消していない", "has not been dissolved": no change of status."""
+    if m.group(2):
+        return bool(re.search(r"\bnot (?:been |yet )?$", sentence[max(0, m.start(2) - 12):m.start(2)]))
+    return bool(NEGATED.match(sentence, m.end()))
+
+
 def _relations(ctx: Context) -> None:
     heading_type: str | None = None
     for block in ctx.blocks:
         if block.kind == "heading" or (block.kind == "paragraph" and len(block.text) < 40
                                        and RELATION_RE.search(block.text)):
             ctx.__dict__["_other_owner"] = _table_owner(ctx, block)
-        if block.kind == "row" and _kv_record(ctx, block) or _typed_row(ctx, block):
+            ctx.__dict__["_kind_last"] = ctx.__dict__.get("_kind_last") and block.kind != "heading"
+        if block.kind == "row" and _kv_record(ctx, block):
             continue
-        if block.kind == "heading" or (block.kind == "paragraph" and len(block.text) < 40):
+        if row_type := _typed_row(ctx, block):
+            # the kind cell spans the rows below it until the next kind
+            heading_type, ctx.__dict__["_collective_heading"] = row_type, False
+            continue
+        continued = _continued(ctx, block)
+        if not continued and (block.kind == "heading"
+                              or block.kind == "paragraph" and len(block.text) < 40):
             words = RELATION_RE.findall(block.text)
             if words and not partner_mentions(ctx, block):
                 heading_type = type_of(words[0])
                 ctx.__dict__["_collective_heading"] = collective(words[0]) or bool(
                     re.search(re.escape(words[0]) + r"\s*(?:等|など)", block.text))  # 姉妹都市等
                 continue
-        found = _relation_words(ctx, block) | _agreement_sentences(ctx, block)
+        found = continued or _relation_words(ctx, block) | _agreement_sentences(ctx, block)
         if not found and heading_type and block.kind in ("item", "row", "paragraph") \
                 and "。" not in block.text:  # a sentence under the heading is no entry
             found = _list_item(ctx, block, heading_type)
@@ -228,6 +247,25 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
     return found
 
 
+def _continued(ctx: Context, block: Block) -> set[str]:
+    """A bracketed note that wrapped to the next line, under a line naming one partner:
+    "プロヴディフ市(ブルガリア共和国)" / "〔昭和47年 姉妹都市提携〕 ...... 9"."""
+    position = ctx.position(block)
+    rel = RELATION_RE.search(block.text)
+    if not rel or not position or not re.match(r"[〔\[(（]", block.text) \
+            or partner_mentions(ctx, block):
+        return set()
+    before = ctx.blocks[position - 1]
+    partners = partner_mentions(ctx, before)
+    if before.last_line != block.first_line - 1 or len(partners) != 1 \
+            or RELATION_RE.search(before.text):
+        return set()
+    fact = _add(ctx, before, partners[0], type_of(rel.group(0)), 0, len(before.text),
+                date=_date(ctx, block, block.text[:rel.start()]),
+                span=ctx.block_span(before, block))
+    return {partners[0].entity.key} if fact else set()
+
+
 def _plans(text: str, end: int) -> str | None:
     """The clause after a relation word (ending at `end`), when it prepares the agreement
     ("提携に向けた協議"), not an anniversary of it ("友好都市50周年に向けた交流")."""
@@ -276,48 +314,67 @@ def _list_item(ctx: Context, block: Block, rtype: str, dated_only: bool = False)
     date = _date(ctx, block, block.text[first.end:])
     if date is None and (year := BARE_YEAR.search(block.text, first.end)):
         date = normalise.PartialDate(int(year.group(1)))  # "Munich (Germany) - 1972"
-    last = block
+    last, kind = block, None
     if date is None and block.first_line == block.last_line:
-        date, last = _date_in_next_cells(ctx, block)
+        date, kind, last = _next_cells(ctx, block)
     if date is None and dated_only:
         return set()
     own = RELATION_RE.search(block.text, first.end)  # "… 1973.6.24 友好都市提携": the item's own
-    fact = _add(ctx, block, first, type_of(own.group(0)) if own else rtype, 0,
-                len(block.text), date=date, span=ctx.block_span(block, last))
+    rtype = type_of(own.group(0)) if own else type_of(kind) if kind else rtype
+    fact = _add(ctx, block, first, rtype, 0, len(block.text), date=date,
+                span=ctx.block_span(block, last))
     if fact and not own and ctx.__dict__.get("_collective_heading"):
         ctx.__dict__.setdefault("_collective", set()).add(id(fact))
     return {first.entity.key}
 
 
-def _date_in_next_cells(ctx: Context, block: Block):
+def _next_cells(ctx: Context, block: Block):
     """A table dumped one cell a line: the date in the cells after the partner's, before the
-    next partner's ("シアトル市" / "アメリカ" / "1957年10月21日"). (date, its block) or (None, block)."""
-    for nxt in ctx.blocks[ctx.position(block) + 1:ctx.position(block) + 4]:
-        if nxt.first_line != nxt.last_line or len(nxt.text) > 20 or nxt.kind == "heading" \
-                or partner_mentions(ctx, nxt):
+    next partner's ("シアトル市" / "アメリカ" / "1957年10月21日"), and the kind when the table
+    has it in a column after the name ("… / 1977年4月1日 / 姉妹都市"): (date, kind, the
+    last block taken)."""
+    date, kind, last = None, None, block
+    position = ctx.position(block)
+    previous = block
+    for nxt in ctx.blocks[position + 1:position + 5]:
+        if nxt.first_line != nxt.last_line or nxt.first_line != previous.last_line + 1 \
+                or len(nxt.text) > 20 or nxt.kind == "heading" or partner_mentions(ctx, nxt):
             break
-        if re.search(r"\d", nxt.text) and (date := _date(ctx, nxt, nxt.text)):
-            return date, nxt
-    return None, block
+        previous = nxt
+        if date is None and re.search(r"\d", nxt.text) and (date := _date(ctx, nxt, nxt.text)):
+            last = nxt
+        elif kind is None and _is_kind_cell(nxt):
+            kind, last = nxt.text, nxt
+    before = ctx.blocks[position - 1] if position else None
+    # a kind cell right before the name is the kind of a kind-first table, unless the
+    # table has shown its kind after the name already
+    if kind and before and _is_kind_cell(before) and not ctx.__dict__.get("_kind_last"):
+        return date, None, last if date else block
+    ctx.__dict__["_kind_last"] = bool(kind)
+    return date, kind, last if date or kind else block
 
 
-def _typed_row(ctx: Context, block: Block) -> bool:
+def _is_kind_cell(block: Block) -> bool:
+    return block.first_line == block.last_line and bool(RELATION_RE.fullmatch(block.text))
+
+
+def _typed_row(ctx: Context, block: Block) -> str | None:
     """A table row with a column for the kind: "オマハ市 | アメリカ合衆国 | 1965年5月24日 | 姉妹都市"
     (tabs, or spaces where a numbered row reads as a heading)."""
     if block.kind not in ("row", "heading") or not RELATION_RE.search(block.text):
-        return False
+        return None
     cells = block.cells if block.kind == "row" else block.text.split()
     kinds = [c for c in cells if c and RELATION_RE.fullmatch(re.sub(r"提携$", "", c))]
     if len(kinds) != 1:
-        return False
+        return None
     partners = partner_mentions(ctx, block) or _unknown_in_cells(ctx, block)
     if len(partners) != 1:
-        return False
+        return None
     partner = partners[0]
     rtype = type_of(kinds[0])
     _add(ctx, block, partner, rtype, 0, len(block.text),
          date=_date(ctx, block, block.text[partner.end:]))
-    return True
+    return rtype
 
 
 def _unknown_in_cells(ctx: Context, block: Block) -> list[Mention]:
@@ -444,16 +501,22 @@ NOT_OURS = re.compile(r"含ま(?:ない|れない|れません|ず)|ではあり
 
 
 def _other_governments(ctx: Context, block: Block) -> list[Mention]:
-    """Japanese municipalities and prefectures in a block, other than the publisher."""
+    """Japanese municipalities and prefectures in a block, other than the publisher (and in
+    English, "Hiroshima Prefecture")."""
     cache = ctx.__dict__.setdefault("_jp_mentions", {})
     if id(block) not in cache:
         foreign = ctx.mentions(block, {"city", "country"})
         publisher = ctx.publisher.code if ctx.publisher else None
-        cache[id(block)] = [
-            m for m in ctx.japan.find(block.text, {"city", "prefecture"}, ctx.prepared(block))
-            if not any(f.start <= m.start < f.end for f in foreign)
-            and all(e.code != publisher for e in m.entities)]
+        found = [m for m in ctx.japan.find(block.text, {"city", "prefecture"}, ctx.prepared(block))
+                 if not any(f.start <= m.start < f.end for f in foreign)
+                 and all(e.code != publisher for e in m.entities)]
+        found += [Mention(m.start(), m.end(), m.group(0), ())
+                  for m in PREFECTURE_EN.finditer(block.text)]
+        cache[id(block)] = sorted(found, key=lambda m: m.start)
     return cache[id(block)]
+
+
+PREFECTURE_EN = re.compile(r"\b[A-Z][a-z]+ Prefecture(?:al Government)?\b")
 
 
 def _table_owner(ctx: Context, block: Block) -> str | None:
