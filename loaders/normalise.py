@@ -246,7 +246,8 @@ def parse_year(text: str) -> int | None:
 
 # a table column of one fiscal year's amounts: "令和5年度", "2023年度予算額", "R5年度当初予算(A)",
 # "本年度予算額" (group `rel`: 本 this year, 前 the year before)
-FISCAL_YEAR_COLUMN = re.compile(r"(?:(?:(?:令和|平成|昭和|R|H)\s*[\d元]+|\d{4})\s*年度|(?P<rel>本|前)年度)"
+FISCAL_YEAR_COLUMN = re.compile(r"(?:(?:(?:令和|平成|昭和|R|H)\s*[\d元]+|\d{4})\s*年度|(?P<rel>本|前)年度"
+                                r"|FY\s*\d{4})"
                                 r"\s*(?:当初)?\s*(?:予算)?\s*(?:額)?\s*(?:\([A-Z]\))?")
 
 
@@ -293,9 +294,17 @@ def circled_to_int(ch: str) -> int | None:
     return i + 1 if i >= 0 else None
 
 
+ENGLISH_UNITS = {"thousand yen": "千円", "million yen": "百万円", "billion yen": "億円"}
+_ENGLISH_UNIT_RE = re.compile(r"[(\[]\s*(?:[Uu]nit\s*:?\s*)?(thousand yen|million yen|billion yen)"
+                              r"\s*[)\]]|[Uu]nit\s*:\s*(thousand yen|million yen|billion yen)")
+
+
 def parse_unit(text: str) -> str | None:
-    """The unit named in a header: "（単位：千円）", "単位:百万円", "千円" → a key of UNITS."""
+    """The unit named in a header: "（単位：千円）", "単位:百万円", "千円", "(unit: thousand
+    yen)" → a key of UNITS."""
     if "円" not in text:  # every unit ends in 円, which folding leaves as it is
+        if "yen" in text and (m := _ENGLISH_UNIT_RE.search(text)):
+            return ENGLISH_UNITS[m[1] or m[2]]
         return None
     m = _UNIT_RE.search(fold(text).strip())
     return (m[1] or m[2]) if m else None

@@ -55,6 +55,11 @@ class Block:
     def lines_of(self, start: int, end: int) -> tuple[int, int]:
         return self.line_at(start), self.line_at(max(end - 1, start))
 
+    def line_texts(self) -> list[str]:
+        """The block's text cut where its source lines began."""
+        ends = [*self.offsets[1:], len(self.text)]
+        return [self.text[start:end] for start, end in zip(self.offsets, ends, strict=True)]
+
 
 def _spaced_cells(line: str) -> list[str] | None:
     """[label, cell, …] when the line reads as a space-separated table row, else None."""

@@ -578,3 +578,83 @@ def test_networks_the_city_belongs_to(tmp_path, text, networks):
     doc = report(tmp_path, "city.txt", "令和5年度 千葉市 国際交流の概要\n\n" + text)
     _, extraction = extract_document(doc)
     assert {f.data["network"].key for f in extraction.facts if f.kind == "membership"} == networks
+
+
+def budgets_of(path) -> dict:
+    _, extraction = extract_document(path)
+    return {(f.data["program"], f.data["fiscal_year"]): (f.data["amount"], f.data["previous"])
+            for f in extraction.facts if f.kind == "budget"}
+
+
+def test_program_lines_ending_in_a_bare_amount_under_a_unit_header(tmp_path):
+    """"(1) name      12,340" under "(単位:千円)"; a name wrapped onto the next line; a "［新規］"
+    mark is not part of the name; a pillar line with its amounts and a total line are not
+    programs."""
+    doc = report(tmp_path, "kobe.txt", "令和5年度 神戸市 国際部 予算概要\n\n2 主な事業\n"
+                 "                                   (単位:千円)\n"
+                 "  【施策の柱1】  国際交流・協力の推進                          19,140\n"
+                 "    (1) 姉妹都市等との交流推進                                  12,340\n"
+                 "        姉妹都市との行政・市民交流を推進する。\n"
+                 "    (2) ［新規］青少年国際交流事業                               6,800\n"
+                 "    (3) 海外事務所を活用した経済交流・都市プロモー\n"
+                 "        ション推進事業                                          63,420\n"
+                 "        シアトル事務所・天津事務所を拠点に、企業の海外展開を支援する。\n"
+                 "                            柱1 計                              82,560\n")
+    _, extraction = extract_document(doc)
+    assert budgets_of(doc) == {("姉妹都市等との交流推進", 2023): (12_340_000, None),
+                               ("青少年国際交流事業", 2023): (6_800_000, None),
+                               ("海外事務所を活用した経済交流・都市プロモーション推進事業", 2023): (63_420_000, None)}
+    assert {f.data["label"] for f in extraction.facts if f.kind == "pillar"} == {"国際交流・協力の推進"}
+    assert {f.data["name"] for f in extraction.facts if f.kind == "office"} == {"シアトル事務所", "天津事務所"}
+
+
+def test_amounts_on_the_line_after_the_name_and_in_running_text(tmp_path):
+    doc = report(tmp_path, "kyoto.txt", "令和5年度 京都市 予算の概要\n\n(1) 姉妹都市交流の推進\n"
+                 "ア 姉妹都市交流推進事業\n  予算額 12,345千円（前年度 11,000千円）\n  青少年の相互派遣を行う。\n"
+                 "イ パリ市との友情盟約65周年記念事業\n  予算額 4,800千円（新規）\n\n"
+                 "このほか、「海外事務所運営事業」に24,800千円、「東アジア経済交流推進機構負担金」に620万円を"
+                 "計上し、国際交流センター管理運営事業として123,400千円を計上している。\n"
+                 "① 姉妹・友好都市交流事業　　1.2百万円（前年度 0.9百万円）\n")
+    assert budgets_of(doc) == {("姉妹都市交流推進事業", 2023): (12_345_000, 11_000_000),
+                               ("パリ市との友情盟約65周年記念事業", 2023): (4_800_000, None),
+                               ("海外事務所運営事業", 2023): (24_800_000, None),
+                               ("東アジア経済交流推進機構負担金", 2023): (6_200_000, None),
+                               ("国際交流センター管理運営事業", 2023): (123_400_000, None),
+                               ("姉妹・友好都市交流事業", 2023): (1_200_000, 900_000)}
+
+
+def test_budget_tables_in_english_and_dumped_one_cell_a_line(tmp_path):
+    english = report(tmp_path, "hiroshima.txt", "City of Hiroshima International Relations - Fiscal Year 2023\n\n"
+                     "Table 3: Budget (unit: thousand yen)\n\n  Program                     FY2023       FY2022\n"
+                     "  --------------------------------------------------\n"
+                     "  Mayors for Peace Promotion      58,240       55,100\n"
+                     "  Sister City Exchange            21,730        9,860\n"
+                     "  Total                           79,970       64,960\n")
+    assert budgets_of(english) == {("Mayors for Peace Promotion", 2023): (58_240_000, 55_100_000),
+                                   ("Mayors for Peace Promotion", 2022): (55_100_000, None),
+                                   ("Sister City Exchange", 2023): (21_730_000, 9_860_000),
+                                   ("Sister City Exchange", 2022): (9_860_000, None)}
+    cells = report(tmp_path, "kawasaki.txt", "令和5年度 川崎市の国際施策\n\n6 国際施策関係予算\n(単位:千円)\n"
+                   "事業名\n令和5年度\n令和4年度\n増減\n姉妹・友好都市交流事業\n18,420\n15,360\n3,060\n"
+                   "国際ビジネス推進事業\n25,600\n27,300\n△1,700\n合計\n44,020\n42,660\n1,360\n")
+    assert budgets_of(cells) == {("姉妹・友好都市交流事業", 2023): (18_420_000, 15_360_000),
+                                 ("姉妹・友好都市交流事業", 2022): (15_360_000, None),
+                                 ("国際ビジネス推進事業", 2023): (25_600_000, 27_300_000),
+                                 ("国際ビジネス推進事業", 2022): (27_300_000, None)}
+
+
+@pytest.mark.parametrize("text, pillars", [
+    ("「国際ビジネスの推進」、「環境国際協力の推進」及び「多文化共生のまちづくり」の3つを施策の柱として位置づけている。\n",
+     {"国際ビジネスの推進", "環境国際協力の推進", "多文化共生のまちづくり"}),
+    ("施策の方向性1 国際交流を通じた都市魅力の向上\n姉妹都市との交流を通じて本市の魅力を発信する。\n\n"
+     "施策の方向性2 多文化共生のまちづくり\n外国人市民が安心して暮らせる環境を整える。\n",
+     {"国際交流を通じた都市魅力の向上", "多文化共生のまちづくり"}),
+    ("2. Policy Goals\nGoal 1: Building a Peaceful World Free of Nuclear Weapons\n  - Holding A-bomb exhibitions\n"
+     "Goal 2: Creating a Multicultural Community Where Everyone Can Thrive\n  - Multilingual consultation\n",
+     {"Building a Peaceful World Free of Nuclear Weapons",
+      "Creating a Multicultural Community Where Everyone Can Thrive"}),
+])
+def test_pillars_in_prose_in_paragraph_openings_and_in_english(tmp_path, text, pillars):
+    doc = report(tmp_path, "city.txt", "令和5年度 堺市 国際交流の取組\n\n" + text)
+    _, extraction = extract_document(doc)
+    assert {f.data["label"] for f in extraction.facts if f.kind == "pillar"} == pillars

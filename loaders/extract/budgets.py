@@ -22,13 +22,33 @@ FUNDING_SOURCES = {"国": "national", "国庫支出金": "national", "県": "pre
                    "市債": "other", "一般財源": "general"}
 UNIT_FACTORS = {"円": 1, "千円": 1_000, "万円": 10_000, "百万円": 1_000_000, "億円": 100_000_000}
 ERA_STARTS = {"令和": 2019, "平成": 1989, "昭和": 1926}
+# a row of totals, not a program: "合計", "国際交流・共生推進室 計", "一般会計（国際部計）", "Total"
+TOTAL = re.compile(r"(?:^|[\s(（・])(?:合計|総計|小計|計)[)）]?$|[部局課室]計[)）]?$|総額"
+                   r"|^(?:Total|TOTAL|Subtotal|Grand total)\b")
+# the key before a program's amount on the line after its name: "予算額 12,345千円(前年度 …)"
+AMOUNT_LEAD = re.compile(r"^\s*(?:[【\[<]?\s*(?:予算額|予算|事業費|当初予算額?)\s*[】\]>]?)?\s*[:：]?\s*")
+# a program named in quotes in running text with its amount: "「海外事務所運営事業」に24,800千円"
+QUOTED = re.compile(r"「([^」]{2,40}?(?:事業|費|金|経費|プログラム))」\s*(?:に|として|へ|では)?\s*(?=[△▲\d])"
+                    r"|(?:^|[、。])\s*([^、。\s「」をがはのにと]{2,30}(?:事業|費))として\s*(?=\d)")
+# a program line ending in a bare amount, its unit in the table's header ("(単位:千円)")
+BARE_AMOUNT = re.compile(r"\s{2,}([△▲]?(?:\d{1,3}(?:,\d{3})+|\d{4,}))\s*$")
 
 
 def extract_budgets(ctx: Context) -> None:
     unit, head, header = "円", None, None
     blocks = ctx.blocks
+    cell_rows: dict[int, Block] = {}
     for i, block in enumerate(blocks):
+        if not block.text.strip(" -─━=_"):
+            continue  # a rule line ("-----") inside a table
         unit = normalise.parse_unit(block.text) or unit
+        if block.first_line == block.last_line and not any(
+                r.first_line <= block.first_line <= r.last_line for r in cell_rows.values()):
+            cell_rows.update(_cell_table(ctx, blocks, i))
+        if i in cell_rows:
+            block = cell_rows[i]
+        elif any(r.first_line <= block.first_line <= r.last_line for r in cell_rows.values()):
+            continue  # a cell of a row put back together
         cells = [c for c in block.cells if c]
         if block.kind == "row" and (years := _year_columns(ctx, block.cells)):
             header = (years, unit, None)
@@ -49,24 +69,26 @@ def extract_budgets(ctx: Context) -> None:
             ctx.out.add("program", ctx.span(block), name=head, parent=None, head=True)
             continue
         if head and not cells and block.kind == "paragraph" and \
-                any([_key_row(ctx, block, line.split(), head, unit) for line in _lines(block)]):
+                any([_key_row(ctx, block, line.split(), head, unit) for line in block.line_texts()]):
             continue  # "本年度予算額  235,000千円": keys and values spaced, not tabbed
         if head and cells and _key_row(ctx, block, cells, head, unit):
             continue
         if block.kind == "heading" and block.level == 1:
             _program(ctx, blocks, i, block.text, head, unit)
-        elif block.kind in ("heading", "item") and block.level in (HEAD_LEVEL, None) and \
-                (amounts := normalise.find_amounts(block.text)) and amounts[0].start > 0:
-            # "(1) 日本語学習の支援  3,100千円", "・多言語情報発信の充実 1,200万円(前年度 1,100万円)"
+        elif block.kind in ("heading", "item") and block.level != 0 and \
+                ((amounts := normalise.find_amounts(block.text)) and amounts[0].start > 0
+                 or unit != "円" and BARE_AMOUNT.search(block.text)):
+            # "(1) 日本語学習の支援  3,100千円", "・多言語情報発信の充実 1,200万円(前年度 1,100万円)",
+            # "(1) 姉妹都市との交流推進      12,340" under "(単位:千円)"
             _program(ctx, blocks, i, block.text, head, unit)
+        elif block.kind == "heading" and block.level != 0 and (
+                _amount_follows(blocks, i) or _wrapped(blocks, i, unit)):
+            _program(ctx, blocks, i, block.text, head, unit)  # "ア 姉妹都市交流推進事業" / "予算額 …"
         elif block.kind in ("row", "paragraph") and (m := PROGRAM.match(block.text)) \
                 and not re.match(r"^\d+\s*[款項目]", block.text):
             _program(ctx, blocks, i, m.group(2), head, unit)
-
-
-def _lines(block: Block) -> list[str]:
-    ends = [*block.offsets[1:], len(block.text)]
-    return [block.text[start:end] for start, end in zip(block.offsets, ends, strict=True)]
+        if block.kind == "paragraph" and ("「" in block.text or "として" in block.text):
+            _quoted_programs(ctx, block, head)
 
 
 def _year_columns(ctx: Context, cells: list[str]) -> dict[int, int]:
@@ -85,10 +107,12 @@ def _table_row(ctx: Context, block: Block, years: dict[int, int], unit: str,
     """One row of a table with fiscal-year columns; returns the header state for the next row."""
     state = (years, unit, account)
     label = block.cells[0].strip()
-    if not label or label.startswith(("【", "◆", "合計")):
+    if not label or label.startswith(("【", "◆")) or TOTAL.search(label):
         return state
     m = ACCOUNT_PREFIX.match(label)
     name = _name(label[m.end():])
+    if not re.search(r"[^\W\d_]", name):
+        return state  # "- 2 -": a page number, not a program
     is_account = m.end() > 0
     parent = None if is_account else account
     if is_account:
@@ -143,15 +167,82 @@ def _key_row(ctx: Context, block: Block, cells: list[str], head: str, unit: str)
     return False
 
 
+def _cell_table(ctx: Context, blocks: list[Block], i: int) -> dict[int, Block]:
+    """A budget table dumped one cell a line ("事業名" / "令和5年度" / "令和4年度" / "増減" /
+    "姉妹都市交流事業" / "18,420" / …): its header and rows put back together, as rows of cells
+    keyed by the position of each row's first cell; the header's row at `i`."""
+    width, n = 1, len(blocks)
+    while i + width < n and _one_line_cell(blocks[i + width]) and (
+            normalise.FISCAL_YEAR_COLUMN.fullmatch(blocks[i + width].text)
+            or width > 1 and CHANGE_COLUMN.fullmatch(blocks[i + width].text)):
+        width += 1
+    if width < 2 or not _year_columns(ctx, [blocks[i + k].text for k in range(width)]):
+        return {}
+    rows, start = {}, i
+    while start + width <= n and all(_one_line_cell(b) for b in blocks[start:start + width]) \
+            and all(blocks[start + k + 1].first_line == blocks[start + k].last_line + 1
+                    for k in range(width - 1)):
+        group = blocks[start:start + width]
+        if start > i and (normalise.find_amounts(group[0].text) or not all(
+                re.fullmatch(r"[△▲]?[\d,]+(?:\.\d+)?|[-－―—一]", b.text) for b in group[1:])):
+            break
+        rows[start] = Block("row", group[0].first_line, group[-1].last_line,
+                            " ".join(b.text for b in group), [0], cells=[b.text for b in group])
+        start += width
+    return rows if len(rows) > 1 else {}
+
+
+CHANGE_COLUMN = re.compile(r"増減|差引|比較|増減額|前年度比|対前年度|増減率")
+
+
+def _one_line_cell(block: Block) -> bool:
+    return block.first_line == block.last_line and len(block.text) <= 30 and block.kind != "heading"
+
+
+def _amount_follows(blocks: list[Block], i: int) -> bool:
+    """The block after a heading opens with a budget key and an amount ("予算額 12,345千円")."""
+    nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+    return bool(nxt and nxt.kind in ("paragraph", "row") and re.match(r"\s*(?:予算額|事業費)", nxt.text)
+                and (amts := normalise.find_amounts(nxt.text))
+                and amts[0].start == AMOUNT_LEAD.match(nxt.text).end())
+
+
+def _bare_amount(text: str, unit: str) -> list[normalise.AmountMatch]:
+    """The amount a line ends with when the table's header gives the unit."""
+    m = BARE_AMOUNT.search(text)
+    if unit == "円" or not m:
+        return []
+    return [normalise.AmountMatch(m.start(1), m.end(1), normalise.parse_amount(m[1], unit),
+                                  m[1] + unit)]
+
+
+def _quoted_programs(ctx: Context, block: Block, head: str | None) -> None:
+    for m in QUOTED.finditer(block.text):
+        found = normalise.find_amounts(block.text[m.end():m.end() + 40])
+        if not found or found[0].start != 0 or found[0].yen is None or not ctx.fiscal_year:
+            continue
+        name = _name(m.group(1) or m.group(2))
+        span = ctx.span(block, m.start(), m.end() + found[0].end)
+        ctx.out.add("program", span, name=name, parent=head, head=False)
+        ctx.out.add("budget", span, program=name, fiscal_year=ctx.fiscal_year,
+                    amount=found[0].yen, previous=None, _factor=_factor(found[0].raw))
+
+
 def _program(ctx: Context, blocks: list[Block], i: int, rest: str, head: str | None,
              unit: str) -> None:
     block = blocks[i]
     found = normalise.find_amounts(rest)
     last = block
+    if not found and block.first_line == block.last_line:
+        found = _bare_amount(rest, unit)
+    if not found and (nxt := _wrapped(blocks, i, unit)):
+        rest = rest + nxt.line_texts()[0]  # "(7) 経済交流・都市プロモー" / "ション推進事業   63,420"
+        found = normalise.find_amounts(rest) or _bare_amount(rest, unit)
+        block = last = _Joined(block, nxt)
     if not found:
         for nxt in blocks[i + 1:i + 3]:
             if nxt.kind in ("paragraph", "row") and (amts := normalise.find_amounts(nxt.text)) \
-                    and amts[0].start == 0:
+                    and amts[0].start == AMOUNT_LEAD.match(nxt.text).end():
                 found, last = amts, nxt
                 break
             if nxt.kind == "heading":
@@ -163,13 +254,35 @@ def _program(ctx: Context, blocks: list[Block], i: int, rest: str, head: str | N
     if not name:
         return
     current, previous = _current_previous(ctx, found, last.text if last is not block else rest)
-    span = ctx.block_span(block, last)
+    span = ctx.block_span(getattr(block, "first", block), last)
     ctx.out.add("program", span, name=name, parent=head, head=False)
     if current is not None and ctx.fiscal_year:
         ctx.out.add("budget", span, program=name, fiscal_year=ctx.fiscal_year, amount=current,
                     previous=previous, _factor=_factor(found[0].raw))
 
 
+class _Joined:
+    """A program's name wrapped onto the next line: the two blocks as one, for its span."""
+
+    def __init__(self, first: Block, last: Block):
+        self.first, self.first_line, self.last_line = first, first.first_line, last.first_line
+
+
+def _wrapped(blocks: list[Block], i: int, unit: str) -> Block | None:
+    """The next line, when it ends the name the heading at `i` begins, and the amount."""
+    nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+    if not nxt or nxt.kind != "paragraph" or nxt.first_line != blocks[i].last_line + 1:
+        return None
+    line = nxt.line_texts()[0]
+    found = normalise.find_amounts(line) or _bare_amount(line, unit)
+    if not found or AMOUNT_LEAD.match(line).end() >= found[0].start:
+        return None  # "予算額 4,800千円": the amount's line, not the name's end
+    return nxt if "。" not in line and 0 < len(line[:found[0].start].rstrip()) <= 30 \
+        and found[-1].end >= len(line.rstrip()) - 12 else None
+
+
+# "［新規］多言語による…": a mark on the program, not part of its name
+NEW_MARK = re.compile(r"^\s*[\[［【(（〈]\s*(?:新規|拡充|一部新規|充実|継続|重点|新)\s*[\]］】)）〉]\s*")
 PART_OF_AMOUNT = re.compile(r"うち|内訳|国費|県費|補助|財源|負担")  # "300万円 うち国費100万円"
 
 
@@ -210,6 +323,7 @@ def _amount(ctx: Context, block: Block, text: str, unit: str) -> int | None:
 
 def _name(text: str) -> str:
     text = re.sub(r"<[^>]{1,10}>|※.*$", "", text)
+    text = NEW_MARK.sub("", text)
     text = re.sub(r"\s+", " ", text).strip(" 　\t")
     return re.sub(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])", "", text)
 

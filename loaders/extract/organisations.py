@@ -11,7 +11,7 @@ from citykg.loaders.labels import english
 from citykg.loaders.segment import Block
 
 NAME_CHARS = r"[一-龥々ァ-ヺーA-Za-z0-9・\-]"
-OFFICE = re.compile(rf"({NAME_CHARS}{{1,12}}事務所)\s*(?:《([^》]+)》|[(（]([^)）]+)[)）])?")
+OFFICE = re.compile(rf"((?![0-9\-・])(?:(?!事務所){NAME_CHARS}){{1,12}}事務所)\s*(?:《([^》]+)》|[(（]([^)）]+)[)）])?")
 OFFICE_KIND = re.compile(r"(?:駐在員|駐在|代表|連絡)?事務所$")
 OFFICE_CONTEXT = re.compile(r"海外事務所|海外駐在|駐在員事務所")
 ROLES = {"名誉会長": "honorary president", "副会長": "vice president", "会長": "president",

@@ -8,11 +8,16 @@ from citykg.loaders import normalise
 from citykg.loaders.extract.context import Context
 
 KANJI_NUMBERS = "一二三四五六七八九十"
-PILLARS = re.compile(rf"((?:「[^」]{{2,20}}」[、・と及び]*){{2,}})の?\s*([\d{KANJI_NUMBERS}]+)\s*(?:本|つ)の"
-                     r"(?:柱|政策|施策|目標|重点)")
-# a pillar as a heading of its own: "基本目標I 多文化共生のまちづくり", "施策の柱2:国際協力の推進"
-PILLAR_HEADING = re.compile(r"^(?:基本目標|基本方針|施策の柱|政策の柱|重点目標|施策目標|政策目標|重点施策|"
-                            rf"重点分野|柱)\s*([IVX]+|\d+|[{KANJI_NUMBERS}]+)\s*[:.、)]?\s*(\S.{{1,30}})$")
+PILLARS = re.compile(rf"((?:「[^」]{{2,20}}」[、・と及び]*){{2,}})の?\s*([\d{KANJI_NUMBERS}]+)\s*(?:本|つ)[のを]"
+                     r"\s*(?:施策の|政策の)?(?:柱|政策|施策|目標|重点)")
+# a pillar as a heading of its own: "基本目標I 多文化共生のまちづくり", "施策の柱2:国際協力の推進",
+# "【施策の柱1】 国際交流の推進  67,640" (with its amounts), "Goal 1: Building a Peaceful World"
+PILLAR_HEADING = re.compile(r"^[【\[]?\s*(?:基本目標|基本方針|施策の柱|政策の柱|重点目標|施策目標|政策目標|"
+                            r"重点施策|重点分野|施策の方向性|柱|Goal|Pillar|Policy [Gg]oal)\s*"
+                            rf"([IVX]+|\d+|[{KANJI_NUMBERS}]+)\s*[】\]]?\s*[:.、)]?\s*"
+                            r"(\S.{1,60}?)(?:\s+[△▲]?\d[\d,]{2,}(?:\s.*)?)?$")
+# not a pillar's name: a total ("柱3 計"), or a name cut where the line wrapped ("…発信と")
+NOT_A_PILLAR = re.compile(r"^(?:計|合計|小計|総計)(?:\s|$)|[とのや・、及並]$")
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 PILLAR_NUMBER = re.compile(r"「?([^「」【】\s]{2,20}?)」?\s*【(?:[^】・]*・)?政策\s*(\d+)】")
 TAGGED = re.compile(r"^(.{2,60}?)\s*【([^】・]{2,20})(?:・政策\s*(\d+))?】\s*$")
@@ -56,8 +61,11 @@ def extract_policy(ctx: Context) -> None:
         for m in PILLAR_NUMBER.finditer(block.text) if "【" in block.text else ():
             if m.group(1) in pillars:
                 _number(ctx, pillars, m.group(1), m.group(2))
-        if (block.kind == "heading" or len(block.text) < 40) and \
-                (m := PILLAR_HEADING.match(block.text)):
+        # a heading, a short line, or the first line of a paragraph it opens
+        line = block.text if block.kind == "heading" or len(block.text) < 40 \
+            else block.line_texts()[0]
+        if len(line) <= 80 and (m := PILLAR_HEADING.match(line)) \
+                and not NOT_A_PILLAR.search(m.group(2)):
             _pillar_heading(ctx, block, m, pillars)
         _policies(ctx, block, policies)
     _implements(ctx, pillars)
@@ -73,7 +81,7 @@ def _pillar_heading(ctx: Context, block, m: re.Match, pillars: dict) -> None:
                                      else mark))
     if label not in pillars:
         pillars[label] = number
-        ctx.out.add("pillar", ctx.span(block), label=label, number=number)
+        ctx.out.add("pillar", ctx.span(block, 0, m.end()), label=label, number=number)
     # its programs follow, up to the next pillar or the next major section ("3 海外事務所")
     end = next((b.first_line - 1 for b in ctx.blocks[ctx.position(block) + 1:]
                 if PILLAR_HEADING.match(b.text) or b.kind == "heading" and (b.level or 0) <= 1),
