@@ -39,6 +39,7 @@ class Entity:
     lon: str = ""
     source: str = ""  # the gazetteer file and line the entity comes from
     line: int = 0
+    division: str = ""  # a state or province the cities gazetteer lists with its cities
 
     @property
     def iri(self) -> str:
@@ -216,7 +217,9 @@ def world(directory: Path = GAZETTEER_DIR) -> Gazetteer:
                        row["country"].lower(), row.get("wikidata", ""),
                        tuple(filter(None, row.get("aliases", "").split("|"))),
                        lat=row.get("latitude", ""), lon=row.get("longitude", ""),
-                       source="cities.csv", line=row["_line"]), _names(row))
+                       source="cities.csv", line=row["_line"],
+                       division="" if row.get("kind", "city") == "city" else row["kind"]),
+                _names(row))
     for row in _read_csv(directory / "networks.csv"):
         gaz.add(Entity(row["kind"], row["id"], row["label_en"], row["label_ja"],
                        wikidata=row.get("wikidata", ""),

@@ -13,7 +13,8 @@ from citykg.loaders.normalise import FISCAL_YEAR_COLUMN
 
 # Numbering styles of Japanese reports, outermost first; the index is the heading level.
 HEADING_NUMBERS = [
-    re.compile(r"^第\s*(\d+)\s*[編章部]"),
+    # "第1章", or a Roman numeral before a Japanese title ("III 姉妹都市の一覧")
+    re.compile(r"^(?:第\s*(\d+)\s*[編章部]|([IVX]{1,4})(?:\s+|[.．]\s*)(?=[^\x00-\x7f]))"),
     re.compile(r"^(\d+)(?:\s+|[.．](?!\d)\s*)(?=\S)"),  # "3 交流", "3. Sister Cities"
     re.compile(r"^[(（](\d+)[)）]\s*(?=\S)"),
     re.compile(r"^([ア-ンｱ-ﾝ])\s+(?=\S)"),
@@ -31,6 +32,9 @@ ENTRY_MAX = 60
 # … or a short line that ends in its year: "Munich, Germany (1972)", "Jinju, Korea, 1999"
 ENTRY_END = re.compile(r"(?:[(（]\s*(?:1[89]\d\d|20\d\d)[^)）]{0,12}[)）]|[,、]\s*(?:1[89]\d\d|20\d\d))\s*$")
 KEY_VALUE = re.compile(r"^([^\s:、。()\d]{2,10})\s*:\s*(\S.{0,29})$")  # short: not a caption
+# "提携年月日   昭和37年12月19日": a record's key and value set apart by a run of spaces
+# (not "ション推進事業      63,420": the end of a wrapped name and its amount)
+SPACED_KEY_VALUE = re.compile(r"^([^\s:、。()\d]{2,8})\s{3,}(?![△▲]?[\d,.]+\s*$)(\S.*)$")
 # Tables whose columns PDF extraction separated by spaces instead of tabs: a row is a label
 # followed by two or more cells that are amounts, dashes, fiscal years or a change column.
 SPACED_CELL = re.compile(r"[△▲+-]?\d[\d,]*(?:\.\d+)?(?:千|万|百万|億)?円?|[-－―—一]|"
@@ -86,7 +90,7 @@ def _short_row(line: str) -> list[str] | None:
 def _key_value(line: str) -> list[str] | None:
     """"提携日:1985年4月1日" (a short Japanese key, a colon, a value): a two-cell row, as a
     tabbed key–value record would be."""
-    m = KEY_VALUE.match(line)
+    m = KEY_VALUE.match(line) or SPACED_KEY_VALUE.match(line)
     return [m[1], m[2]] if m and re.search(r"[^\x00-\x7f]", m[1]) else None
 
 
@@ -165,7 +169,7 @@ def _heading(line: str) -> tuple[int, str, str] | None:
     for level, pattern in enumerate(HEADING_NUMBERS):
         m = pattern.match(line)
         if m and len(line) - m.end() <= 80:
-            return level, m.group(1), line[m.end():].strip()
+            return level, next(g for g in m.groups() if g), line[m.end():].strip()
     m = BRACKET_HEADING.match(line) or REFERENCE_HEADING.match(line)
     if m:
         return len(HEADING_NUMBERS), "", m.group(1).strip()

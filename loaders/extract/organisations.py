@@ -26,7 +26,8 @@ JOINED = re.compile(r"^\s*(?:[(（][^)）]{1,40}[)）])?\s*(?:等|など)?\s*に
                     r"(?:[^、。]{0,12}?)(?:加盟|加入|参加|参画)")
 MEMBER_AS = re.compile(r"\s*(?:[(（][^)）]{1,40}[)）])?\s*の\s*(?:正会員|会員|加盟都市)\s*(?:として|である)")
 # "加盟している国際ネットワーク", "国際ネットワークへの参加", "Memberships": its list
-MEMBERS_HEADING = re.compile(r"加盟|加入|参画|会員|ネットワークへの参加|[Mm]ember|MEMBER")
+MEMBERS_HEADING = re.compile(r"加盟|加入|参画|会員|ネットワークへの参加|[Mm]ember|MEMBER"
+                             r"|ネットワーク$|[Nn]etworks$")  # its entries are networks
 MEMBER_OF = re.compile(r"(?:[Mm]ember|[Mm]embers|[Mm]embership) (?:city )?(?:of|in) (?:the )?$")
 LEGAL_FORMS = ("一般社団法人", "一般財団法人", "公益社団法人", "公益財団法人", "特定非営利活動法人",
                "独立行政法人", "NPO法人")
@@ -61,6 +62,10 @@ def _offices(ctx: Context, block: Block, i: int) -> None:
         if OFFICE_CONTEXT.fullmatch(m.group(1)):
             continue
         name = re.sub(r"^(?:本市の?|市の?)", "", m.group(1))
+        if other := _other_government(ctx, name):  # "石川県上海事務所", "北海道ソウル事務所"
+            ctx.out.report(block.line_at(m.start()), f"{name} is {other}'s office, not the "
+                           "publisher's: not recorded", m.group(0))
+            continue
         own_name = False
         for own in sorted(ctx.publisher_names(), key=len, reverse=True):  # 福岡市釜山事務所
             if name.startswith(own) and len(name) > len(own) + 3:
@@ -86,6 +91,15 @@ def _offices(ctx: Context, block: Block, i: int) -> None:
         ctx.out.add("office", ctx.span(block, m.start(), m.end()), name=name,
                     covers=tuple(e.key for e in covers), covers_entities=covers, host=host,
                     named=host or _region(ctx, place))  # the place the name gives
+
+
+def _other_government(ctx: Context, name: str) -> str | None:
+    """Another Japanese local government whose name opens an office's name."""
+    found = ctx.japan.find(name, {"city", "prefecture"})
+    publisher = ctx.publisher.code if ctx.publisher else None
+    if found and found[0].start == 0 and all(e.code != publisher for e in found[0].entities):
+        return found[0].surface
+    return None
 
 
 def _region(ctx: Context, text: str):

@@ -76,7 +76,7 @@ ANNIVERSARY = re.compile(r"(\d+)\s*周年を?(迎える|迎えた|記念)")
 AID = re.compile(r"^(?:等|など)?(?:へ|に対する|に対して|を)(?:の)?(?:[^。、]{0,6})?(?:支援|援助)")
 KV_PARTNER = re.compile(r"^(?:提携先|提携|相手|姉妹|友好)(?:先)?(?:都市|自治体)名?$")
 KV_COUNTRY = re.compile(r"^(?:相手|提携先)?国名?$")
-KV_DATE = re.compile(r"^(?:提携|締結|調印)(?:年月日|日|年月|年)$")
+KV_DATE = re.compile(r"^(?:提携|締結|調印)(?:年月日|日|年月|年)?$")
 KV_TYPE = re.compile(r"^(?:提携|交流)?(?:の)?(?:種別|区分|種類|形態)$")
 
 
@@ -138,9 +138,9 @@ def _statuses(ctx: Context) -> None:
             clause = re.split(r"[、,]", sentence[:last.end()])[-1]
             ended = (_date(ctx, block, last.group(0)) or _date(ctx, block, clause)) \
                 if status == "ended" else None
-            for m in partner_mentions(ctx, block):
-                if not start <= m.start < start + len(sentence):
-                    continue
+            named = [m for m in partner_mentions(ctx, block)
+                     if start <= m.start < start + len(sentence)]
+            for m in named or _entry_partner(ctx, block):
                 facts = [f for f in agreements if f.data["partner"].key == m.entity.key]
                 if not facts:
                     ctx.out.report(span.first_line, f"exchanges with {m.surface} {status}, but "
@@ -149,6 +149,16 @@ def _statuses(ctx: Context) -> None:
                     f.data["status"], f.data["status_span"] = status, span
                     if ended:
                         f.data["end"] = ended
+
+
+def _entry_partner(ctx: Context, block: Block) -> list[Mention]:
+    """The partner of the entry a record's line stands under ("3 イルクーツク市(ロシア連邦)" /
+    "交流の経緯   …交流事業を見合わせている"), when the sentence itself names none."""
+    section = ctx.section(block)
+    if section is None or section is block:
+        return []
+    partners = partner_mentions(ctx, section)
+    return partners[:1] if partners and partners[0].start <= 4 else []  # the entry's own name
 
 
 NEGATED = re.compile(r"(?:は|も)?(?:して|されて|し|され)(?:い)?(?:ない|ません)|されず|せず")
@@ -308,24 +318,58 @@ def _agreement_sentences(ctx: Context, block: Block) -> set[str]:
 def _list_item(ctx: Context, block: Block, rtype: str, dated_only: bool = False) -> set[str]:
     """An item under a relation-word heading: "アカプルコ市(メキシコ)-1973(昭和48)年10月23日締結"."""
     partners = partner_mentions(ctx, block)
-    if not partners or partners[0].start > 4:
+    first = _entry_name(ctx, block, partners)
+    if first is None:
         return set()
-    first = partners[0]
     date = _date(ctx, block, block.text[first.end:])
     if date is None and (year := BARE_YEAR.search(block.text, first.end)):
         date = normalise.PartialDate(int(year.group(1)))  # "Munich (Germany) - 1972"
     last, kind = block, None
     if date is None and block.first_line == block.last_line:
         date, kind, last = _next_cells(ctx, block)
+    if date is None:
+        date, last = _date_in_record(ctx, block)
     if date is None and dated_only:
         return set()
     own = RELATION_RE.search(block.text, first.end)  # "… 1973.6.24 友好都市提携": the item's own
     rtype = type_of(own.group(0)) if own else type_of(kind) if kind else rtype
-    fact = _add(ctx, block, first, rtype, 0, len(block.text), date=date,
-                span=ctx.block_span(block, last))
-    if fact and not own and ctx.__dict__.get("_collective_heading"):
-        ctx.__dict__.setdefault("_collective", set()).add(id(fact))
-    return {first.entity.key}
+    found = set()
+    # "ブルーミントン市・ノーマル市(アメリカ合衆国)": one agreement with two cities
+    joined = []
+    for m in partners[partners.index(first) + 1:]:
+        if m.entity.division or not re.fullmatch(r"\s*(?:・|、|及び|および|と)\s*",
+                                                  block.text[(joined or [first])[-1].end:m.start]):
+            break
+        joined.append(m)
+    for m in [first, *joined]:
+        fact = _add(ctx, block, m, rtype, 0, len(block.text), date=date,
+                    span=ctx.block_span(block, last))
+        if fact and not own and ctx.__dict__.get("_collective_heading"):
+            ctx.__dict__.setdefault("_collective", set()).add(id(fact))
+        found.add(m.entity.key)
+    return found
+
+
+ADMIN_AREA = re.compile(r"(?<!\S)\S{2,12}?(?:州|省|自治区|特別行政区|道|県|地域圏|郡)(?=\s)")
+
+
+def _entry_name(ctx: Context, block: Block, partners: list[Mention]) -> Mention | None:
+    """The partner an entry opens with, after the country and state that may qualify it
+    ("米国 テキサス州 サンアントニオ市(昭和62年10月)")."""
+    if not partners:
+        return None
+    qualifiers = [*ctx.mentions(block, {"country", "region"}),
+                  *(m for m in partners if m.entity.division)]
+    for m in partners:
+        if m.entity.division and m is not partners[-1]:
+            continue  # a state before the city it qualifies; alone, a partner of its own
+        lead = block.text[:m.start]
+        for q in qualifiers:
+            if q.end <= m.start:
+                lead = lead[:q.start] + " " * (q.end - q.start) + lead[q.end:]
+        lead = ADMIN_AREA.sub("", lead)  # "広西チワン族自治区", a state the gazetteer lacks
+        return m if len(re.sub(r"[\s・、]", "", lead)) <= 4 else None  # "(1) ", "① "
+    return None
 
 
 def _next_cells(ctx: Context, block: Block):
@@ -352,6 +396,20 @@ def _next_cells(ctx: Context, block: Block):
         return date, None, last if date else block
     ctx.__dict__["_kind_last"] = bool(kind)
     return date, kind, last if date or kind else block
+
+
+def _date_in_record(ctx: Context, block: Block):
+    """An entry followed by its record: "1 バッファロー市(アメリカ合衆国)" / "提携年月日   昭和37年
+    12月19日" / "人口 …". (date, the date's block) or (None, block)."""
+    own = {m.entity.key for m in partner_mentions(ctx, block)}
+    for nxt in ctx.blocks[ctx.position(block) + 1:ctx.position(block) + 8]:
+        if nxt.kind in ("heading", "item") or nxt.kind != "row" and any(
+                m.entity.key not in own for m in partner_mentions(ctx, nxt)):
+            break
+        cells = [c for c in nxt.cells if c]
+        if nxt.kind == "row" and len(cells) == 2 and KV_DATE.match(cells[0].replace(" ", "")):
+            return _date(ctx, nxt, cells[1]), nxt
+    return None, block
 
 
 def _is_kind_cell(block: Block) -> bool:
