@@ -658,3 +658,65 @@ def test_pillars_in_prose_in_paragraph_openings_and_in_english(tmp_path, text, p
     doc = report(tmp_path, "city.txt", "令和5年度 堺市 国際交流の取組\n\n" + text)
     _, extraction = extract_document(doc)
     assert {f.data["label"] for f in extraction.facts if f.kind == "pillar"} == pillars
+
+
+def test_entries_with_records_qualified_names_and_joint_partners(tmp_path):
+    """An entry line with its record below ("提携年月日   …"), a status in the record; an
+    entry opening with its country and state; two cities in one agreement; a state alone is
+    a partner of its own; another government's office."""
+    doc = report(tmp_path, "kanazawa.txt", "金沢市 国際交流の概要（令和5年度）\n\n第2章 姉妹都市\n\n"
+                 "  1 バッファロー市（アメリカ合衆国 ニューヨーク州）\n      提携年月日   昭和37年12月19日\n"
+                 "      人口         約27万人\n\n  2 イルクーツク市（ロシア連邦 イルクーツク州）\n"
+                 "      提携年月日   昭和42年10月31日\n      交流の経緯   令和4年3月以降、全ての交流事業を"
+                 "見合わせている。\n\n  3 ブルーミントン市・ノーマル市（アメリカ合衆国イリノイ州）\n"
+                 "      提携   昭和37年\n\n"
+                 "  ① 米国 テキサス州 サンアントニオ市（昭和62年10月）\n  ② カナダ アルバータ州（昭和55年）\n\n"
+                 "本市職員1名を石川県上海事務所に駐在員として派遣している。\n")
+    _, rels, extraction = relations(doc)
+    assert starts(rels) == {("sister", "buffalo"): "1962-12-19", ("sister", "irkutsk"): "1967-10-31",
+                            ("sister", "bloomington"): "1962", ("sister", "normal"): "1962",
+                            ("sister", "san-antonio"): "1987-10", ("sister", "alberta"): "1980"}
+    assert rels[("sister", "irkutsk")].data["status"] == "suspended"
+    assert not [f for f in extraction.facts if f.kind == "office"]
+    assert any("石川県's office" in p.message for p in extraction.problems)
+
+
+def test_roman_numeral_sections_pillar_lines_and_an_accounts_table(tmp_path):
+    """"Ⅴ 加盟団体" is a section; "柱1 …" lines in one paragraph are pillars; a table whose
+    rows have descriptions indented under them; notes ("※ …決算見込額") are no programs."""
+    doc = report(tmp_path, "kumamoto.txt", "令和5年度 当初予算の概要\n熊本市 国際交流振興課\n\nⅠ 施策の体系\n\n"
+                 "    柱1 多文化共生のまちづくり\n    柱2 姉妹・友好都市等との交流推進\n\n"
+                 "Ⅱ 歳出予算の概要\n                                   （単位：千円）\n"
+                 "  事 業 名                          本年度          前年度          比較\n"
+                 "  (1) 姉妹都市交流事業                8,450           7,980            470\n"
+                 "      サンアントニオ市との青少年相互派遣等\n\n"
+                 "  (2) 友好都市交流事業                3,620           3,100            520\n"
+                 "      桂林市との行政職員相互派遣\n\n  ※ 令和4年度決算見込額は 55,918千円である。\n\n"
+                 "Ⅴ 加盟団体\n\n  ・世界歴史都市連盟（平成6年加盟）\n")
+    _, extraction = extract_document(doc)
+    assert budgets_of(doc) == {("姉妹都市交流事業", 2023): (8_450_000, 7_980_000),
+                               ("姉妹都市交流事業", 2022): (7_980_000, None),
+                               ("友好都市交流事業", 2023): (3_620_000, 3_100_000),
+                               ("友好都市交流事業", 2022): (3_100_000, None)}
+    assert [f.data["label"] for f in extraction.facts if f.kind == "pillar"] == [
+        "多文化共生のまちづくり", "姉妹・友好都市等との交流推進"]
+    assert {f.data["network"].key for f in extraction.facts if f.kind == "membership"} == {
+        "historical-cities"}
+
+
+def test_pillars_announced_then_listed_and_rows_of_a_name_and_an_amount(tmp_path):
+    doc = report(tmp_path, "asahikawa.txt", "令和5年度 旭川市 国際交流の概要\n\n1 基本方針\n  Basic Policy\n\n"
+                 "  本市は、次の3つの柱に沿って国際交流を推進します。\n\n"
+                 "    (1) 姉妹友好都市との市民交流の推進\n        Promoting citizen exchange\n"
+                 "    (2) デザインを通じた世界とのつながりの創出\n        Creating global connections\n"
+                 "    (3) 外国人住民が安心して暮らせる地域づくり\n\n"
+                 "5 国際的なネットワーク\n  ・ユネスコ創造都市ネットワーク（デザイン分野）\n  ・世界冬の都市市長会\n\n"
+                 "6 国際交流関係予算\n  姉妹都市交流推進費           12,340千円（前年度 11,800千円）\n"
+                 "  合計                         12,340千円（前年度 11,800千円）\n")
+    _, extraction = extract_document(doc)
+    assert [f.data["label"] for f in extraction.facts if f.kind == "pillar"] == [
+        "姉妹友好都市との市民交流の推進", "デザインを通じた世界とのつながりの創出",
+        "外国人住民が安心して暮らせる地域づくり"]
+    assert {f.data["network"].key for f in extraction.facts if f.kind == "membership"} == {
+        "unesco-creative-cities", "wwcam"}
+    assert budgets_of(doc) == {("姉妹都市交流推進費", 2023): (12_340_000, 11_800_000)}

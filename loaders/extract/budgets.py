@@ -38,6 +38,7 @@ def extract_budgets(ctx: Context) -> None:
     unit, head, header = "円", None, None
     blocks = ctx.blocks
     cell_rows: dict[int, Block] = {}
+    header_indent = 0
     for i, block in enumerate(blocks):
         if not block.text.strip(" -─━=_"):
             continue  # a rule line ("-----") inside a table
@@ -51,10 +52,13 @@ def extract_budgets(ctx: Context) -> None:
             continue  # a cell of a row put back together
         cells = [c for c in block.cells if c]
         if block.kind == "row" and (years := _year_columns(ctx, block.cells)):
-            header = (years, unit, None)
+            header, header_indent = (years, unit, None), _indent(ctx, block)
             continue
-        if block.kind != "row":
-            header = None
+        if block.kind != "row" and not (header and block.kind in ("paragraph", "item")
+                                        and _indent(ctx, block) > header_indent + 2):
+            header = None  # (a row's description, indented under it, keeps the table going)
+        if block.kind != "row" and header:
+            continue
         if header and cells:
             header = _table_row(ctx, block, *header)
             continue
@@ -75,6 +79,8 @@ def extract_budgets(ctx: Context) -> None:
             continue
         if block.kind == "heading" and block.level == 1:
             _program(ctx, blocks, i, block.text, head, unit)
+        elif ctx.lines[block.first_line - 1].lstrip().startswith("※"):
+            pass  # a note: "※ 令和4年度決算見込額は 55,918千円である。"
         elif block.kind in ("heading", "item") and block.level != 0 and \
                 ((amounts := normalise.find_amounts(block.text)) and amounts[0].start > 0
                  or unit != "円" and BARE_AMOUNT.search(block.text)):
@@ -87,6 +93,8 @@ def extract_budgets(ctx: Context) -> None:
         elif block.kind in ("row", "paragraph") and (m := PROGRAM.match(block.text)) \
                 and not re.match(r"^\d+\s*[款項目]", block.text):
             _program(ctx, blocks, i, m.group(2), head, unit)
+        elif block.kind == "row" and _named_amount(block):
+            _program(ctx, blocks, i, block.text, head, unit)  # "多文化共生推進費  7,420千円(前年度 …)"
         if block.kind == "paragraph" and ("「" in block.text or "として" in block.text):
             _quoted_programs(ctx, block, head)
 
@@ -110,7 +118,7 @@ def _table_row(ctx: Context, block: Block, years: dict[int, int], unit: str,
     if not label or label.startswith(("【", "◆")) or TOTAL.search(label):
         return state
     m = ACCOUNT_PREFIX.match(label)
-    name = _name(label[m.end():])
+    name = re.sub(r"^(?:[(（]\d{1,2}[)）]|[①-⑳])\s*", "", _name(label[m.end():]))  # "(1) 事業名"
     if not re.search(r"[^\W\d_]", name):
         return state  # "- 2 -": a page number, not a program
     is_account = m.end() > 0
@@ -165,6 +173,20 @@ def _key_row(ctx: Context, block: Block, cells: list[str], head: str, unit: str)
                         source=FUNDING_SOURCES[source_cells[0]], amount=yen)
         return True
     return False
+
+
+def _named_amount(block: Block) -> bool:
+    """A row of a name and its amount in yen: not a total, not a source of funds."""
+    name = block.cells[0].strip() if block.cells else ""
+    found = normalise.find_amounts(block.text)
+    return bool(found and found[0].start == len(name) + 1 and re.search(r"[^\W\d_]", name)
+                and not TOTAL.search(name) and name not in FUNDING_SOURCES
+                and not AMOUNT_LEAD.fullmatch(name + " "))  # "予算額 3,040千円": a key, no name
+
+
+def _indent(ctx: Context, block: Block) -> int:
+    line = ctx.lines[block.first_line - 1]
+    return len(line) - len(line.lstrip())
 
 
 def _cell_table(ctx: Context, blocks: list[Block], i: int) -> dict[int, Block]:

@@ -16,6 +16,9 @@ PILLAR_HEADING = re.compile(r"^[【\[]?\s*(?:基本目標|基本方針|施策の
                             r"重点施策|重点分野|施策の方向性|柱|Goal|Pillar|Policy [Gg]oal)\s*"
                             rf"([IVX]+|\d+|[{KANJI_NUMBERS}]+)\s*[】\]]?\s*[:.、)]?\s*"
                             r"(\S.{1,60}?)(?:\s+[△▲]?\d[\d,]{2,}(?:\s.*)?)?$")
+# "次の3つの柱に沿って", "以下の施策を柱に": the pillars are the numbered lines that follow
+ANNOUNCED = re.compile(rf"(?:次の|以下の)\s*([\d{KANJI_NUMBERS}]+)?\s*(?:つの|本の)?\s*"
+                       r"(?:施策を)?(?:柱|基本目標|基本方針|重点目標|方向性)")
 # not a pillar's name: a total ("柱3 計"), or a name cut where the line wrapped ("…発信と")
 NOT_A_PILLAR = re.compile(r"^(?:計|合計|小計|総計)(?:\s|$)|[とのや・、及並]$")
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
@@ -61,12 +64,16 @@ def extract_policy(ctx: Context) -> None:
         for m in PILLAR_NUMBER.finditer(block.text) if "【" in block.text else ():
             if m.group(1) in pillars:
                 _number(ctx, pillars, m.group(1), m.group(2))
-        # a heading, a short line, or the first line of a paragraph it opens
-        line = block.text if block.kind == "heading" or len(block.text) < 40 \
-            else block.line_texts()[0]
-        if len(line) <= 80 and (m := PILLAR_HEADING.match(line)) \
-                and not NOT_A_PILLAR.search(m.group(2)):
-            _pillar_heading(ctx, block, m, pillars)
+        # a heading, a short line, or a line of a paragraph ("柱1 …" / "柱2 …", or the line a
+        # paragraph opens with: "施策の方向性1 …")
+        lines = [block.text] if block.kind == "heading" or len(block.offsets) < 2 \
+            else block.line_texts()
+        for line, offset in zip(lines, block.offsets if len(lines) > 1 else [0], strict=True):
+            if len(line) <= 80 and (m := PILLAR_HEADING.match(line)) \
+                    and not NOT_A_PILLAR.search(m.group(2)):
+                _pillar_heading(ctx, block, m, pillars, offset)
+        if block.kind == "paragraph" and (m := ANNOUNCED.search(block.text)):
+            _announced_pillars(ctx, block, m, pillars)
         _policies(ctx, block, policies)
     _implements(ctx, pillars)
     _under_pillar_headings(ctx)
@@ -75,13 +82,35 @@ def extract_policy(ctx: Context) -> None:
         _events(ctx, block, events)
 
 
-def _pillar_heading(ctx: Context, block, m: re.Match, pillars: dict) -> None:
+def _announced_pillars(ctx: Context, block, m: re.Match, pillars: dict) -> None:
+    count = m.group(1)
+    count = int(count) if count and count.isdigit() else \
+        KANJI_NUMBERS.index(count) + 1 if count else 9
+    found = []
+    for b in ctx.blocks[ctx.position(block) + 1:]:
+        if len(found) == count:
+            break
+        if b.kind == "paragraph" and b.text.isascii():
+            continue  # an English translation under each line
+        if b.kind not in ("heading", "item") or b.kind == "heading" and (b.level or 0) <= 1 \
+                or len(b.text) > 40 or "。" in b.text:
+            break
+        found.append(b)
+    for number, b in enumerate(found, start=1):
+        label = b.text.strip()
+        if label not in pillars:
+            pillars[label] = str(number)
+            ctx.out.add("pillar", ctx.span(b), label=label, number=str(number))
+
+
+def _pillar_heading(ctx: Context, block, m: re.Match, pillars: dict, offset: int = 0) -> None:
     label, mark = m.group(2).strip(), m.group(1)
     number = str(ROMAN.get(mark) or (KANJI_NUMBERS.index(mark) + 1 if mark in KANJI_NUMBERS
                                      else mark))
     if label not in pillars:
         pillars[label] = number
-        ctx.out.add("pillar", ctx.span(block, 0, m.end()), label=label, number=number)
+        ctx.out.add("pillar", ctx.span(block, offset, offset + m.end()), label=label,
+                    number=number)
     # its programs follow, up to the next pillar or the next major section ("3 海外事務所")
     end = next((b.first_line - 1 for b in ctx.blocks[ctx.position(block) + 1:]
                 if PILLAR_HEADING.match(b.text) or b.kind == "heading" and (b.level or 0) <= 1),

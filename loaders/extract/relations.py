@@ -174,10 +174,15 @@ def _negated(sentence: str, m: re.Match) -> bool:
 def _relations(ctx: Context) -> None:
     heading_type: str | None = None
     for block in ctx.blocks:
-        if block.kind == "heading" or (block.kind == "paragraph" and len(block.text) < 40
-                                       and RELATION_RE.search(block.text)):
+        if block.kind == "heading":
             ctx.__dict__["_other_owner"] = _table_owner(ctx, block)
-            ctx.__dict__["_kind_last"] = ctx.__dict__.get("_kind_last") and block.kind != "heading"
+            ctx.__dict__["_kind_last"] = False
+        elif block.kind in ("paragraph", "row") and len(block.text) < 40 \
+                and RELATION_RE.search(block.text) and not partner_mentions(ctx, block):
+            # a caption: "(参考)千葉県の海外姉妹・友好提携先" (a row's kind cell keeps it)
+            owner = _table_owner(ctx, block)
+            if owner or block.kind == "paragraph" and not _is_kind_cell(block):
+                ctx.__dict__["_other_owner"] = owner
         if block.kind == "row" and _kv_record(ctx, block):
             continue
         if row_type := _typed_row(ctx, block):
