@@ -36,7 +36,7 @@ def resolve_publisher(name: str) -> Entity:
 
 def extract_document(path: Path | str, publisher: Entity | None = None):
     doc = read_document(path)
-    lines = [normalise.fold(line) for line in doc.lines]
+    lines = [normalise.repair_line(normalise.fold(line)) for line in doc.lines]
     blocks = segment(lines)
     try:
         extraction = extract(doc.name, lines, blocks, world(), japan(), publisher)

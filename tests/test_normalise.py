@@ -21,6 +21,7 @@ from citykg.loaders.normalise import (
     parse_fiscal_year,
     parse_unit,
     parse_year,
+    repair_line,
 )
 
 # --- fold
@@ -46,7 +47,15 @@ from citykg.loaders.normalise import (
         ("9時〜17時", "9時～17時"),
         ("9時～17時", "9時～17時"),
         ("−5", "-5"),
-        # OCR: 一 and 口 read for ー and ロ in katakana words; spaced-out titles and names
+    ],
+)
+def test_fold(text, folded):
+    assert fold(text) == folded
+
+
+@pytest.mark.parametrize(
+    "text, repaired",
+    [  # OCR: 一 and 口 read for ー and ロ in katakana words; spaced-out titles and names
         ("ホ一ムステイ", "ホームステイ"), ("シドニ一市", "シドニー市"), ("メト口ポリス", "メトロポリス"),
         ("データ一覧", "データ一覧"), ("窓口サービス", "窓口サービス"), ("一口", "一口"),
         ("国 際 的 な ネ ッ ト ワ ー ク", "国際的なネットワーク"), ("プ ロ ヴ デ ィ フ 市", "プロヴディフ市"),
@@ -54,8 +63,13 @@ from citykg.loaders.normalise import (
         ("市 県", "市 県"),
     ],
 )
-def test_fold(text, folded):
-    assert fold(text) == folded
+def test_repair_line(text, repaired):
+    assert repair_line(text) == repaired
+
+
+@given(st.text())
+def test_repair_line_is_idempotent(s):
+    assert repair_line(repair_line(s)) == repair_line(s)
 
 
 @given(st.text())

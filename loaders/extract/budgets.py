@@ -38,17 +38,19 @@ def extract_budgets(ctx: Context) -> None:
     unit, head, header = "円", None, None
     blocks = ctx.blocks
     cell_rows: dict[int, Block] = {}
+    in_cell_rows: set[int] = set()  # the lines of the rows put back together
     header_indent = 0
     for i, block in enumerate(blocks):
         if not block.text.strip(" -─━=_"):
             continue  # a rule line ("-----") inside a table
         unit = normalise.parse_unit(block.text) or unit
-        if block.first_line == block.last_line and not any(
-                r.first_line <= block.first_line <= r.last_line for r in cell_rows.values()):
-            cell_rows.update(_cell_table(ctx, blocks, i))
+        if block.first_line not in in_cell_rows and block.first_line == block.last_line \
+                and (rows := _cell_table(ctx, blocks, i)):
+            cell_rows.update(rows)
+            in_cell_rows.update(n for r in rows.values() for n in range(r.first_line, r.last_line + 1))
         if i in cell_rows:
             block = cell_rows[i]
-        elif any(r.first_line <= block.first_line <= r.last_line for r in cell_rows.values()):
+        elif block.first_line in in_cell_rows:
             continue  # a cell of a row put back together
         cells = [c for c in block.cells if c]
         if block.kind == "row" and (years := _year_columns(ctx, block.cells)):
@@ -177,6 +179,8 @@ def _key_row(ctx: Context, block: Block, cells: list[str], head: str, unit: str)
 
 def _named_amount(block: Block) -> bool:
     """A row of a name and its amount in yen: not a total, not a source of funds."""
+    if "円" not in block.text:
+        return False
     name = block.cells[0].strip() if block.cells else ""
     found = normalise.find_amounts(block.text)
     return bool(found and found[0].start == len(name) + 1 and re.search(r"[^\W\d_]", name)
@@ -295,7 +299,9 @@ def _wrapped(blocks: list[Block], i: int, unit: str) -> Block | None:
     nxt = blocks[i + 1] if i + 1 < len(blocks) else None
     if not nxt or nxt.kind != "paragraph" or nxt.first_line != blocks[i].last_line + 1:
         return None
-    line = nxt.line_texts()[0]
+    line = nxt.text[:nxt.offsets[1]] if len(nxt.offsets) > 1 else nxt.text
+    if not re.search(r"\d[)）]?\s*$|円", line):
+        return None
     found = normalise.find_amounts(line) or _bare_amount(line, unit)
     if not found or AMOUNT_LEAD.match(line).end() >= found[0].start:
         return None  # "予算額 4,800千円": the amount's line, not the name's end

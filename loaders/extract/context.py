@@ -95,6 +95,14 @@ class Context:
             cache[key] = [m for m in cache[every] if any(e.kind in kinds for e in m.entities)]
         return cache[key]
 
+    def local_governments(self, block: Block) -> list[Mention]:
+        """Japan's municipalities and prefectures named in a block; searched once a block."""
+        cache = self.__dict__.setdefault("_local_governments", {})
+        if id(block) not in cache:
+            cache[id(block)] = self.japan.find(block.text, {"city", "prefecture"},
+                                               self.prepared(block))
+        return cache[id(block)]
+
     def publisher_names(self) -> set[str]:
         p = self.publisher
         if not p:

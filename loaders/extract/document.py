@@ -22,7 +22,7 @@ def infer_publisher(ctx: Context) -> Entity | None:
     (伊達市) counts for the one in a prefecture named in the same block, else for none."""
     counts: Counter[Entity] = Counter()
     for number, block in enumerate(ctx.blocks):
-        mentions = ctx.japan.find(block.text, {"city", "prefecture"}, ctx.prepared(block))
+        mentions = ctx.local_governments(block)
         foreign = ctx.mentions(block, {"city"}) if mentions else []
         prefectures = {e.code for m in mentions for e in m.entities if e.kind == "prefecture"}
         for m in mentions:

@@ -54,6 +54,8 @@ def extract_organisations(ctx: Context) -> None:
 
 
 def _offices(ctx: Context, block: Block, i: int) -> None:
+    if "事務所" not in block.text:
+        return
     section = ctx.section(block)
     context = any(OFFICE_CONTEXT.search(b.text) for b in ctx.blocks[max(0, i - 2):i + 1]) or \
         bool(section and OFFICE_CONTEXT.search(section.text))
@@ -95,6 +97,8 @@ def _offices(ctx: Context, block: Block, i: int) -> None:
 
 def _other_government(ctx: Context, name: str) -> str | None:
     """Another Japanese local government whose name opens an office's name."""
+    if not re.search(r"[都道府県市町村]", name[:-3]):
+        return None
     found = ctx.japan.find(name, {"city", "prefecture"})
     publisher = ctx.publisher.code if ctx.publisher else None
     if found and found[0].start == 0 and all(e.code != publisher for e in found[0].entities):

@@ -265,10 +265,11 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
 def _continued(ctx: Context, block: Block) -> set[str]:
     """A bracketed note that wrapped to the next line, under a line naming one partner:
     "プロヴディフ市(ブルガリア共和国)" / "〔昭和47年 姉妹都市提携〕 ...... 9"."""
+    if block.text[:1] not in "〔[(（":
+        return set()
     position = ctx.position(block)
     rel = RELATION_RE.search(block.text)
-    if not rel or not position or not re.match(r"[〔\[(（]", block.text) \
-            or partner_mentions(ctx, block):
+    if not rel or not position or partner_mentions(ctx, block):
         return set()
     before = ctx.blocks[position - 1]
     partners = partner_mentions(ctx, before)
@@ -363,6 +364,8 @@ def _entry_name(ctx: Context, block: Block, partners: list[Mention]) -> Mention 
     ("米国 テキサス州 サンアントニオ市(昭和62年10月)")."""
     if not partners:
         return None
+    if partners[0].start <= 4 and not partners[0].entity.division:
+        return partners[0]  # "(1) シアトル市…": the usual entry
     qualifiers = [*ctx.mentions(block, {"country", "region"}),
                   *(m for m in partners if m.entity.division)]
     for m in partners:
@@ -570,7 +573,7 @@ def _other_governments(ctx: Context, block: Block) -> list[Mention]:
     if id(block) not in cache:
         foreign = ctx.mentions(block, {"city", "country"})
         publisher = ctx.publisher.code if ctx.publisher else None
-        found = [m for m in ctx.japan.find(block.text, {"city", "prefecture"}, ctx.prepared(block))
+        found = [m for m in ctx.local_governments(block)
                  if not any(f.start <= m.start < f.end for f in foreign)
                  and all(e.code != publisher for e in m.entities)]
         found += [Mention(m.start(), m.end(), m.group(0), ())
@@ -584,6 +587,8 @@ PREFECTURE_EN = re.compile(r"\b[A-Z][a-z]+ Prefecture(?:al Government)?\b")
 
 def _table_owner(ctx: Context, block: Block) -> str | None:
     """The other local government whose agreements a heading announces: "千葉県の…姉妹…"."""
+    if "の" not in block.text or not RELATION_RE.search(block.text):
+        return None
     for m in _other_governments(ctx, block):
         if block.text.startswith("の", m.end) and RELATION_RE.search(block.text, m.end):
             return m.surface
