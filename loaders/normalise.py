@@ -256,7 +256,7 @@ def parse_year(text: str) -> int | None:
 # "本年度予算額" (group `rel`: 本 this year, 前 the year before)
 FISCAL_YEAR_COLUMN = re.compile(r"(?:(?:(?:令和|平成|昭和|R|H)\s*[\d元]+|\d{4})\s*年度|(?P<rel>本|前)年度"
                                 r"|FY\s*\d{4})"
-                                r"\s*(?:当初)?\s*(?:予算)?\s*(?:額)?\s*(?:\([A-Z]\))?")
+                                r"\s*(?:当初)?\s*(?:予算)?\s*(?:額)?\s*(?:\((?:[A-Z]|千円|百万円|万円|円)\))?")
 
 
 def parse_fiscal_year(text: str) -> int | None:

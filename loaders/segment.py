@@ -6,6 +6,7 @@ joined before matching, and `Block.line_at` maps a character back to its source 
 from __future__ import annotations
 
 import bisect
+import csv
 import re
 from dataclasses import dataclass, field
 
@@ -119,6 +120,7 @@ def segment(lines: list[str]) -> list[Block]:
     blocks: list[Block] = []
     para: list[tuple[int, str]] = []
     cell_lines = _cells(lines)
+    csv_export = _is_csv(lines)
 
     def close_paragraph() -> None:
         if para:
@@ -126,6 +128,8 @@ def segment(lines: list[str]) -> list[Block]:
             para.clear()
 
     for number, raw in enumerate(lines, start=1):
+        if csv_export and "," in raw:
+            raw = _csv_line(raw)
         line = raw.strip()
         if not line:
             close_paragraph()
@@ -163,6 +167,23 @@ def segment(lines: list[str]) -> list[Block]:
             close_paragraph()
     close_paragraph()
     return blocks
+
+
+def _is_csv(lines: list[str]) -> bool:
+    """A spreadsheet saved as CSV: most lines padded with empty cells (",,") or ending in a
+    comma, as Excel writes rows narrower than the sheet."""
+    filled = [line for line in lines if line.strip()]
+    padded = sum(",," in line or line.rstrip().endswith(",") for line in filled)
+    return len(filled) >= 5 and padded >= 0.3 * len(filled)
+
+
+def _csv_line(line: str) -> str:
+    """A CSV line as the tab-separated row the rest of the stage reads (quoted fields keep
+    their commas: "12,340"); a line with one field is just its text."""
+    cells = next(csv.reader([line]))
+    while cells and not cells[-1].strip():
+        cells.pop()
+    return "\t".join(cells) if len(cells) > 1 else (cells[0] if cells else "")
 
 
 def _heading(line: str) -> tuple[int, str, str] | None:

@@ -720,3 +720,34 @@ def test_pillars_announced_then_listed_and_rows_of_a_name_and_an_amount(tmp_path
     assert {f.data["network"].key for f in extraction.facts if f.kind == "membership"} == {
         "unesco-creative-cities", "wwcam"}
     assert budgets_of(doc) == {("姉妹都市交流推進費", 2023): (12_340_000, 11_800_000)}
+
+
+def test_a_spreadsheet_saved_as_csv(tmp_path):
+    """Excel's CSV: rows padded with empty cells, quoted amounts with their commas, era
+    abbreviations (S54.5.2), a kind with a note in brackets, the unit in a column's header,
+    a table of pillars and one of networks."""
+    doc = report(tmp_path, "fukuoka.csv", "令和6年度 国際部 事業概要,,,\n福岡市 総務企画局 国際部,,,\n,,,\n"
+                 "1 姉妹都市・友好都市等一覧,,,\n区分,都市名,国名,締結日\n"
+                 "姉妹都市,ボルドー市,フランス,1982/11/8\n友好都市,広州市,中華人民共和国,S54.5.2\n"
+                 "連携協定（スタートアップ分野）,ヘルシンキ市,フィンランド,R5.4.1\n,,,\n"
+                 "4 令和6年度 国際部関係予算,,,\n事業名,令和6年度予算額(千円),令和5年度予算額(千円),増減\n"
+                 '姉妹都市交流推進事業,"12,340","11,800",540\n合計,"12,340","11,800",540\n,,,\n'
+                 "5 施策の柱,,,\n番号,施策の柱,,\n1,姉妹都市等との多様な交流の推進,,\n2,多文化共生のまちづくり,,\n,,,\n"
+                 "6 加盟している国際的な都市間ネットワーク,,,\n団体名,加盟年,役割,\nシティネット,2019,準会員,\n")
+    _, rels, extraction = relations(doc)
+    assert starts(rels) == {("sister", "bordeaux"): "1982-11-08", ("friendship", "guangzhou"): "1979-05-02",
+                            ("cooperation", "helsinki"): "2023-04-01"}
+    assert budgets_of(doc) == {("姉妹都市交流推進事業", 2024): (12_340_000, 11_800_000),
+                               ("姉妹都市交流推進事業", 2023): (11_800_000, None)}
+    assert [f.data["label"] for f in extraction.facts if f.kind == "pillar"] == [
+        "姉妹都市等との多様な交流の推進", "多文化共生のまちづくり"]
+    assert {f.data["network"].key for f in extraction.facts if f.kind == "membership"} == {"citynet"}
+
+
+def test_commas_in_english_prose_do_not_make_a_csv(tmp_path):
+    doc = report(tmp_path, "hiroshima.txt", "City of Hiroshima International Relations - Fiscal Year 2023\n\n"
+                 "3. Sister Cities\n  * Honolulu, USA (June 15, 1959) - Sister City\n"
+                 "  * Montreal, Canada - May 1998 (Sister City)\n\nThe City, with its partners, held events.\n"
+                 "Exchanges, visits and talks, all online, continued.\n")
+    _, rels, _ = relations(doc)
+    assert starts(rels) == {("sister", "honolulu"): "1959-06-15", ("sister", "montreal"): "1998-05"}

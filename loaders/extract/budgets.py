@@ -54,7 +54,9 @@ def extract_budgets(ctx: Context) -> None:
             continue  # a cell of a row put back together
         cells = [c for c in block.cells if c]
         if block.kind == "row" and (years := _year_columns(ctx, block.cells)):
-            header, header_indent = (years, unit, None), _indent(ctx, block)
+            # the unit in the year column's own header: "令和6年度予算額(千円)"
+            own = next((m[1] for c in block.cells if (m := CELL_UNIT.search(c))), None)
+            header, header_indent = (years, own or unit, None), _indent(ctx, block)
             continue
         if block.kind != "row" and not (header and block.kind in ("paragraph", "item")
                                         and _indent(ctx, block) > header_indent + 2):
@@ -218,6 +220,7 @@ def _cell_table(ctx: Context, blocks: list[Block], i: int) -> dict[int, Block]:
     return rows if len(rows) > 1 else {}
 
 
+CELL_UNIT = re.compile(r"年度.*[(（](千円|百万円|万円|円)[)）]")
 CHANGE_COLUMN = re.compile(r"増減|差引|比較|増減額|前年度比|対前年度|増減率")
 
 

@@ -127,7 +127,7 @@ def _networks(ctx: Context, block: Block) -> None:
         if MEMBER_OF.search(block.text, 0, net.start) or MEMBER_AS.match(block.text, net.end):
             ctx.out.add("membership", ctx.span(block, max(0, net.start - 12), net.end),
                         network=net.entity, role_ja="会員", role_en=ROLES["会員"])
-    if nets and _under_members_heading(ctx, block):
+    if nets and (block.kind != "row" or nets[0].start == 0) and _under_members_heading(ctx, block):
         ctx.out.add("membership", ctx.span(block, nets[0].start, nets[0].end),
                     network=nets[0].entity, role_ja="会員", role_en=ROLES["会員"])
     recent = ctx.__dict__.setdefault("_recent_network", [None, -10])
@@ -152,11 +152,11 @@ def _under_members_heading(ctx: Context, block: Block) -> bool:
     """An entry (a list item, or a numbered line of a table of contents) under a heading
     about the networks the city belongs to, or right after a sentence saying it joined them
     ("本市は以下の国際的な都市ネットワークに加盟しています。")."""
-    if block.kind not in ("item", "heading"):
+    if block.kind not in ("item", "heading", "row"):
         return False
     position = ctx.position(block)
     for before in reversed(ctx.blocks[max(0, position - 8):position + (block.kind != "heading")]):
-        if before.kind == "item" or before is block:
+        if before.kind in ("item", "row") or before is block:
             continue
         if before.kind == "paragraph" and JOINED_SENTENCE.search(before.text):
             return True

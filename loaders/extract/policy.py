@@ -19,6 +19,7 @@ PILLAR_HEADING = re.compile(r"^[【\[]?\s*(?:基本目標|基本方針|施策の
 # "次の3つの柱に沿って", "以下の施策を柱に": the pillars are the numbered lines that follow
 ANNOUNCED = re.compile(rf"(?:次の|以下の)\s*([\d{KANJI_NUMBERS}]+)?\s*(?:つの|本の)?\s*"
                        r"(?:施策を)?(?:柱|基本目標|基本方針|重点目標|方向性)")
+PILLAR_SECTION = re.compile(r"(?:施策|政策)の柱|基本目標|重点施策|施策体系|Policy [Gg]oals|Pillars")
 # not a pillar's name: a total ("柱3 計"), or a name cut where the line wrapped ("…発信と")
 NOT_A_PILLAR = re.compile(r"^(?:計|合計|小計|総計)(?:\s|$)|[とのや・、及並]$")
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
@@ -74,6 +75,12 @@ def extract_policy(ctx: Context) -> None:
                 _pillar_heading(ctx, block, m, pillars, offset)
         if block.kind == "paragraph" and (m := ANNOUNCED.search(block.text)):
             _announced_pillars(ctx, block, m, pillars)
+        if block.kind == "row" and len(cells := [c for c in block.cells if c]) == 2 \
+                and re.fullmatch(rf"[\dIVX{KANJI_NUMBERS}]{{1,3}}", cells[0]) \
+                and (section := ctx.section(block)) and PILLAR_SECTION.fullmatch(section.text) \
+                and cells[1] not in pillars:  # a table of pillars: "1 | 姉妹都市との交流の推進"
+            pillars[cells[1]] = cells[0]
+            ctx.out.add("pillar", ctx.span(block), label=cells[1], number=cells[0])
         _policies(ctx, block, policies)
     _implements(ctx, pillars)
     _under_pillar_headings(ctx)

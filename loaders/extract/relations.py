@@ -430,14 +430,16 @@ def _typed_row(ctx: Context, block: Block) -> str | None:
     if block.kind not in ("row", "heading") or not RELATION_RE.search(block.text):
         return None
     cells = block.cells if block.kind == "row" else block.text.split()
-    kinds = [c for c in cells if c and RELATION_RE.fullmatch(re.sub(r"提携$", "", c))]
+    # "姉妹都市", "姉妹都市提携", "連携協定(スタートアップ分野)"
+    kinds = [c for c in cells if c and RELATION_RE.fullmatch(
+        re.sub(r"提携$|\s*[(（][^)）]{1,20}[)）]$", "", c))]
     if len(kinds) != 1:
         return None
     partners = partner_mentions(ctx, block) or _unknown_in_cells(ctx, block)
     if len(partners) != 1:
         return None
     partner = partners[0]
-    rtype = type_of(kinds[0])
+    rtype = type_of(RELATION_RE.match(kinds[0]).group(0))
     _add(ctx, block, partner, rtype, 0, len(block.text),
          date=_date(ctx, block, block.text[partner.end:]))
     return rtype
