@@ -33,6 +33,7 @@ _KANA_OCR = re.compile(f"(?<=[{_KANA}])(?:一(?=[{_KANA}市州区都])|口(?=[{_
 # "国 際 的 な ネ ッ ト ワ ー ク", "プ ロ ヴ デ ィ フ 市": a title or name spaced out, one character
 # a time (three or more), joined again
 _CJK = "\u3041-\u3096\u30a1-\u30fa\u30fc\u3005\u4e00-\u9fff"
+_CITY_OCR = re.compile(f"(?<=[{_KANA}])[巾币]")
 _SPACED_HINT = re.compile(f"[{_CJK}] [{_CJK}] [{_CJK}]")
 _SPACED = re.compile(f"(?:(?<=\\s)|^)[{_CJK}](?: [{_CJK}]){{2,}}(?![{_CJK}])")
 _CHAR_MAP = str.maketrans(
@@ -54,6 +55,8 @@ def repair_line(line: str) -> str:
     口 read for ー and ロ in katakana, titles and names spaced out a character at a time."""
     if "一" in line or "口" in line:
         line = _KANA_OCR.sub(lambda m: "ー" if m.group(0) == "一" else "ロ", line)
+    if "巾" in line or "币" in line:  # "リバーサイド巾": 市 misread after a katakana name
+        line = _CITY_OCR.sub("市", line)
     if " " in line and _SPACED_HINT.search(line):
         line = _SPACED.sub(lambda m: m.group(0).replace(" ", ""), line)
     return line

@@ -130,6 +130,8 @@ def segment(lines: list[str]) -> list[Block]:
     for number, raw in enumerate(lines, start=1):
         if csv_export and "," in raw:
             raw = _csv_line(raw)
+        elif raw.lstrip().startswith("|") and raw.rstrip().endswith("|"):
+            raw = _pipe_line(raw)  # a Markdown table: "| 都市名 | 国名 | 提携日 |"
         line = raw.strip()
         if not line:
             close_paragraph()
@@ -184,6 +186,14 @@ def _csv_line(line: str) -> str:
     while cells and not cells[-1].strip():
         cells.pop()
     return "\t".join(cells) if len(cells) > 1 else (cells[0] if cells else "")
+
+
+def _pipe_line(line: str) -> str:
+    """A Markdown table's row as a tab-separated one; its rule ("|---|:--|") as nothing."""
+    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    if all(re.fullmatch(r":?-{2,}:?", c) for c in cells):
+        return ""
+    return "\t".join(cells) if len(cells) > 1 else cells[0]
 
 
 def _heading(line: str) -> tuple[int, str, str] | None:

@@ -751,3 +751,11 @@ def test_commas_in_english_prose_do_not_make_a_csv(tmp_path):
                  "Exchanges, visits and talks, all online, continued.\n")
     _, rels, _ = relations(doc)
     assert starts(rels) == {("sister", "honolulu"): "1959-06-15", ("sister", "montreal"): "1998-05"}
+
+
+def test_a_markdown_table(tmp_path):
+    doc = report(tmp_path, "sagamihara.txt", "令和5年度 相模原市 国際交流の概要\n\n■ 姉妹都市\n\n"
+                 "| 区分 | 都市名 | 国名 | 提携日 |\n|---|---|---|:---:|\n"
+                 "| 姉妹都市 | トロント市 | カナダ | 1991年5月1日 |\n| 友好都市 | 無錫市 | 中国 | 1985年10月6日 |\n")
+    _, rels, _ = relations(doc)
+    assert starts(rels) == {("sister", "toronto"): "1991-05-01", ("friendship", "wuxi"): "1985-10-06"}
