@@ -64,6 +64,8 @@ def extract_budgets(ctx: Context) -> None:
         if block.kind != "row" and header:
             continue
         if header and cells:
+            if len(block.cells) <= max(header[0]) and _indent(ctx, block) > header_indent + 2:
+                continue  # "財源:国庫支出金 3,200": a note indented under a row, not a row
             header = _table_row(ctx, block, *header)
             continue
         if block.kind == "heading" and block.level == HEAD_LEVEL and block.number:
