@@ -246,6 +246,18 @@ def parse_date(text: str) -> PartialDate | None:
     return None
 
 
+def last_date(text: str) -> PartialDate | None:
+    """The last calendar date in `text`."""
+    found = None
+    for kind, raw, year, month, day in _scan(text):
+        if kind == "年":
+            try:
+                found = PartialDate(year, month, day)
+            except NormaliseError as e:
+                raise NormaliseError(f"{raw}: {e}") from None
+    return found
+
+
 def parse_year(text: str) -> int | None:
     """The Gregorian year of the first calendar year in `text` (not 年度), or a bare "2023"."""
     for kind, _, year, _, _ in _scan(text):
@@ -258,7 +270,7 @@ def parse_year(text: str) -> int | None:
 # a table column of one fiscal year's amounts: "令和5年度", "2023年度予算額", "R5年度当初予算(A)",
 # "本年度予算額" (group `rel`: 本 this year, 前 the year before)
 FISCAL_YEAR_COLUMN = re.compile(r"(?:(?:(?:令和|平成|昭和|R|H)\s*[\d元]+|\d{4})\s*年度|(?P<rel>本|前)年度"
-                                r"|FY\s*\d{4})"
+                                r"|FY\s*\d{4}|(?P<cur>(?=予算額)))"  # "予算額(千円)" beside "前年度…"
                                 r"\s*(?:当初)?\s*(?:予算)?\s*(?:額)?\s*(?:\((?:[A-Z]|千円|百万円|万円|円)\))?")
 
 

@@ -158,7 +158,7 @@ def segment(lines: list[str]) -> list[Block]:
             close_paragraph()
             blocks.append(Block("row", number, number, " ".join(cells), [0], cells=cells))
             continue
-        if bullet or ((ENTRY.match(line) and not line.endswith(("、", ","))
+        if bullet or ((ENTRY.match(line) and not line.endswith(("、", ",")) and "。" not in line
                        or ENTRY_END.search(line) and "。" not in line) and len(line) <= ENTRY_MAX):
             close_paragraph()
             blocks.append(Block("item", number, number, line[bullet.end() if bullet else 0:],

@@ -759,3 +759,30 @@ def test_a_markdown_table(tmp_path):
                  "| 姉妹都市 | トロント市 | カナダ | 1991年5月1日 |\n| 友好都市 | 無錫市 | 中国 | 1985年10月6日 |\n")
     _, rels, _ = relations(doc)
     assert starts(rels) == {("sister", "toronto"): "1991-05-01", ("friendship", "wuxi"): "1985-10-06"}
+
+
+def test_a_markdown_report_with_notes_in_cells(tmp_path):
+    """A state in the country's cell, a reading and a footnote mark by the name, a narrowed
+    kind ("青少年交流協定") ended by its remark; "予算額(千円)" beside "前年度予算額(千円)"; pillars
+    announced, then tabled."""
+    doc = report(tmp_path, "sagamihara.md", "# 令和5年度 相模原市の国際交流 事業報告\n\n"
+                 "「相模原市多文化共生推進プラン」（令和2年度～令和6年度）に基づき、以下の2つを施策の柱として取り組んでいる。\n\n"
+                 "● 施策の柱\n\n| 番号 | 施策の柱 |\n|---|---|\n| 1 | 多文化共生社会の実現 |\n| 2 | 市民レベルの交流の推進 |\n\n"
+                 "■ 2 姉妹都市・友好都市等\n\n| 区分 | 都市名 | 国名 | 提携日 | 備考 |\n|---|---|---|---|---|\n"
+                 "| 姉妹都市 | トロント市※1 | カナダ（オンタリオ州） | 1987年11月26日 | |\n"
+                 "| 友好都市 | 大田広域市〔テジョン〕 | 大韓民国 | 平成27年10月2日 | |\n"
+                 "| パートナー都市 | ソノマ郡※2 | アメリカ合衆国（カリフォルニア州） | 2019年（令和元年）5月17日 | |\n"
+                 "| 青少年交流協定 | ゴールドコースト市 | オーストラリア | 2012年4月1日 | 令和4年3月31日 協定期間満了により終了 |\n\n"
+                 "■ 4 令和5年度 予算\n\n| 事業名 | 予算額（千円） | 前年度予算額（千円） |\n|---|---|---|\n"
+                 "| 外国人市民相談窓口運営事業 | 9,732 | 9,500 |\n| 多言語情報発信事業※5 | 3,150※6 | 2,800 |\n")
+    _, rels, extraction = relations(doc)
+    assert starts(rels) == {("sister", "toronto"): "1987-11-26", ("friendship", "daejeon"): "2015-10-02",
+                            ("partner", "sonomagun"): "2019-05-17",
+                            ("cooperation", "gold-coast"): "2012-04-01"}
+    gold_coast = rels[("cooperation", "gold-coast")].data
+    assert (gold_coast["status"], gold_coast["end"].iso()) == ("ended", "2022-03-31")
+    assert rels[("partner", "sonomagun")].data["partner"].country == "us"
+    assert budgets_of(doc)[("外国人市民相談窓口運営事業", 2023)] == (9_732_000, 9_500_000)
+    assert budgets_of(doc)[("多言語情報発信事業", 2023)] == (3_150_000, 2_800_000)
+    assert [f.data["label"] for f in extraction.facts if f.kind == "pillar"] == [
+        "多文化共生社会の実現", "市民レベルの交流の推進"]

@@ -109,10 +109,15 @@ def _year_columns(ctx: Context, cells: list[str]) -> dict[int, int]:
     years = {}
     for col, cell in enumerate(cells):
         if col and (m := normalise.FISCAL_YEAR_COLUMN.fullmatch(cell.strip())):
-            year = normalise.parse_fiscal_year(cell) if not m["rel"] else ctx.fiscal_year and \
-                ctx.fiscal_year - (m["rel"] == "前")
+            if m["cur"] is not None or m["rel"]:
+                year = ctx.fiscal_year and ctx.fiscal_year - (m["rel"] == "前")
+            else:
+                year = normalise.parse_fiscal_year(cell)
             if year:
                 years[col] = year
+    if len(years) < 2 and any(m["cur"] is not None for c in cells[1:]
+                              if (m := normalise.FISCAL_YEAR_COLUMN.fullmatch(c.strip()))):
+        return {}  # a bare "予算額" names the year only beside another year's column
     return years if years and cells and not normalise.parse_amount(cells[0]) else {}
 
 
@@ -341,7 +346,7 @@ def _factor(raw: str) -> int:
 
 
 def _amount(ctx: Context, block: Block, text: str, unit: str) -> int | None:
-    text = text.strip()
+    text = re.sub(r"※\d*$", "", text.strip()).strip()  # "1,250※4": a footnote's mark
     if m := re.fullmatch(r"([△▲+-]?[\d,]+(?:\.\d+)?)\s*(千円|百万円|万円|億円)", text):
         text, cell_unit = m[1], m[2]  # "235,000千円": the cell's own unit wins over the table's
     else:

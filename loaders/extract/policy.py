@@ -17,8 +17,8 @@ PILLAR_HEADING = re.compile(r"^[【\[]?\s*(?:基本目標|基本方針|施策の
                             rf"([IVX]+|\d+|[{KANJI_NUMBERS}]+)\s*[】\]]?\s*[:.、)]?\s*"
                             r"(\S.{1,60}?)(?:\s+[△▲]?\d[\d,]{2,}(?:\s.*)?)?$")
 # "次の3つの柱に沿って", "以下の施策を柱に": the pillars are the numbered lines that follow
-ANNOUNCED = re.compile(rf"(?:次の|以下の)\s*([\d{KANJI_NUMBERS}]+)?\s*(?:つの|本の)?\s*"
-                       r"(?:施策を)?(?:柱|基本目標|基本方針|重点目標|方向性)")
+ANNOUNCED = re.compile(rf"(?:次の|以下の)\s*([\d{KANJI_NUMBERS}]+)?\s*(?:つ|本)?[のを]?\s*"
+                       r"(?:施策[をの])?(?:柱|基本目標|基本方針|重点目標|方向性)")
 PILLAR_SECTION = re.compile(r"(?:施策|政策)の柱|基本目標|重点施策|施策体系|Policy [Gg]oals|Pillars")
 # not a pillar's name: a total ("柱3 計"), or a name cut where the line wrapped ("…発信と")
 NOT_A_PILLAR = re.compile(r"^(?:計|合計|小計|総計)(?:\s|$)|[とのや・、及並]$")
@@ -97,14 +97,18 @@ def _announced_pillars(ctx: Context, block, m: re.Match, pillars: dict) -> None:
     for b in ctx.blocks[ctx.position(block) + 1:]:
         if len(found) == count:
             break
-        if b.kind == "paragraph" and b.text.isascii():
-            continue  # an English translation under each line
+        cells = [c for c in b.cells if c]
+        if b.kind == "paragraph" and b.text.isascii() or PILLAR_SECTION.fullmatch(b.text) \
+                or b.kind == "row" and len(cells) == 2 and PILLAR_SECTION.fullmatch(cells[1]):
+            continue  # an English translation under each line; "● 施策の柱", a table's header
+        if b.kind == "row" and len(cells) == 2 and cells[0].isdigit():
+            found.append((b, cells[1]))  # "| 1 | 多文化共生社会の実現 |"
+            continue
         if b.kind not in ("heading", "item") or b.kind == "heading" and (b.level or 0) <= 1 \
                 or len(b.text) > 40 or "。" in b.text:
             break
-        found.append(b)
-    for number, b in enumerate(found, start=1):
-        label = b.text.strip()
+        found.append((b, b.text.strip()))
+    for number, (b, label) in enumerate(found, start=1):
         if label not in pillars:
             pillars[label] = str(number)
             ctx.out.add("pillar", ctx.span(b), label=label, number=str(number))

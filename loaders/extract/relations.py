@@ -45,6 +45,8 @@ WORD_RE = re.compile(WORD)
 # one relation word, or several joined ("姉妹都市・友好交流都市"): a collective word too
 RELATION_RE = re.compile(rf"(?:{WORD})(?:\s*(?:・|、|及び|および|並びに|や)\s*(?:{WORD}))*")
 TYPE_OF = {w.lower(): t for w, t in RELATION_WORDS}
+# a table's kind cell: a relation word, maybe narrowed ("青少年交流協定")
+KIND_CELL = re.compile(rf"[^\s\d]{{0,6}}?(?:{RELATION_RE.pattern})")
 
 
 def type_of(words: str) -> str:
@@ -136,8 +138,8 @@ def _statuses(ctx: Context) -> None:
             # "提携は2021年に解消した": the date in the clause that ends it
             # (a table's remark: "覚書期間満了により令和5年3月31日終了", after the start's cell)
             clause = re.split(r"[、,]", sentence[:last.end()])[-1]
-            ended = (_date(ctx, block, last.group(0)) or _date(ctx, block, clause)) \
-                if status == "ended" else None
+            ended = (_date(ctx, block, last.group(0)) or _last_date(ctx, block, clause[-40:])
+                     or _date(ctx, block, clause)) if status == "ended" else None
             named = [m for m in partner_mentions(ctx, block)
                      if start <= m.start < start + len(sentence)]
             for m in named or _entry_partner(ctx, block):
@@ -430,24 +432,30 @@ def _typed_row(ctx: Context, block: Block) -> str | None:
     if block.kind not in ("row", "heading") or not RELATION_RE.search(block.text):
         return None
     cells = block.cells if block.kind == "row" else block.text.split()
-    # "姉妹都市", "姉妹都市提携", "連携協定(スタートアップ分野)"
-    kinds = [c for c in cells if c and RELATION_RE.fullmatch(
+    # "姉妹都市", "姉妹都市提携", "連携協定(スタートアップ分野)", "青少年交流協定"
+    kinds = [c for c in cells if c and KIND_CELL.fullmatch(
         re.sub(r"提携$|\s*[(（][^)）]{1,20}[)）]$", "", c))]
     if len(kinds) != 1:
         return None
-    partners = partner_mentions(ctx, block) or _unknown_in_cells(ctx, block)
+    found = partner_mentions(ctx, block)
+    # a state in a country's cell ("アメリカ合衆国(カリフォルニア州)") qualifies the partner
+    partners = [m for m in found if not m.entity.division] or _unknown_in_cells(ctx, block) \
+        or found
+    partners = list({m.entity.key: m for m in reversed(partners)}.values())  # "大田広域市〔テジョン〕"
     if len(partners) != 1:
         return None
     partner = partners[0]
-    rtype = type_of(RELATION_RE.match(kinds[0]).group(0))
+    rtype = type_of(RELATION_RE.search(kinds[0]).group(0))
     _add(ctx, block, partner, rtype, 0, len(block.text),
          date=_date(ctx, block, block.text[partner.end:]))
     return rtype
 
 
 def _unknown_in_cells(ctx: Context, block: Block) -> list[Mention]:
-    """A city the gazetteer lacks, in a row with its country in a cell of its own."""
-    cells = [c for c in (block.cells or block.text.split()) if c]
+    """A city the gazetteer lacks, in a row with its country in a cell of its own (its
+    state in brackets, a footnote mark after the name: "ソノマ郡※2")."""
+    cells = [c for c in (re.sub(r"\s*[(（][^)）]*[)）]$|※\d*$", "", c)
+                         for c in (block.cells or block.text.split())) if c]
     countries = [e for c in cells for e in ctx.world.lookup(c, "country")]
     names = [c for c in cells if re.fullmatch(r"[^\d\s]{1,20}(?:市|区|州|郡|町|村)", c)
              and not RELATION_RE.search(c)]
@@ -610,6 +618,14 @@ def _date(ctx: Context, block: Block, text: str):
     if date is None and unknown and unknown.group(1) not in normalise.ERAS:
         ctx.out.report(block.first_line, f"unknown era name: {unknown.group(1)}", text)
     return date
+
+
+def _last_date(ctx: Context, block: Block, text: str):
+    """The date nearest before the end: "2012年4月1日 令和4年3月31日 協定期間満了により終了"."""
+    try:
+        return normalise.last_date(text)
+    except normalise.NormaliseError:
+        return None
 
 
 def _strip_publisher(ctx: Context, text: str) -> str:
