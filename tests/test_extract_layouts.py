@@ -780,12 +780,45 @@ def test_a_markdown_report_with_notes_in_cells(tmp_path):
                  "| 外国人市民相談窓口運営事業 | 9,732 | 9,500 |\n| 多言語情報発信事業※5 | 3,150※6 | 2,800 |\n")
     _, rels, extraction = relations(doc)
     assert starts(rels) == {("sister", "toronto"): "1987-11-26", ("friendship", "daejeon"): "2015-10-02",
-                            ("partner", "sonomagun"): "2019-05-17",
+                            ("partner", "sonoma"): "2019-05-17",
                             ("cooperation", "gold-coast"): "2012-04-01"}
     gold_coast = rels[("cooperation", "gold-coast")].data
     assert (gold_coast["status"], gold_coast["end"].iso()) == ("ended", "2022-03-31")
-    assert rels[("partner", "sonomagun")].data["partner"].country == "us"
+    assert rels[("partner", "sonoma")].data["partner"].country == "us"
     assert budgets_of(doc)[("外国人市民相談窓口運営事業", 2023)] == (9_732_000, 9_500_000)
     assert budgets_of(doc)[("多言語情報発信事業", 2023)] == (3_150_000, 2_800_000)
     assert [f.data["label"] for f in extraction.facts if f.kind == "pillar"] == [
         "多文化共生社会の実現", "市民レベルの交流の推進"]
+
+
+def test_a_villages_report_with_records_of_small_partner_towns(tmp_path):
+    """Partners the gazetteer lacks (村, 町, 郡, 鎮) with their country first in the bracket;
+    each record's 区分 gives the kind and its date row the start; a "※協定終了" ends it."""
+    doc = report(tmp_path, "hakuba.txt", "令和5年度 国際交流事業の概要\n長野県北安曇郡白馬村\n\n"
+                 "３ 友好都市・姉妹都市等の概要\n\n（１）レッヒ村（オーストリア共和国 フォアアールベルク州）\n"
+                 "　　区分：友好都市\n　　提携日：平成19年（2007年）10月3日\n\n"
+                 "（２）メスヴェン町（ニュージーランド カンタベリー地方）\n　　区分：姉妹都市\n"
+                 "　　提携年：1994年（平成6年）\n\n"
+                 "（３）亜布力鎮（中華人民共和国 黒竜江省尚志市）　※協定終了\n　　区分：友好交流協定\n"
+                 "　　締結：2001年（平成13年）\n")
+    _, rels, _ = relations(doc, resolve_publisher("白馬村"))
+    assert {k: (v.data["start"].iso(), v.data["partner"].country) for k, v in rels.items()} == {
+        ("friendship", "rehhi"): ("2007-10-03", "at"), ("sister", "mesuven"): ("1994", "nz"),
+        ("friendship", "yabuli"): ("2001", "cn")}
+    assert rels[("friendship", "yabuli")].data["status"] == "ended"
+
+
+def test_a_narrative_with_a_state_after_the_city_and_an_anniversary_next_year(tmp_path):
+    doc = report(tmp_path, "yokosuka.txt", "令和5年度 横須賀市 国際交流の概要\n\n"
+                 "1962年にコーパスクリスティ市（米国テキサス州）と姉妹都市提携を結び、以来60年以上にわたり交流している。\n"
+                 "オーストラリア西オーストラリア州のフリーマントル市とは、来年度（令和6年度）に姉妹都市提携45周年を迎える。\n"
+                 "令和5年11月8日、フリーマントル港湾公社と港湾協力に関する覚書を締結した。\n"
+                 "また、国際港湾協会（IAPH）の会員となっている。\n\n"
+                 "目次\n第２章 施策の柱と主な取組\n①多文化共生の地域づくり6\n②国際交流の推進 10\n"
+                 "（１）姉妹都市との交流11\n③国際協力の推進30\n第３章 資料\n")
+    _, rels, extraction = relations(doc)
+    assert starts(rels) == {("sister", "corpus-christi"): "1962", ("sister", "fremantle"): "1979"}
+    assert rels[("sister", "fremantle")].data["derived"]
+    assert {f.data["network"].key for f in extraction.facts if f.kind == "membership"} == {"iaph"}
+    assert [f.data["label"] for f in extraction.facts if f.kind == "pillar"] == [
+        "多文化共生の地域づくり", "国際交流の推進", "国際協力の推進"]

@@ -24,7 +24,7 @@ ROLE_TAKEN = re.compile(r"\s*(?:として|を務め|に就任|に選出|であ�
 # after the names: "…に加盟", "(ICLEI)にも加盟", "…には、創設メンバーとして参加"
 JOINED = re.compile(r"^\s*(?:[(（][^)）]{1,40}[)）])?\s*(?:等|など)?\s*に[はも]?、?\s*"
                     r"(?:[^、。]{0,12}?)(?:加盟|加入|参加|参画)")
-MEMBER_AS = re.compile(r"\s*(?:[(（][^)）]{1,40}[)）])?\s*の\s*(?:正会員|会員|加盟都市)\s*(?:として|である)")
+MEMBER_AS = re.compile(r"\s*(?:[(（][^)）]{1,40}[)）])?\s*の\s*(?:正会員|会員|加盟都市)\s*(?:として|である|となっ)")
 # "加盟している国際ネットワーク", "国際ネットワークへの参加", "Memberships": its list
 MEMBERS_HEADING = re.compile(r"加盟|加入|参画|会員|ネットワークへの参加|[Mm]ember|MEMBER"
                              r"|ネットワーク$|[Nn]etworks$")  # its entries are networks

@@ -17,11 +17,17 @@ CHINESE = {"cn", "tw", "hk", "mo"}
 KOREAN = {"kr", "kp"}
 KANJI = re.compile(r"[一-龥]+")
 UNKNOWN_CITY = re.compile(
-    r"(?<![ァ-ヺー・])([ァ-ヺー・]{2,20}|[一-龥]{1,6}?(?=特別市|広域市|市|区))(特別市|広域市|市|都|州|区)?\s*[（(]([^）)]{1,20})[）)]")
+    r"(?<![ァ-ヺー・])([ァ-ヺー・]{2,20}|[一-龥]{1,6}?(?=特別市|広域市|市|区|郡|鎮))"
+    r"(特別市|広域市|市|都|州|区|町|村|郡|鎮)?\s*[（(]([^）)]{1,30})[）)]")
 
 
 # "アメリカ合衆国のボウマンビル市": a name the gazetteer lacks, qualified by its country before it
 QUALIFIED_CITY = re.compile(r"の([ァ-ヺー・]{2,20}|[一-龥]{1,5}?)(市|町|村|郡|州|区|県)(?![ァ-ヺー一-龥])")
+
+
+IN_BRACKET = re.compile(r"\s*[(（〔][^)）〕]*")
+# "フリーマントル港湾公社", "シアトル商工会議所": a body named after the city, not the city
+ORGANISATION_AFTER = re.compile(r"港湾公社|港湾局|公社|大学|商工会議所|空港|銀行|港務局")
 
 
 def partner_mentions(ctx: Context, block: Block) -> list[Mention]:
@@ -34,7 +40,12 @@ def partner_mentions(ctx: Context, block: Block) -> list[Mention]:
                 m = _by_country(ctx, block, m)
             if m and m.entity and m.entity.kind == "city":
                 known.append(m)
-        cache_[id(block)] = sorted(known + _unknown(ctx, block, known), key=lambda m: m.start)
+        found = sorted(known + _unknown(ctx, block, known), key=lambda m: m.start)
+        # "コーパスクリスティ市(米国テキサス州)": a state in the brackets after a city is where
+        # the city lies, not a partner of its own
+        cache_[id(block)] = [m for i, m in enumerate(found) if not (
+            m.entity.division and i and IN_BRACKET.fullmatch(block.text, found[i - 1].end, m.start)
+            or ORGANISATION_AFTER.match(block.text, m.end))]
     return cache_[id(block)]
 
 
@@ -95,7 +106,7 @@ def _one_country(ctx: Context, text: str) -> Entity | None:
 
 def unknown_city(ctx: Context, label: str, country: Entity | None, line: int) -> Entity:
     """A city the gazetteer lacks, keyed by its romanised name; reported for a person to add."""
-    bare = re.sub(r"(特別市|広域市|市|都|州|区)$", "", label) or label
+    bare = re.sub(r"(特別市|広域市|市|都|州|区|町|村|郡|鎮)$", "", label) or label
     slug = _romanised(bare, country.key if country else "")
     where = country.label_en if country else "country unknown"
     ctx.out.report(line, f"city not in the gazetteer: {label} ({where}); "
@@ -115,8 +126,12 @@ def _romanised(name: str, country: str) -> str:
 
 
 def _country(ctx: Context, text: str) -> Entity | None:
-    for part in re.split(r"[、,・/]", text):
-        found = ctx.world.lookup(part.strip(), "country")
-        if len(found) == 1:
-            return found[0]
+    """The country a bracket names first: "ベラルーシ", "オーストリア共和国 フォアアールベルク州",
+    "米国テキサス州" (a country, then its state)."""
+    for part in re.split(r"[、,・/\s]", text):
+        part = part.strip()
+        for end in range(len(part), 1, -1):
+            found = ctx.world.lookup(part[:end], "country")
+            if len(found) == 1:
+                return found[0]
     return None

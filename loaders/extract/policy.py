@@ -75,6 +75,8 @@ def extract_policy(ctx: Context) -> None:
                 _pillar_heading(ctx, block, m, pillars, offset)
         if block.kind == "paragraph" and (m := ANNOUNCED.search(block.text)):
             _announced_pillars(ctx, block, m, pillars)
+        if block.kind == "heading" and PILLAR_SECTION.search(block.text):
+            _pillar_chapter(ctx, block, pillars)
         if block.kind == "row" and len(cells := [c for c in block.cells if c]) == 2 \
                 and re.fullmatch(rf"[\dIVX{KANJI_NUMBERS}]{{1,3}}", cells[0]) \
                 and (section := ctx.section(block)) and PILLAR_SECTION.fullmatch(section.text) \
@@ -87,6 +89,27 @@ def extract_policy(ctx: Context) -> None:
     events = {f.data["name"] for f in ctx.out.facts if f.kind == "event"}
     for block in ctx.blocks:
         _events(ctx, block, events)
+
+
+def _pillar_chapter(ctx: Context, chapter, pillars: dict) -> None:
+    """A chapter on the pillars ("第2章 施策の柱と主な取組"): its first style of numbered
+    heading names them ("①多文化共生の地域づくり 6", a table of contents' page number off)."""
+    found, level = [], None
+    for b in ctx.blocks[ctx.position(chapter) + 1:]:
+        if b.kind != "heading":
+            continue
+        if b.level is not None and chapter.level is not None and b.level <= chapter.level:
+            break
+        level = b.level if level is None else level
+        if b.level == level:
+            found.append(b)
+    labels = [re.sub(r"\s*[\dOl]+(?:\s+\d+)?$", "", b.text).strip() for b in found]
+    if not 2 <= len(found) <= 8 or any(normalise.find_amounts(b.text) for b in found):
+        return  # programs with their amounts, not pillars
+    for number, (b, label) in enumerate(zip(found, labels, strict=True), start=1):
+        if label and label not in pillars:
+            pillars[label] = b.number or str(number)
+            ctx.out.add("pillar", ctx.span(b), label=label, number=pillars[label])
 
 
 def _announced_pillars(ctx: Context, block, m: re.Match, pillars: dict) -> None:

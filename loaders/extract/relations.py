@@ -26,7 +26,7 @@ RELATION_WORDS = [
     ("パートナーシップ都市", "partner"), ("パートナー都市", "partner"), ("親善協力都市", "partner"),
     ("パートナーシティ", "partner"), ("経済交流都市", "partner"),
     ("交流協定", "cooperation"), ("協力協定", "cooperation"), ("連携協定", "cooperation"),
-    ("に関する協定", "cooperation"),
+    ("に関する協定", "cooperation"), ("交流促進協定", "cooperation"),
     ("覚書", "cooperation"), ("MOU", "cooperation"), ("共同声明", "cooperation"),
     ("sister cities", "sister"), ("sister city", "sister"), ("twin cities", "sister"),
     ("twin city", "sister"), ("twinned", "sister"), ("sister state", "sister"),
@@ -251,6 +251,8 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
             date = _date(ctx, block, opening.group(1)) if opening else None
             if date is None and not listed and DATE_AFTER.match(text, rel.end()):
                 date = _date(ctx, block, text[rel.end():rel.end() + 30].split("。")[0])
+            if date is None and (year := BARE_YEAR.search(between)):
+                date = normalise.PartialDate(int(year.group(1)))  # "長春市(中国・1980)友好都市"
             facts = [_add(ctx, block, before, rtype, before.start, rel.end(), date=date,
                           anniversary=int(ann.group(1)) if ann else None,
                           upcoming=bool(ann and ann.group(2).startswith("迎える")))]
@@ -311,14 +313,22 @@ def _agreement_sentences(ctx: Context, block: Block) -> set[str]:
             continue
         partners = {m.entity.key: m for m in partner_mentions(ctx, block)
                     if start <= m.start < start + len(sentence)}
+        cities = {k: m for k, m in partners.items() if not m.entity.division}
+        partners = cities or partners  # "西オーストラリア州のフリーマントル市": the city
         if len(partners) != 1:
             continue
         mention = next(iter(partners.values()))
         # "…との友好都市提携は2020年に解消した": the date of its end, not of its making
         made = STATUS.sub(lambda m: " " * len(m.group(0)), sentence[:rel.end() + 12])
-        date = _date(ctx, block, made)
+        date, derived = _date(ctx, block, made), False
+        ann = ANNIVERSARY.search(sentence, rel.end(), rel.end() + 16)
+        if date is None and ann and ann.group(2).startswith("迎える"):
+            # "来年度(令和6年度)に姉妹都市提携45周年を迎える": the year it names, else the report's
+            year = normalise.parse_fiscal_year(sentence[:ann.start()]) or ctx.fiscal_year
+            if year:
+                date, derived = normalise.PartialDate(year - int(ann.group(1))), True
         _add(ctx, block, mention, type_of(rel.group(0)), start, start + len(sentence),
-             date=date)
+             date=date, derived=derived)
         found.add(mention.entity.key)
     return found
 
@@ -336,7 +346,8 @@ def _list_item(ctx: Context, block: Block, rtype: str, dated_only: bool = False)
     if date is None and block.first_line == block.last_line:
         date, kind, last = _next_cells(ctx, block)
     if date is None:
-        date, last = _date_in_record(ctx, block)
+        date, last, record_kind = _date_in_record(ctx, block)
+        kind = kind or record_kind
     if date is None and dated_only:
         return set()
     own = RELATION_RE.search(block.text, first.end)  # "… 1973.6.24 友好都市提携": the item's own
@@ -352,7 +363,7 @@ def _list_item(ctx: Context, block: Block, rtype: str, dated_only: bool = False)
     for m in [first, *joined]:
         fact = _add(ctx, block, m, rtype, 0, len(block.text), date=date,
                     span=ctx.block_span(block, last))
-        if fact and not own and ctx.__dict__.get("_collective_heading"):
+        if fact and not own and not kind and ctx.__dict__.get("_collective_heading"):
             ctx.__dict__.setdefault("_collective", set()).add(id(fact))
         found.add(m.entity.key)
     return found
@@ -397,8 +408,8 @@ def _next_cells(ctx: Context, block: Block):
         previous = nxt
         if date is None and re.search(r"\d", nxt.text) and (date := _date(ctx, nxt, nxt.text)):
             last = nxt
-        elif kind is None and _is_kind_cell(nxt):
-            kind, last = nxt.text, nxt
+        elif kind is None and (word := _kind_in(nxt)):
+            kind, last = word, nxt
     before = ctx.blocks[position - 1] if position else None
     # a kind cell right before the name is the kind of a kind-first table, unless the
     # table has shown its kind after the name already
@@ -409,17 +420,34 @@ def _next_cells(ctx: Context, block: Block):
 
 
 def _date_in_record(ctx: Context, block: Block):
-    """An entry followed by its record: "1 バッファロー市(アメリカ合衆国)" / "提携年月日   昭和37年
-    12月19日" / "人口 …". (date, the date's block) or (None, block)."""
+    """An entry followed by its record: "1 バッファロー市(アメリカ合衆国)" / "区分:姉妹都市" /
+    "提携年月日   昭和37年12月19日" / "人口 …". (date, the date's block, kind) or (None, block,
+    kind)."""
     own = {m.entity.key for m in partner_mentions(ctx, block)}
+    kind = None
     for nxt in ctx.blocks[ctx.position(block) + 1:ctx.position(block) + 8]:
         if nxt.kind in ("heading", "item") or nxt.kind != "row" and any(
                 m.entity.key not in own for m in partner_mentions(ctx, nxt)):
             break
         cells = [c for c in nxt.cells if c]
-        if nxt.kind == "row" and len(cells) == 2 and KV_DATE.match(cells[0].replace(" ", "")):
-            return _date(ctx, nxt, cells[1]), nxt
-    return None, block
+        if nxt.kind != "row" or len(cells) != 2:
+            continue
+        if word := _kind_in(nxt):
+            kind = word
+        elif KV_DATE.match(cells[0].replace(" ", "")):
+            return _date(ctx, nxt, cells[1]), nxt, kind
+    return None, block, kind
+
+
+def _kind_in(block: Block) -> str | None:
+    """The relation word of a kind cell ("姉妹都市") or of a record's kind ("区分:姉妹都市")."""
+    if _is_kind_cell(block):
+        return block.text
+    cells = [c for c in block.cells if c]
+    if block.kind == "row" and len(cells) == 2 and KV_TYPE.match(cells[0].replace(" ", "")) \
+            and (word := RELATION_RE.search(cells[1])):
+        return word.group(0)
+    return None
 
 
 def _is_kind_cell(block: Block) -> bool:
@@ -537,12 +565,11 @@ def _aid(ctx: Context, block: Block) -> None:
 
 def _add(ctx: Context, block: Block, mention: Mention, rtype: str, start: int, end: int, *,
          date=None, anniversary: int | None = None, upcoming: bool = False,
-         span: Span | None = None) -> Fact | None:
+         span: Span | None = None, derived: bool = False) -> Fact | None:
     if other := _other_municipality(ctx, block, mention):
         ctx.out.report(block.line_at(mention.start), f"{other}'s agreement with {mention.surface}, "
                        "not the publisher's: not recorded", block.text[:120])
         return None
-    derived = False
     if date is None and anniversary and upcoming and ctx.fiscal_year:
         date, derived = normalise.PartialDate(ctx.fiscal_year - anniversary), True
     return ctx.out.add("relation", span or ctx.span(block, start, end), type=rtype,
