@@ -115,7 +115,7 @@ def _year_columns(ctx: Context, cells: list[str]) -> dict[int, int]:
                 year = normalise.parse_fiscal_year(cell)
             if year:
                 years[col] = year
-    if len(years) < 2 and any(m["cur"] is not None for c in cells[1:]
+    if len(years) == 1 and any(m["cur"] is not None for c in cells[1:]
                               if (m := normalise.FISCAL_YEAR_COLUMN.fullmatch(c.strip()))):
         return {}  # a bare "予算額" names the year only beside another year's column
     return years if years and cells and not normalise.parse_amount(cells[0]) else {}
