@@ -6,56 +6,17 @@ from __future__ import annotations
 
 import re
 
-from citykg.gazetteer import Entity, Mention
+from citykg.gazetteer import Mention
 from citykg.loaders import normalise
 from citykg.loaders.extract.context import Context, listed_after, listed_before
+from citykg.loaders.extract.dates import date_in, sentences
+from citykg.loaders.extract.owners import other_owner, table_owner
 from citykg.loaders.extract.places import partner_mentions, unknown_city
+from citykg.loaders.extract.status import STATUS, mark_statuses
+from citykg.loaders.extract.words import KIND_CELL, RELATION_RE, collective, type_of
 from citykg.loaders.facts import Fact, Span
 from citykg.loaders.segment import Block
 
-# Longest first: 友好姉妹都市 must win over 姉妹都市.
-RELATION_WORDS = [
-    ("友好姉妹都市", "sister"), ("姉妹友好都市", "sister"), ("姉妹・友好都市", "sister"),
-    ("姉妹都市", "sister"),
-    ("兄弟都市", "sister"), ("姉妹提携", "sister"),
-    ("姉妹州", "sister"), ("姉妹県", "sister"), ("姉妹省", "sister"),
-    ("友好交流都市", "friendship"), ("友好協力都市", "friendship"), ("友好親善都市", "friendship"),
-    ("友好交流協定", "friendship"), ("友好都市", "friendship"), ("友好協定", "friendship"),
-    ("友好州", "friendship"), ("友好省", "friendship"), ("友好提携", "friendship"),
-    ("友情盟約", "sister"),
-    ("パートナーシップ都市", "partner"), ("パートナー都市", "partner"), ("親善協力都市", "partner"),
-    ("パートナーシティ", "partner"), ("経済交流都市", "partner"),
-    ("交流協定", "cooperation"), ("協力協定", "cooperation"), ("連携協定", "cooperation"),
-    ("に関する協定", "cooperation"), ("交流促進協定", "cooperation"),
-    ("覚書", "cooperation"), ("MOU", "cooperation"), ("共同声明", "cooperation"),
-    ("sister cities", "sister"), ("sister city", "sister"), ("twin cities", "sister"),
-    ("twin city", "sister"), ("twinned", "sister"), ("sister state", "sister"),
-    ("friendship cities", "friendship"), ("friendship city", "friendship"),
-    ("partner cities", "partner"), ("partner city", "partner"),
-    ("friendship and cooperation agreement", "cooperation"),
-    ("cooperation agreement", "cooperation"),
-]
-# "sister and friendship cities", said of a list: a partner's own type stated elsewhere wins
-COLLECTIVE = {"友好姉妹都市", "姉妹友好都市", "姉妹・友好都市"}
-# English words as written in lower, Capitalised, Title and UPPER case: a case-insensitive
-# flag, even on a part of the pattern, makes every search ~20x slower (no prefix scan)
-WORD = "|".join(re.escape(v) for w, _ in RELATION_WORDS
-                for v in dict.fromkeys((w, w.capitalize(), w.title(), w.upper())))
-WORD_RE = re.compile(WORD)
-# one relation word, or several joined ("姉妹都市・友好交流都市"): a collective word too
-RELATION_RE = re.compile(rf"(?:{WORD})(?:\s*(?:・|、|及び|および|並びに|や)\s*(?:{WORD}))*")
-TYPE_OF = {w.lower(): t for w, t in RELATION_WORDS}
-# a table's kind cell: a relation word, maybe narrowed ("青少年交流協定")
-KIND_CELL = re.compile(rf"[^\s\d]{{0,6}}?(?:{RELATION_RE.pattern})")
-
-
-def type_of(words: str) -> str:
-    """The type a relation word (or the first of several joined) names."""
-    return TYPE_OF[WORD_RE.match(words).group(0).lower()]
-
-
-def collective(words: str) -> bool:
-    return words in COLLECTIVE or len({TYPE_OF[w.lower()] for w in WORD_RE.findall(words)}) > 1
 # What may stand between a relation word and the partner's name that follows it.
 GAP_AFTER = re.compile(r"^(?:提携|締結|盟約)?(?:\s*(\d+)\s*周年を(迎える|迎えた|記念する))?\s*"
                        r"(?:の|である|(?P<list>は|としては|として|には)\s*、?)?\s*$")  # 姉妹都市は、A市、B市
@@ -82,25 +43,11 @@ KV_DATE = re.compile(r"^(?:提携|締結|調印)(?:年月日|日|年月|年)?$")
 KV_TYPE = re.compile(r"^(?:提携|交流)?(?:の)?(?:種別|区分|種類|形態)$")
 
 
-# An agreement's exchanges stopped or the agreement ended: "2022年以降交流を停止している",
-# "提携を解消した"; "…休止していたが再開した" leaves it active.
-STATUS = re.compile(r"(?:交流|提携|関係|協定|活動|覚書)[^。、]{0,20}?"
-                    r"(休止|停止|中断|凍結|見合わせ|見合せ|解消|終了|廃止|解除|破棄)"
-                    r"|([Ss]uspended|[Tt]erminated|[Dd]issolved|[Ff]rozen)")
-STATUS_OF = {**dict.fromkeys(("休止", "停止", "中断", "凍結", "見合わせ", "見合せ", "suspended",
-                              "frozen"), "suspended"),
-             **dict.fromkeys(("解消", "終了", "廃止", "解除", "破棄", "terminated", "dissolved"),
-                             "ended")}
-# ("再開の見通しは立っていない" is no resumption)
-RESUMED = re.compile(r"再開(?!の(?:見通し|目途|めど|予定)|は未定|され(?:てい)?ない|していない|に向け)"
-                     r"|[Rr]esumed")
-
-
 def extract_relations(ctx: Context) -> None:
     _relations(ctx)
     _flush_record(ctx)
     _drop_collective(ctx)
-    _statuses(ctx)
+    mark_statuses(ctx)
 
 
 def _drop_collective(ctx: Context) -> None:
@@ -121,68 +68,16 @@ def _drop_collective(ctx: Context) -> None:
     ctx.out.facts = kept
 
 
-def _statuses(ctx: Context) -> None:
-    """A sentence naming partners and a stop or an end of exchanges with them sets the status
-    of every agreement the document states with them."""
-    agreements = [f for f in ctx.out.facts if f.kind == "relation" and f.data["type"] != "aid"]
-    for block in ctx.blocks if agreements else ():
-        if not STATUS.search(block.text):
-            continue
-        for start, sentence in _sentences(block.text):
-            last = ([None] + [m for m in STATUS.finditer(sentence)
-                              if not _negated(sentence, m)])[-1]
-            if last is None or RESUMED.search(sentence, last.end()):
-                continue
-            status = STATUS_OF[(last.group(1) or last.group(2)).lower()]
-            span = ctx.span(block, start, start + len(sentence))
-            # "提携は2021年に解消した": the date in the clause that ends it
-            # (a table's remark: "覚書期間満了により令和5年3月31日終了", after the start's cell)
-            clause = re.split(r"[、,]", sentence[:last.end()])[-1]
-            ended = (_date(ctx, block, last.group(0)) or _last_date(ctx, block, clause[-40:])
-                     or _date(ctx, block, clause)) if status == "ended" else None
-            named = [m for m in partner_mentions(ctx, block)
-                     if start <= m.start < start + len(sentence)]
-            for m in named or _entry_partner(ctx, block):
-                facts = [f for f in agreements if f.data["partner"].key == m.entity.key]
-                if not facts:
-                    ctx.out.report(span.first_line, f"exchanges with {m.surface} {status}, but "
-                                   "no agreement with it is stated", sentence)
-                for f in facts:
-                    f.data["status"], f.data["status_span"] = status, span
-                    if ended:
-                        f.data["end"] = ended
-
-
-def _entry_partner(ctx: Context, block: Block) -> list[Mention]:
-    """The partner of the entry a record's line stands under ("3 イルクーツク市(ロシア連邦)" /
-    "交流の経緯   …交流事業を見合わせている"), when the sentence itself names none."""
-    section = ctx.section(block)
-    if section is None or section is block:
-        return []
-    partners = partner_mentions(ctx, section)
-    return partners[:1] if partners and partners[0].start <= 4 else []  # the entry's own name
-
-
-NEGATED = re.compile(r"(?:は|も)?(?:して|されて|し|され)(?:い)?(?:ない|ません)|されず|せず")
-
-
-def _negated(sentence: str, m: re.Match) -> bool:
-    """"提携は解消していない", "has not been dissolved": no change of status."""
-    if m.group(2):
-        return bool(re.search(r"\bnot (?:been |yet )?$", sentence[max(0, m.start(2) - 12):m.start(2)]))
-    return bool(NEGATED.match(sentence, m.end()))
-
-
 def _relations(ctx: Context) -> None:
     heading_type: str | None = None
     for block in ctx.blocks:
         if block.kind == "heading":
-            ctx.__dict__["_other_owner"] = _table_owner(ctx, block)
+            ctx.__dict__["_other_owner"] = table_owner(ctx, block)
             ctx.__dict__["_kind_last"] = False
         elif block.kind in ("paragraph", "row") and len(block.text) < 40 \
                 and RELATION_RE.search(block.text) and not partner_mentions(ctx, block):
             # a caption: "(参考)千葉県の海外姉妹・友好提携先" (a row's kind cell keeps it)
-            owner = _table_owner(ctx, block)
+            owner = table_owner(ctx, block)
             if owner or block.kind == "paragraph" and not _is_kind_cell(block):
                 ctx.__dict__["_other_owner"] = owner
         if block.kind == "row" and _kv_record(ctx, block):
@@ -200,7 +95,7 @@ def _relations(ctx: Context) -> None:
                 ctx.__dict__["_collective_heading"] = collective(words[0]) or bool(
                     re.search(re.escape(words[0]) + r"\s*(?:等|など)", block.text))  # 姉妹都市等
                 continue
-        found = continued or _relation_words(ctx, block) | _agreement_sentences(ctx, block)
+        found = continued or _relation_words(ctx, block) | _agreementsentences(ctx, block)
         if not found and heading_type and block.kind in ("item", "row", "paragraph") \
                 and "。" not in block.text:  # a sentence under the heading is no entry
             found = _list_item(ctx, block, heading_type)
@@ -248,9 +143,9 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
             ann = ANNIVERSARY.match(re.sub(r"^(?:提携|締結)", "", tail))
             listed = listed_before(partners, before, text)
             opening = DATE_BEFORE.search(text, 0, before.start) if not listed else None
-            date = _date(ctx, block, opening.group(1)) if opening else None
+            date = date_in(ctx, block, opening.group(1)) if opening else None
             if date is None and not listed and DATE_AFTER.match(text, rel.end()):
-                date = _date(ctx, block, text[rel.end():rel.end() + 30].split("。")[0])
+                date = date_in(ctx, block, text[rel.end():rel.end() + 30].split("。")[0])
             if date is None and (year := BARE_YEAR.search(between)):
                 date = normalise.PartialDate(int(year.group(1)))  # "長春市(中国・1980)友好都市"
             facts = [_add(ctx, block, before, rtype, before.start, rel.end(), date=date,
@@ -281,7 +176,7 @@ def _continued(ctx: Context, block: Block) -> set[str]:
             or RELATION_RE.search(before.text):
         return set()
     fact = _add(ctx, before, partners[0], type_of(rel.group(0)), 0, len(before.text),
-                date=_date(ctx, block, block.text[:rel.start()]),
+                date=date_in(ctx, block, block.text[:rel.start()]),
                 span=ctx.block_span(before, block))
     return {partners[0].entity.key} if fact else set()
 
@@ -304,10 +199,10 @@ def _planned(ctx: Context, block: Block, rel: re.Match) -> bool:
     return True
 
 
-def _agreement_sentences(ctx: Context, block: Block) -> set[str]:
+def _agreementsentences(ctx: Context, block: Block) -> set[str]:
     """"A市とB市は、…1965年に姉妹都市提携を行い": one partner, a relation word, a making verb."""
     found = set()
-    for start, sentence in _sentences(block.text):
+    for start, sentence in sentences(block.text):
         rel = RELATION_RE.search(sentence)
         if not rel or not MAKING.search(sentence[rel.start():]) or _plans(sentence, rel.end()):
             continue
@@ -320,7 +215,7 @@ def _agreement_sentences(ctx: Context, block: Block) -> set[str]:
         mention = next(iter(partners.values()))
         # "…との友好都市提携は2020年に解消した": the date of its end, not of its making
         made = STATUS.sub(lambda m: " " * len(m.group(0)), sentence[:rel.end() + 12])
-        date, derived = _date(ctx, block, made), False
+        date, derived = date_in(ctx, block, made), False
         ann = ANNIVERSARY.search(sentence, rel.end(), rel.end() + 16)
         if date is None and ann and ann.group(2).startswith("迎える"):
             # "来年度(令和6年度)に姉妹都市提携45周年を迎える": the year it names, else the report's
@@ -339,7 +234,7 @@ def _list_item(ctx: Context, block: Block, rtype: str, dated_only: bool = False)
     first = _entry_name(ctx, block, partners)
     if first is None:
         return set()
-    date = _date(ctx, block, block.text[first.end:])
+    date = date_in(ctx, block, block.text[first.end:])
     if date is None and (year := BARE_YEAR.search(block.text, first.end)):
         date = normalise.PartialDate(int(year.group(1)))  # "Munich (Germany) - 1972"
     last, kind = block, None
@@ -406,7 +301,7 @@ def _next_cells(ctx: Context, block: Block):
                 or len(nxt.text) > 20 or nxt.kind == "heading" or partner_mentions(ctx, nxt):
             break
         previous = nxt
-        if date is None and re.search(r"\d", nxt.text) and (date := _date(ctx, nxt, nxt.text)):
+        if date is None and re.search(r"\d", nxt.text) and (date := date_in(ctx, nxt, nxt.text)):
             last = nxt
         elif kind is None and (word := _kind_in(nxt)):
             kind, last = word, nxt
@@ -435,7 +330,7 @@ def _date_in_record(ctx: Context, block: Block):
         if word := _kind_in(nxt):
             kind = word
         elif KV_DATE.match(cells[0].replace(" ", "")):
-            return _date(ctx, nxt, cells[1]), nxt, kind
+            return date_in(ctx, nxt, cells[1]), nxt, kind
     return None, block, kind
 
 
@@ -475,7 +370,7 @@ def _typed_row(ctx: Context, block: Block) -> str | None:
     partner = partners[0]
     rtype = type_of(RELATION_RE.search(kinds[0]).group(0))
     _add(ctx, block, partner, rtype, 0, len(block.text),
-         date=_date(ctx, block, block.text[partner.end:]))
+         date=date_in(ctx, block, block.text[partner.end:]))
     return rtype
 
 
@@ -530,7 +425,7 @@ def _flush_record(ctx: Context) -> None:
     if "type" in record:
         words = RELATION_RE.findall(record["type"])
         rtype = type_of(words[0]) if words else "cooperation"
-    date = _date(ctx, last, record["date"]) if "date" in record else None
+    date = date_in(ctx, last, record["date"]) if "date" in record else None
     record.clear()
     if partner:
         ctx.out.add("relation", ctx.block_span(first, last), type=rtype, partner=partner,
@@ -566,7 +461,7 @@ def _aid(ctx: Context, block: Block) -> None:
 def _add(ctx: Context, block: Block, mention: Mention, rtype: str, start: int, end: int, *,
          date=None, anniversary: int | None = None, upcoming: bool = False,
          span: Span | None = None, derived: bool = False) -> Fact | None:
-    if other := _other_municipality(ctx, block, mention):
+    if other := other_owner(ctx, block, mention):
         ctx.out.report(block.line_at(mention.start), f"{other}'s agreement with {mention.surface}, "
                        "not the publisher's: not recorded", block.text[:120])
         return None
@@ -577,93 +472,10 @@ def _add(ctx: Context, block: Block, mention: Mention, rtype: str, start: int, e
                        anniversary=anniversary)
 
 
-def _other_municipality(ctx: Context, block: Block, mention: Mention) -> str | None:
-    """Another Japanese local government named before the partner in its sentence, with no
-    word for the publisher between them ("大阪市とシカゴ市は姉妹都市" in Kobe's report is
-    Osaka's), or anywhere in a sentence that says the partner is not the publisher's ("…are
-    partners of Hiroshima Prefecture, not of the City"), or in the heading of the table
-    ("(参考)千葉県の海外姉妹・友好提携先")."""
-    if owner := ctx.__dict__.get("_other_owner"):
-        return owner
-    start = max(block.text.rfind("。", 0, mention.start) + 1, 0)
-    end = block.text.find("。", mention.start)
-    end = len(block.text) if end < 0 else end
-    others = [m for m in _other_governments(ctx, block) if start <= m.start < end
-              and (m.start < mention.start or NOT_OURS.search(block.text, start, end))]
-    if not others:
-        return None
-    if others[-1].start > mention.start:
-        return others[-1].surface
-    before = [m for m in others if m.start < mention.start]
-    between = block.text[before[-1].end:mention.start]
-    return None if any(n in between for n in ctx.publisher_names()) else before[-1].surface
-
-
-# a note that the partners it names are not the publisher's ("…は本表に含まない")
-NOT_OURS = re.compile(r"含ま(?:ない|れない|れません|ず)|ではありません|ではない|not of|not the")
-
-
-def _other_governments(ctx: Context, block: Block) -> list[Mention]:
-    """Japanese municipalities and prefectures in a block, other than the publisher (and in
-    English, "Hiroshima Prefecture")."""
-    cache = ctx.__dict__.setdefault("_jp_mentions", {})
-    if id(block) not in cache:
-        foreign = ctx.mentions(block, {"city", "country"})
-        publisher = ctx.publisher.code if ctx.publisher else None
-        found = [m for m in ctx.local_governments(block)
-                 if not any(f.start <= m.start < f.end for f in foreign)
-                 and all(e.code != publisher for e in m.entities)]
-        found += [Mention(m.start(), m.end(), m.group(0), ())
-                  for m in PREFECTURE_EN.finditer(block.text)]
-        cache[id(block)] = sorted(found, key=lambda m: m.start)
-    return cache[id(block)]
-
-
-PREFECTURE_EN = re.compile(r"\b[A-Z][a-z]+ Prefecture(?:al Government)?\b")
-
-
-def _table_owner(ctx: Context, block: Block) -> str | None:
-    """The other local government whose agreements a heading announces: "千葉県の…姉妹…"."""
-    if "の" not in block.text or not RELATION_RE.search(block.text):
-        return None
-    for m in _other_governments(ctx, block):
-        if block.text.startswith("の", m.end) and RELATION_RE.search(block.text, m.end):
-            return m.surface
-    return None
-
-
-ERA_LIKE = re.compile(r"([一-龥]{2})\s*([\d元]{1,2})\s*年\s*\d{1,2}\s*月")
-
-
-def _date(ctx: Context, block: Block, text: str):
-    try:
-        date = normalise.parse_date(text)
-    except normalise.NormaliseError as exc:
-        ctx.out.report(block.first_line, f"date not understood: {exc}", text)
-        return None
-    unknown = ERA_LIKE.search(text)
-    if date is None and unknown and unknown.group(1) not in normalise.ERAS:
-        ctx.out.report(block.first_line, f"unknown era name: {unknown.group(1)}", text)
-    return date
-
-
-def _last_date(ctx: Context, block: Block, text: str):
-    """The date nearest before the end: "2012年4月1日 令和4年3月31日 協定期間満了により終了"."""
-    try:
-        return normalise.last_date(text)
-    except normalise.NormaliseError:
-        return None
-
-
 def _strip_publisher(ctx: Context, text: str) -> str:
     for name in sorted(ctx.publisher_names(), key=len, reverse=True):
         text = text.replace(name, "")
     return text
-
-
-def _sentences(text: str):
-    for m in re.finditer(r"[^。]+。?", text):
-        yield m.start(), m.group(0)
 
 
 def merge_relations(facts) -> None:
@@ -681,7 +493,3 @@ def merge_relations(facts) -> None:
             k = (f.data["type"], f.data["partner"].key)
             if k in best:
                 f.data["start"], f.data["derived"] = best[k][1], best[k][2]
-
-
-def partner_entity(mention: Mention) -> Entity | None:
-    return mention.entity

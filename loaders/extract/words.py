@@ -1,0 +1,49 @@
+"""The words that name an agreement and its kind (姉妹都市, 友好都市, パートナー都市, 協定…), in
+Japanese and English: data the relation, status and ownership rules share."""
+from __future__ import annotations
+
+import re
+
+# Longest first: 友好姉妹都市 must win over 姉妹都市.
+RELATION_WORDS = [
+    ("友好姉妹都市", "sister"), ("姉妹友好都市", "sister"), ("姉妹・友好都市", "sister"),
+    ("姉妹都市", "sister"),
+    ("兄弟都市", "sister"), ("姉妹提携", "sister"),
+    ("姉妹州", "sister"), ("姉妹県", "sister"), ("姉妹省", "sister"),
+    ("友好交流都市", "friendship"), ("友好協力都市", "friendship"), ("友好親善都市", "friendship"),
+    ("友好交流協定", "friendship"), ("友好都市", "friendship"), ("友好協定", "friendship"),
+    ("友好州", "friendship"), ("友好省", "friendship"), ("友好提携", "friendship"),
+    ("友情盟約", "sister"),
+    ("パートナーシップ都市", "partner"), ("パートナー都市", "partner"), ("親善協力都市", "partner"),
+    ("パートナーシティ", "partner"), ("経済交流都市", "partner"),
+    ("交流協定", "cooperation"), ("協力協定", "cooperation"), ("連携協定", "cooperation"),
+    ("に関する協定", "cooperation"), ("交流促進協定", "cooperation"),
+    ("覚書", "cooperation"), ("MOU", "cooperation"), ("共同声明", "cooperation"),
+    ("sister cities", "sister"), ("sister city", "sister"), ("twin cities", "sister"),
+    ("twin city", "sister"), ("twinned", "sister"), ("sister state", "sister"),
+    ("friendship cities", "friendship"), ("friendship city", "friendship"),
+    ("partner cities", "partner"), ("partner city", "partner"),
+    ("friendship and cooperation agreement", "cooperation"),
+    ("cooperation agreement", "cooperation"),
+]
+# "sister and friendship cities", said of a list: a partner's own type stated elsewhere wins
+COLLECTIVE = {"友好姉妹都市", "姉妹友好都市", "姉妹・友好都市"}
+# English words as written in lower, Capitalised, Title and UPPER case: a case-insensitive
+# flag, even on a part of the pattern, makes every search ~20x slower (no prefix scan)
+WORD = "|".join(re.escape(v) for w, _ in RELATION_WORDS
+                for v in dict.fromkeys((w, w.capitalize(), w.title(), w.upper())))
+WORD_RE = re.compile(WORD)
+# one relation word, or several joined ("姉妹都市・友好交流都市"): a collective word too
+RELATION_RE = re.compile(rf"(?:{WORD})(?:\s*(?:・|、|及び|および|並びに|や)\s*(?:{WORD}))*")
+TYPE_OF = {w.lower(): t for w, t in RELATION_WORDS}
+# a table's kind cell: a relation word, maybe narrowed ("青少年交流協定")
+KIND_CELL = re.compile(rf"[^\s\d]{{0,6}}?(?:{RELATION_RE.pattern})")
+
+
+def type_of(words: str) -> str:
+    """The type a relation word (or the first of several joined) names."""
+    return TYPE_OF[WORD_RE.match(words).group(0).lower()]
+
+
+def collective(words: str) -> bool:
+    return words in COLLECTIVE or len({TYPE_OF[w.lower()] for w in WORD_RE.findall(words)}) > 1
