@@ -7,6 +7,7 @@ Parsers fold their input first, so full-width digits and brackets are accepted e
 import calendar
 import re
 import unicodedata
+from collections import deque
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -235,27 +236,25 @@ def _scan(text: str):
             yield kind or "年", raw, years.pop(), month, day
 
 
-def parse_date(text: str) -> PartialDate | None:
-    """The first calendar date in `text` (not fiscal years 年度), to year/month/day precision."""
+def _calendar_dates(text: str):
+    """The calendar dates in `text` (not fiscal years 年度), in order."""
     for kind, raw, year, month, day in _scan(text):
         if kind == "年":
             try:
-                return PartialDate(year, month, day)
+                yield PartialDate(year, month, day)
             except NormaliseError as e:
                 raise NormaliseError(f"{raw}: {e}") from None
-    return None
+
+
+def parse_date(text: str) -> PartialDate | None:
+    """The first calendar date in `text` (not fiscal years 年度), to year/month/day precision."""
+    return next(_calendar_dates(text), None)
 
 
 def last_date(text: str) -> PartialDate | None:
     """The last calendar date in `text`."""
-    found = None
-    for kind, raw, year, month, day in _scan(text):
-        if kind == "年":
-            try:
-                found = PartialDate(year, month, day)
-            except NormaliseError as e:
-                raise NormaliseError(f"{raw}: {e}") from None
-    return found
+    last = deque(_calendar_dates(text), maxlen=1)
+    return last[0] if last else None
 
 
 def parse_year(text: str) -> int | None:
@@ -269,6 +268,8 @@ def parse_year(text: str) -> int | None:
 
 # a table column of one fiscal year's amounts: "令和5年度", "2023年度予算額", "R5年度当初予算(A)",
 # "本年度予算額" (group `rel`: 本 this year, 前 the year before)
+# a budget table's column of the change against the year before
+CHANGE_COLUMN = re.compile(r"増減|差引|比較|増減額|前年度比|対前年度|増減率")
 FISCAL_YEAR_COLUMN = re.compile(r"(?:(?:(?:令和|平成|昭和|R|H)\s*[\d元]+|\d{4})\s*年度|(?P<rel>本|前)年度"
                                 r"|FY\s*\d{4}|(?P<cur>(?=予算額)))"  # "予算額(千円)" beside "前年度…"
                                 r"\s*(?:当初)?\s*(?:予算)?\s*(?:額)?\s*(?:\((?:[A-Z]|千円|百万円|万円|円)\))?")

@@ -10,7 +10,7 @@ import csv
 import re
 from dataclasses import dataclass, field
 
-from citykg.loaders.normalise import FISCAL_YEAR_COLUMN
+from citykg.loaders.normalise import CHANGE_COLUMN, FISCAL_YEAR_COLUMN
 
 # Numbering styles of Japanese reports, outermost first; the index is the heading level.
 HEADING_NUMBERS = [
@@ -40,7 +40,7 @@ SPACED_KEY_VALUE = re.compile(r"^([^\s:、。()\d]{2,8})\s{3,}(?![△▲]?[\d,.]
 # followed by two or more cells that are amounts, dashes, fiscal years or a change column.
 SPACED_CELL = re.compile(r"[△▲+-]?\d[\d,]*(?:\.\d+)?(?:千|万|百万|億)?円?|[-－―—一]|"
                          rf"{FISCAL_YEAR_COLUMN.pattern}|"
-                         r"増減|差引|比較|増減額|前年度比|対前年度|増減率|[\d.]+%")
+                         rf"{CHANGE_COLUMN.pattern}|[\d.]+%")
 
 
 @dataclass

@@ -209,7 +209,7 @@ def _cell_table(ctx: Context, blocks: list[Block], i: int) -> dict[int, Block]:
     width, n = 1, len(blocks)
     while i + width < n and _one_line_cell(blocks[i + width]) and (
             normalise.FISCAL_YEAR_COLUMN.fullmatch(blocks[i + width].text)
-            or width > 1 and CHANGE_COLUMN.fullmatch(blocks[i + width].text)):
+            or width > 1 and normalise.CHANGE_COLUMN.fullmatch(blocks[i + width].text)):
         width += 1
     if width < 2 or not _year_columns(ctx, [blocks[i + k].text for k in range(width)]):
         return {}
@@ -228,7 +228,6 @@ def _cell_table(ctx: Context, blocks: list[Block], i: int) -> dict[int, Block]:
 
 
 CELL_UNIT = re.compile(r"年度.*[(（](千円|百万円|万円|円)[)）]")
-CHANGE_COLUMN = re.compile(r"増減|差引|比較|増減額|前年度比|対前年度|増減率")
 
 
 def _one_line_cell(block: Block) -> bool:

@@ -103,7 +103,8 @@ def _pillar_chapter(ctx: Context, chapter, pillars: dict) -> None:
         level = b.level if level is None else level
         if b.level == level:
             found.append(b)
-    labels = [re.sub(r"\s*[\dOl]+(?:\s+\d+)?$", "", b.text).strip() for b in found]
+    # the page number ends it, OCR'd at times with O and l ("5O", "1l", "2 0")
+    labels = [re.sub(r"\s*\d[\dOl]*(?:\s+\d+)?$", "", b.text).strip() for b in found]
     if not 2 <= len(found) <= 8 or any(normalise.find_amounts(b.text) for b in found):
         return  # programs with their amounts, not pillars
     for number, (b, label) in enumerate(zip(found, labels, strict=True), start=1):
