@@ -48,11 +48,11 @@ def read_gold(path: Path) -> Gold:
             first, _, last = str(record.pop("lines")).partition("-")
             kind = record.pop("kind")
             data = {k: _value(path, number, k, v) for k, v in record.items()}
-        except (KeyError, ValueError) as exc:
+            if kind == "document":
+                data.setdefault("publisher", publisher)
+            facts.append(Fact(kind, data, Span(int(first), int(last or first), "")))
+        except (KeyError, ValueError, TypeError) as exc:
             raise GoldError(f"{path}:{number}: {exc}") from exc
-        if kind == "document":
-            data.setdefault("publisher", publisher)
-        facts.append(Fact(kind, data, Span(int(first), int(last or first), "")))
     return Gold(path, header, facts)
 
 

@@ -12,7 +12,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from citykg.gazetteer import Entity
 from citykg.loaders.extract.policy import CONFERENCE
-from citykg.loaders.facts import Fact, Span
+from citykg.loaders.facts import KINDS, Fact, Span, UnknownFactKind
 from citykg.loaders.labels import english
 from citykg.terms import CKG, GRAPH, ID
 from citykg.terms import WD as WD_NS
@@ -135,12 +135,13 @@ class Mapper:
 
     def triples(self, facts: list[Fact]) -> list[ox.Triple]:
         for fact in facts:
-            getattr(self, f"_{fact.kind}", self._skip)(fact.data, fact.span)
+            if fact.kind not in MAPPERS:
+                raise UnknownFactKind(f"no mapping for fact kind {fact.kind!r} "
+                                      f"(line {fact.span.lines})")
+            MAPPERS[fact.kind](self, fact.data, fact.span)
         return self._out
 
-    # one method per fact kind ------------------------------------------------
-    def _skip(self, data, span) -> None:
-        pass
+    # one method per fact kind (MAPPERS) ---------------------------------------
 
     def _document(self, d, span) -> None:
         self.add(self.doc, RDF_TYPE, n(CKG.SourceDocument))
@@ -312,6 +313,8 @@ class Mapper:
             else self.doc
         self.add(node, PART_OF, parent)
 
+
+MAPPERS = {kind: getattr(Mapper, f"_{kind}") for kind in KINDS}
 
 _TYPE_JA = {"sister": "姉妹都市", "friendship": "友好都市", "partner": "パートナー都市",
             "cooperation": "協力協定"}

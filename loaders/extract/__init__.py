@@ -4,9 +4,10 @@ from __future__ import annotations
 from citykg.gazetteer import Entity, Gazetteer
 from citykg.loaders.extract.budgets import dedupe_budgets, extract_budgets
 from citykg.loaders.extract.context import Context
-from citykg.loaders.extract.document import extract_document, fiscal_year, infer_publisher
+from citykg.loaders.extract.document import extract_document, fiscal_year
 from citykg.loaders.extract.organisations import extract_organisations
 from citykg.loaders.extract.policy import extract_policy
+from citykg.loaders.extract.publisher import infer_publisher
 from citykg.loaders.extract.relations import extract_relations, merge_relations
 from citykg.loaders.extract.toc import extract_toc
 from citykg.loaders.facts import Extraction
@@ -26,8 +27,10 @@ def extract(name: str, lines: list[str], blocks: list[Block], world: Gazetteer,
     ctx.publisher = publisher or infer_publisher(ctx)
     if ctx.publisher is None:
         why = "; ".join(f"line {p.line}: {p.message}" for p in ctx.out.problems[:3])
-        raise PublisherUnknown("cannot tell which city published it" + (f" ({why})" if why else "")
-                               + ": name it with --publisher")
+        raise PublisherUnknown("cannot tell which local government published it (no web "
+                               "address naming one, and no government named most)"
+                               + (f": {why}" if why else "")
+                               + "; name it with --publisher, e.g. --publisher 横浜市")
     ctx.fiscal_year = fiscal_year(ctx)
     for rule in RULES:
         rule(ctx)

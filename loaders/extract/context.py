@@ -45,6 +45,25 @@ class Context:
     publisher: Entity | None = None
     fiscal_year: int | None = None
     out: Extraction = field(default_factory=Extraction)
+    # caches, one entry a block (keyed by id: blocks compare by value)
+    _prepared: dict[int, Prepared] = field(default_factory=dict, init=False, repr=False)
+    _mentions: dict[tuple[int, frozenset[str] | None], list[Mention]] = field(
+        default_factory=dict, init=False, repr=False)
+    _local_governments: dict[int, list[Mention]] = field(default_factory=dict, init=False,
+                                                         repr=False)
+    _jp_mentions: dict[int, list[Mention]] = field(default_factory=dict, init=False, repr=False)
+    _partners: dict[int, list[Mention]] = field(default_factory=dict, init=False, repr=False)
+    # the rules' state across blocks (rules read some of it as ctx.__dict__ entries)
+    _other_owner: str | None = field(default=None, init=False)  # whose table is being read
+    _kind_last: bool = field(default=False, init=False)  # the last row ended in a kind cell
+    _collective_heading: bool = field(default=False, init=False)  # 姉妹・友好都市 over a list
+    _collective: set[int] = field(default_factory=set, init=False)  # facts listed under one
+    _record: dict = field(default_factory=dict, init=False)  # the key–value record being read
+    _ambiguous: set[str] = field(default_factory=set, init=False)  # names reported as such
+    _pillar_headings: list[tuple[int, int, str]] = field(default_factory=list, init=False)
+    _recent_network: list = field(default_factory=lambda: [None, -10], init=False)
+    _toc_paths: set[str] = field(default_factory=set, init=False)
+    _toc_emitted: set = field(default_factory=set, init=False)
 
     def span(self, block: Block, start: int = 0, end: int | None = None) -> Span:
         end = len(block.text) if end is None else end
@@ -78,7 +97,7 @@ class Context:
 
     def prepared(self, block: Block) -> Prepared:
         """The block's text as the gazetteers search it (both search every block)."""
-        cache = self.__dict__.setdefault("_prepared", {})
+        cache = self._prepared
         if id(block) not in cache:
             cache[id(block)] = prepare(block.text)
         return cache[id(block)]
@@ -86,7 +105,7 @@ class Context:
     def mentions(self, block: Block, kinds: set[str]) -> list[Mention]:
         """The world gazetteer's names in a block, of the given kinds; searched once a block,
         and only for the blocks a rule asks about."""
-        cache = self.__dict__.setdefault("_mentions", {})
+        cache = self._mentions
         key = (id(block), frozenset(kinds))
         if key not in cache:
             every = (id(block), None)
@@ -97,7 +116,7 @@ class Context:
 
     def local_governments(self, block: Block) -> list[Mention]:
         """Japan's municipalities and prefectures named in a block; searched once a block."""
-        cache = self.__dict__.setdefault("_local_governments", {})
+        cache = self._local_governments
         if id(block) not in cache:
             cache[id(block)] = self.japan.find(block.text, {"city", "prefecture"},
                                                self.prepared(block))

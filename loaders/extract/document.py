@@ -1,11 +1,10 @@
-"""The document itself: its publishing city, fiscal year, title, date as of, and the city's
-international units (bureau, department)."""
+"""The document itself: its fiscal year, title, date as of, and the publisher's international
+units (bureau, department). Its publisher: `publisher`."""
 from __future__ import annotations
 
 import re
 from collections import Counter
 
-from citykg.gazetteer import Entity
 from citykg.loaders import normalise
 from citykg.loaders.extract.context import Context
 
@@ -15,31 +14,6 @@ UNIT = re.compile(r"国際[一-龥・]{0,8}?(?:局|部|課|室)")
 AS_OF = re.compile(r"([^。]{0,40}?)(?:時点|現在)")
 SELF_REFERENCE = ("本冊子", "本書", "本資料", "本報告", "本誌", "この冊子")
 TITLE_SKIP = re.compile(r"^(目\s*次|はじめに|◆.*)$")
-
-
-def infer_publisher(ctx: Context) -> Entity | None:
-    """The Japanese municipality the text names most. A name several municipalities share
-    (伊達市) counts for the one in a prefecture named in the same block, else for none."""
-    counts: Counter[Entity] = Counter()
-    for number, block in enumerate(ctx.blocks):
-        mentions = ctx.local_governments(block)
-        foreign = ctx.mentions(block, {"city"}) if mentions else []
-        prefectures = {e.code for m in mentions for e in m.entities if e.kind == "prefecture"}
-        for m in mentions:
-            if any(w.start < m.start and m.end <= w.end for w in foreign):
-                continue  # 津市 inside 天津市
-            found = [e for e in m.entities if e.kind == "city"]
-            if len(found) > 1:
-                found = [e for e in found if e.parent in prefectures]
-                if len(found) != 1:
-                    ctx.out.report(block.first_line, f"{m.surface} names several municipalities; "
-                                   "name the prefecture nearby", m.surface)
-            if len(found) == 1:
-                counts[found[0]] += 2 if number == 0 else 1  # the title names its publisher
-    if not counts:
-        return None
-    (best, n), *rest = counts.most_common(2) + [(None, 0)]
-    return best if n > rest[0][1] else None
 
 
 def fiscal_year(ctx: Context) -> int | None:

@@ -32,7 +32,7 @@ ORGANISATION_AFTER = re.compile(r"港湾公社|港湾局|公社|大学|商工会
 
 def partner_mentions(ctx: Context, block: Block) -> list[Mention]:
     """Cities (not countries, not the publisher) in a block, in text order."""
-    cache_ = ctx.__dict__.setdefault("_partners", {})
+    cache_ = ctx._partners
     if id(block) not in cache_:
         known = []
         for m in ctx.mentions(block, {"city"}):
@@ -59,7 +59,7 @@ def _by_country(ctx: Context, block: Block, m: Mention) -> Mention | None:
         found = [e for e in m.entities if e.country in keys]
         if len(found) == 1:
             return Mention(m.start, m.end, m.surface, (found[0],))
-    reported = ctx.__dict__.setdefault("_ambiguous", set())
+    reported = ctx._ambiguous
     if m.surface not in reported:
         reported.add(m.surface)
         ctx.out.report(block.line_at(m.start), f"city {m.surface} is ambiguous: "

@@ -58,7 +58,7 @@ def _entry(ctx: Context, block, entry: str, stack: list) -> None:
     if parent and stack[-1][2] == title:
         return  # the same entry again (OCR read a line twice)
     path = f"{parent}.{number}" if parent else number
-    used = ctx.__dict__.setdefault("_toc_paths", set())
+    used = ctx._toc_paths
     while path in used:
         path += "'"
     used.add(path)
@@ -66,7 +66,7 @@ def _entry(ctx: Context, block, entry: str, stack: list) -> None:
     if not title:
         stack[-1] = (level, path, "")
         return
-    emitted = ctx.__dict__.setdefault("_toc_emitted", set())
+    emitted = ctx._toc_emitted
     while parent and parent not in emitted:  # an entry OCR left without a title
         parent = parent.rpartition(".")[0] or None
     emitted.add(path)

@@ -1,0 +1,134 @@
+"""Which local government published a document: the one its web address names (the first
+`URL:` line: `city.<name>.lg.jp`, `pref.<name>.jp`…), else the one its text names most, the
+title and headings counting more. Prefectures publish too."""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from urllib.parse import urlsplit
+
+from citykg.gazetteer import Entity, Gazetteer, Mention
+from citykg.loaders.extract.context import Context
+
+URL_LINE = re.compile(r"^\s*URL\s*[:：]\s*(\S+)", re.IGNORECASE)
+# The host label before a local government's name says its level, and so which suffixes its
+# Japanese name may end in (city.kitakyushu.lg.jp, town.x.y.jp, pref.hyogo.lg.jp).
+DOMAIN_LEVELS = {"city": ("市", "区"), "town": ("町",), "vill": ("村",),
+                 "pref": ("県", "府", "道", "都"), "metro": ("都",)}
+# Romaji as domains spell it, folded to one form: long vowels written or not (oh, ou, uu),
+# m or n before b/p/m, Kunrei or Hepburn (si/shi, ti/chi, tu/tsu, hu/fu, zi/ji).
+ROMAJI_FOLDS = ((r"[^a-z]", ""), (r"o[uh](?![aeiou])", "o"), (r"ou", "o"), (r"uu", "u"),
+                (r"aa", "a"), (r"m(?=[bpm])", "n"), (r"nn", "n"), (r"shi", "si"),
+                (r"chi", "ti"), (r"tsu", "tu"), (r"fu", "hu"), (r"ji", "zi"), (r"sh", "sy"),
+                (r"ch", "ty"), (r"j", "zy"))
+# A prefecture's name that only says where a municipality lies (長野県大町市, 兵庫県内の都市)
+# is not the prefecture as subject.
+PREFECTURE_AS_PLACE = re.compile(r"\s*(?:内|下|在住|出身)")
+TITLE_WEIGHT, HEADING_WEIGHT = 3, 2
+
+
+def romaji_key(text: str) -> str:
+    key = text.lower()
+    for pattern, repl in ROMAJI_FOLDS:
+        key = re.sub(pattern, repl, key)
+    return key
+
+
+_ROMAJI: dict[int, dict[str, list[Entity]]] = {}  # by id of the gazetteer
+
+
+def _by_romaji(japan: Gazetteer) -> dict[str, list[Entity]]:
+    if id(japan) not in _ROMAJI:
+        index: dict[str, list[Entity]] = defaultdict(list)
+        for e in japan.entities:
+            if e.kind in ("city", "prefecture") and e.label_en:
+                index[romaji_key(e.label_en)].append(e)
+        _ROMAJI[id(japan)] = index
+    return _ROMAJI[id(japan)]
+
+
+def url_of(ctx: Context) -> str | None:
+    for line in ctx.lines[:3]:
+        if m := URL_LINE.match(line):
+            return m[1]
+    return None
+
+
+def from_domain(ctx: Context, url: str) -> Entity | None:
+    """The local government a host name names: `city.himi.toyama.jp` → 氷見市 (the prefecture's
+    label telling apart names several share), `web.pref.hyogo.lg.jp` → 兵庫県."""
+    host = (urlsplit(url if "//" in url else f"//{url}").hostname or "").lower()
+    labels = host.split(".")
+    index = _by_romaji(ctx.japan)
+    for i, label in enumerate(labels[:-1]):
+        suffixes = DOMAIN_LEVELS.get(label)
+        if not suffixes:
+            continue
+        found = [e for e in index.get(romaji_key(labels[i + 1]), ())
+                 if e.label_ja.endswith(suffixes) and (e.kind == "prefecture") == (label in (
+                     "pref", "metro"))]
+        if len(found) > 1 and i + 2 < len(labels):
+            prefectures = {e.code for e in index.get(romaji_key(labels[i + 2]), ())
+                           if e.kind == "prefecture"}
+            found = [e for e in found if e.parent in prefectures] or found
+        if len(found) == 1:
+            return found[0]
+        if found:
+            ctx.out.report(1, f"the web address {host} names several local governments: "
+                           f"{', '.join(e.label_ja for e in found)}", url)
+    return None
+
+
+def infer_publisher(ctx: Context) -> Entity | None:
+    url = url_of(ctx)
+    if url and (found := from_domain(ctx, url)):
+        return found
+    counts = _counts(ctx)
+    if not counts:
+        return None
+    (best, n), *rest = counts.most_common(2) + [(None, 0)]
+    if n > rest[0][1]:
+        return best
+    ctx.out.report(1, "the text names " + ", ".join(f"{e.label_ja} ({k})" for e, k in
+                   counts.most_common(4)) + " as often as each other", "")
+    return None
+
+
+def _counts(ctx: Context) -> Counter[Entity]:
+    """How often the text names each Japanese local government, the title and headings
+    counting more. A name several municipalities share (伊達市) counts for the one in a
+    prefecture named in the same block, else for none."""
+    counts: Counter[Entity] = Counter()
+    for number, block in enumerate(ctx.blocks):
+        mentions = ctx.local_governments(block)
+        if URL_LINE.match(block.text):
+            continue
+        foreign = ctx.mentions(block, {"city"}) if mentions else []
+        prefectures = {e.code for m in mentions for e in m.entities if e.kind == "prefecture"}
+        weight = TITLE_WEIGHT if number == 0 or number == 1 and URL_LINE.match(
+            ctx.blocks[0].text) else HEADING_WEIGHT if block.kind == "heading" else 1
+        for i, m in enumerate(mentions):
+            if any(w.start < m.start and m.end <= w.end for w in foreign):
+                continue  # 津市 inside 天津市
+            if found := _named(ctx, block, mentions, i, prefectures):
+                counts[found] += weight
+    return counts
+
+
+def _named(ctx: Context, block, mentions: list[Mention], i: int,
+           prefectures: set[str]) -> Entity | None:
+    m = mentions[i]
+    found = [e for e in m.entities if e.kind == "city"]
+    if not found:
+        prefecture = next((e for e in m.entities if e.kind == "prefecture"), None)
+        after = mentions[i + 1] if i + 1 < len(mentions) else None
+        if prefecture is None or after and after.start == m.end \
+                or PREFECTURE_AS_PLACE.match(block.text, m.end):
+            return None  # 長野県大町市: the prefecture only says where the city is
+        return prefecture
+    if len(found) > 1:
+        found = [e for e in found if e.parent in prefectures]
+        if len(found) != 1:
+            ctx.out.report(block.first_line, f"{m.surface} names several municipalities; "
+                           "name the prefecture nearby", m.surface)
+    return found[0] if len(found) == 1 else None

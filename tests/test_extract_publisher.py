@@ -1,0 +1,65 @@
+"""Which local government published a page: its web address, else the government its text
+names most (title and headings counting more); prefectures publish too."""
+import pytest
+
+from citykg.loaders.extract.publisher import romaji_key
+from citykg.loaders.pipeline import extract_document
+from citykg.loaders.read import LoadError
+
+
+def publisher(tmp_path, text: str):
+    path = tmp_path / "page.txt"
+    path.write_text(text, encoding="utf-8")
+    _, extraction = extract_document(path)
+    return next(f for f in extraction.facts if f.kind == "document").data["publisher"]
+
+
+ENGLISH_LIST = ("Sister Cities\n\nOur Partner Cities\n\nSpringfield\nUnited States of America\n"
+                "est. June 1, 1980\n")
+
+
+@pytest.mark.parametrize("url, code", [
+    ("https://www.city.kakogawa.lg.jp/soshiki/1.html", "28210"),  # city.<name>.lg.jp
+    ("http://www.city.ohtawara.tochigi.jp/a/b.html", "09210"),  # oh for a long o
+    ("https://www.city.gotemba.shizuoka.jp/", "22215"),  # m before b
+    ("https://www.city.fuchu.tokyo.jp/x.html", "13206"),  # the prefecture tells 府中市 apart
+    ("https://www.city.fuchu.hiroshima.jp/x.html", "34208"),
+    ("https://www.town.misato.shimane.jp/kouryu/", "32448"),  # town.: a 町
+    ("https://www.pref.shizuoka.jp/kikaku/index.html", "22000"),  # a prefecture
+    ("http://web.pref.hyogo.lg.jp/governor/a.html", "28000"),
+    ("http://www.pref.hyogo.jp.example-cache.net/a/", "28000"),  # a cache's host keeps it
+])
+def test_the_web_address_names_the_publisher(tmp_path, url, code):
+    assert publisher(tmp_path, f"URL: {url}\n{ENGLISH_LIST}").code == code
+
+
+def test_the_web_address_wins_over_a_partner_named_more(tmp_path):
+    text = ("URL: https://www.city.kakogawa.lg.jp/kokusai/1.html\n国内の姉妹都市の紹介\n"
+            "長野県安曇野市\n姉妹都市提携:2001年4月1日\n安曇野市の概要\n安曇野市は長野県の中部にあります。\n")
+    assert publisher(tmp_path, text).label_ja == "加古川市"
+
+
+def test_romaji_as_domains_spell_it():
+    assert romaji_key("ohtawara") == romaji_key("Otawara")
+    assert romaji_key("gotemba") == romaji_key("Gotenba")
+    assert romaji_key("tikuma") == romaji_key("Chikuma")
+
+
+def test_a_prefecture_named_as_subject_publishes(tmp_path):
+    text = ("静岡県の海外交流\n\n静岡県は、中国浙江省と友好提携を結んでいます。\n"
+            "県内では浜松市や静岡市も海外の都市と交流しています。\n")
+    found = publisher(tmp_path, text)
+    assert found.kind == "prefecture" and found.label_ja == "静岡県"
+    # a prefecture before a city only says where the city is
+    text = ("富山県高岡市の国際交流\n\n富山県高岡市は、富山県内の各市と協力して交流を進めています。\n"
+            "静岡県の県民も訪れました。\n")
+    assert publisher(tmp_path, text).label_ja == "高岡市"
+
+
+def test_when_it_cannot_tell_the_error_says_what_it_found(tmp_path):
+    path = tmp_path / "page.txt"
+    path.write_text("交流の記録\n\n高岡市と安曇野市の市民が交流しました。\n", encoding="utf-8")
+    with pytest.raises(LoadError) as exc:
+        extract_document(path)
+    message = str(exc.value)
+    assert "高岡市" in message and "安曇野市" in message and "--publisher" in message
