@@ -10,6 +10,7 @@ from citykg.gazetteer import Mention
 from citykg.loaders import normalise
 from citykg.loaders.extract.context import Context, listed_after, listed_before
 from citykg.loaders.extract.dates import date_in, sentences
+from citykg.loaders.extract.entries import record_of
 from citykg.loaders.extract.owners import other_owner, table_owner
 from citykg.loaders.extract.places import partner_mentions, unknown_city
 from citykg.loaders.extract.status import STATUS, mark_statuses
@@ -54,12 +55,18 @@ def _drop_collective(ctx: Context) -> None:
     """A partner named under a collective word and elsewhere with its own type keeps only that;
     one named only there keeps the collective word's first type, reported."""
     collective = ctx.__dict__.get("_collective", set())
-    specific = {f.data["partner"].key for f in ctx.out.facts
-                if f.kind == "relation" and id(f) not in collective}
+    specific: dict[str, list[Fact]] = {}
+    for f in ctx.out.facts:
+        if f.kind == "relation" and id(f) not in collective:
+            specific.setdefault(f.data["partner"].key, []).append(f)
     kept = []
     for f in ctx.out.facts:
         if id(f) in collective:
             if f.data["partner"].key in specific:
+                # its date still counts: "提携日 1970年1月1日" in the list's entry
+                for g in specific[f.data["partner"].key] if f.data["start"] else ():
+                    if g.data["start"] is None or g.data["derived"] and not f.data["derived"]:
+                        g.data["start"], g.data["derived"] = f.data["start"], f.data["derived"]
                 continue
             ctx.out.report(f.span.first_line, f"type of the agreement with "
                            f"{f.data['partner'].label_ja} not stated (a list of several kinds); "
@@ -243,6 +250,11 @@ def _list_item(ctx: Context, block: Block, rtype: str, dated_only: bool = False)
     if date is None:
         date, last, record_kind = _date_in_record(ctx, block)
         kind = kind or record_kind
+    span = None
+    if date is None and (record := record_of(ctx, block, first)):
+        date, kind = record.date, kind or record.kind
+        span = Span(block.first_line, record.last,
+                    "\n".join(ctx.lines[block.first_line - 1:record.last]))
     if date is None and dated_only:
         return set()
     own = RELATION_RE.search(block.text, first.end)  # "… 1973.6.24 友好都市提携": the item's own
@@ -257,7 +269,7 @@ def _list_item(ctx: Context, block: Block, rtype: str, dated_only: bool = False)
         joined.append(m)
     for m in [first, *joined]:
         fact = _add(ctx, block, m, rtype, 0, len(block.text), date=date,
-                    span=ctx.block_span(block, last))
+                    span=span or ctx.block_span(block, last))
         if fact and not own and not kind and ctx.__dict__.get("_collective_heading"):
             ctx.__dict__.setdefault("_collective", set()).add(id(fact))
         found.add(m.entity.key)
