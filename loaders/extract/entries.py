@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from citykg.gazetteer import Mention
 from citykg.loaders import normalise
 from citykg.loaders.extract.context import Context
+from citykg.loaders.extract.dates import elapsed_start
 from citykg.loaders.extract.places import partner_mentions
 from citykg.loaders.extract.status import STATUS
 from citykg.loaders.extract.words import RELATION_RE
@@ -26,6 +27,9 @@ MAKING = re.compile(r"提携|締結|盟約|調印|縁組|結[びんぶ]|とな�
 # the sentence is about a visit, a question, a merger: its date is not the agreement's
 OTHER_EVENT = re.compile(r"訪問|来訪|視察|合併|質問|問い合わせ|開催|訪れ")
 RECORD_LINES = 16  # how far a record may reach
+# what may stand before the name that opens an entry: bullets and numbers, not words
+# ("(1) シアトル市", not "ちなみに福州市は")
+OPENING = re.compile(r"[^\s\d()（）.・\-‐*●○◆■①-⑳]")
 
 
 @dataclass
@@ -33,6 +37,7 @@ class Record:
     date: normalise.PartialDate | None
     kind: str | None  # the record's own relation word
     last: int  # the record's last line used
+    derived: bool = False  # the date follows from years elapsed ("32年前", "50周年")
 
 
 def record_of(ctx: Context, block: Block, mention: Mention) -> Record | None:
@@ -50,16 +55,21 @@ def record_of(ctx: Context, block: Block, mention: Mention) -> Record | None:
             word = RELATION_RE.search(text[:key.end()])
             return Record(date, word.group(0) if word else None,
                           number if text[key.end():].strip() else lines[i + 1][0])
-    kind = None
+    kind, elapsed = None, None
     for number, text in lines:
         for sentence in re.findall(r"[^。]+。?", text):
             word = RELATION_RE.search(sentence)
             anchors = [m.start() for m in (word, MAKING.search(sentence)) if m]
-            ends = STATUS.search(sentence)  # "…をもって友好都市提携を解消": the date of its end
-            date = None if ends else next((d for a in anchors if (d := tied_date(sentence, a))), None)
-            if date:
-                return Record(date, word.group(0) if word else None, number)
-            kind = kind or (word.group(0) if word and len(anchors) == 2 else None)
+            if not anchors or STATUS.search(sentence):  # "…をもって提携を解消": its end's date
+                continue
+            own = word.group(0) if word else None
+            if date := next((d for a in anchors if (d := tied_date(sentence, a))), None):
+                return Record(date, own, number)
+            if elapsed is None and (start := elapsed_start(ctx, sentence[min(anchors):])):
+                elapsed = Record(start, own, number, derived=True)  # "姉妹都市になったのは32年前"
+            kind = kind or (own if len(anchors) == 2 else None)
+    if elapsed:
+        return elapsed
     return Record(None, kind, lines[-1][0]) if kind else None
 
 
@@ -91,7 +101,8 @@ def _record_lines(ctx: Context, block: Block, mention: Mention) -> list[tuple[in
                 continue  # the lines before the entry's name
             if b is block and offset <= mention.start:
                 text = block.text[mention.end:offset + len(text)]  # the entry's line after it
-            elif any(m.entity.key != own and offset <= m.start <= offset + 4 for m in partners):
+            elif any(m.entity.key != own and offset <= m.start <= offset + 6
+                     and not OPENING.search(b.text, offset, m.start) for m in partners):
                 return out  # the next entry
             out.append((b.line_at(offset), text))
             if len(out) >= RECORD_LINES:

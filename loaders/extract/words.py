@@ -21,6 +21,8 @@ RELATION_WORDS = [
     ("交流協定", "cooperation"), ("協力協定", "cooperation"), ("連携協定", "cooperation"),
     ("に関する協定", "cooperation"), ("交流促進協定", "cooperation"),
     ("覚書", "cooperation"), ("MOU", "cooperation"), ("共同声明", "cooperation"),
+    ("sister / friendship cities", "twinning"), ("sister/friendship cities", "twinning"),
+    ("sister and friendship cities", "twinning"), ("sister & friendship cities", "twinning"),
     ("sister cities", "sister"), ("sister city", "sister"), ("twin cities", "sister"),
     ("twin city", "sister"), ("twinned", "sister"), ("sister state", "sister"),
     ("friendship cities", "friendship"), ("friendship city", "friendship"),
