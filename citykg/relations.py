@@ -14,7 +14,8 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX wd: <http://www.wikidata.org/entity/>
 """
 AGREEMENT_TYPES = {"SisterCityAgreement": "sister", "FriendshipCityAgreement": "friendship",
-                   "PartnerCityAgreement": "partner", "CooperationAgreement": "cooperation"}
+                   "PartnerCityAgreement": "partner", "TwinningAgreement": "twinning",
+                   "CooperationAgreement": "cooperation"}
 RELATION_TYPES = (*AGREEMENT_TYPES.values(), "office", "network", "aid")
 SUFFIXES = ("特別市", "広域市", "市", "city of ", " city")
 
@@ -24,8 +25,12 @@ SELECT ?rel ?kind ?partner ?start ?end ?derived ?status ?item ?graph WHERE {
     VALUES ?city { %(city)s }
     GRAPH ?graph { ?rel ckg:party ?city , ?partner ; a ?cls . }
     FILTER(?partner != ?city)
-    VALUES (?cls ?kind) { (ckg:SisterCityAgreement "sister") (ckg:FriendshipCityAgreement "friendship")
-                          (ckg:PartnerCityAgreement "partner") (ckg:CooperationAgreement "cooperation") }
+    VALUES (?cls ?kind) { (ckg:TwinningAgreement "twinning") (ckg:SisterCityAgreement "sister")
+                          (ckg:FriendshipCityAgreement "friendship") (ckg:PartnerCityAgreement "partner")
+                          (ckg:CooperationAgreement "cooperation") }
+    # a twinning of unstated type, unless a narrower class says which
+    FILTER(?cls != ckg:TwinningAgreement || NOT EXISTS { ?rel a ?narrower .
+      VALUES ?narrower { ckg:SisterCityAgreement ckg:FriendshipCityAgreement ckg:PartnerCityAgreement } })
     OPTIONAL { GRAPH ?graph { ?rel ckg:startDate ?start } }
     OPTIONAL { GRAPH ?graph { ?rel ckg:startDerived ?derived } }
     OPTIONAL { GRAPH ?graph { ?rel ckg:status ?status } }

@@ -47,6 +47,7 @@ class CKG(DefinedNamespace):
     StudentCentre: URIRef
     # agreements and other relations
     Agreement: URIRef
+    TwinningAgreement: URIRef  # sister, friendship or partner: the report does not say which
     SisterCityAgreement: URIRef
     FriendshipCityAgreement: URIRef
     PartnerCityAgreement: URIRef

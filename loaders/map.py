@@ -26,8 +26,9 @@ PART_OF = ox.NamedNode(str(DCTERMS.isPartOf))
 SPAN, IN_DOCUMENT = ox.NamedNode(str(CKG.SourceSpan)), ox.NamedNode(str(CKG.inDocument))
 FIRST_LINE, LAST_LINE = ox.NamedNode(str(CKG.firstLine)), ox.NamedNode(str(CKG.lastLine))
 TEXT = ox.NamedNode(str(CKG.text))
-AGREEMENT_CLASS = {"sister": CKG.SisterCityAgreement, "friendship": CKG.FriendshipCityAgreement,
-                   "partner": CKG.PartnerCityAgreement, "cooperation": CKG.CooperationAgreement}
+AGREEMENT_CLASS = {"twinning": CKG.TwinningAgreement, "sister": CKG.SisterCityAgreement,
+                   "friendship": CKG.FriendshipCityAgreement, "partner": CKG.PartnerCityAgreement,
+                   "cooperation": CKG.CooperationAgreement}
 FACILITY_CLASS = {"lounge": CKG.InternationalLounge, "passport": CKG.PassportCentre,
                   "exchange": CKG.ExchangeCentre, "student": CKG.StudentCentre,
                   "other": CKG.Facility}
@@ -316,7 +317,7 @@ class Mapper:
 
 MAPPERS = {kind: getattr(Mapper, f"_{kind}") for kind in KINDS}
 
-_TYPE_JA = {"sister": "姉妹都市", "friendship": "友好都市", "partner": "パートナー都市",
+_TYPE_JA = {"twinning": "姉妹・友好都市", "sister": "姉妹都市", "friendship": "友好都市", "partner": "パートナー都市",
             "cooperation": "協力協定"}
 
 

@@ -11,7 +11,7 @@ from citykg.paths import ONTOLOGY_FILE
 from citykg.terms import CKG
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-TWINNING = {str(CKG.SisterCityAgreement), str(CKG.FriendshipCityAgreement),
+TWINNING = {str(CKG.TwinningAgreement), str(CKG.SisterCityAgreement), str(CKG.FriendshipCityAgreement),
             str(CKG.PartnerCityAgreement)}
 
 

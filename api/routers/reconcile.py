@@ -507,7 +507,7 @@ def _entities(request: Request, ids: list[str], partners: bool = False,
 def _partners(backend, iri: str, origin: str) -> list[dict]:
     seen, out = set(), []
     for rel in relations(backend, iri)["relations"]:
-        if rel["type"] not in ("sister", "friendship", "partner", "cooperation"):
+        if rel["type"] not in ("sister", "friendship", "partner", "twinning", "cooperation"):
             continue
         if origin in ("document", "wikidata") and rel.get("origin") != origin:
             continue

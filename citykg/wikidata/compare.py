@@ -23,7 +23,7 @@ from citykg.relations import describe
 from citykg.wikidata import WIKIDATA_GRAPH, wiki_url
 from citykg.wikidata.local import DOC_GRAPHS, PREFIXES, Agreement, agreements
 
-TWINNING = {"sister", "friendship", "partner"}
+TWINNING = {"sister", "friendship", "partner", "twinning"}
 PUBLISHERS = PREFIXES + """SELECT DISTINCT ?city WHERE {
   GRAPH ?g { ?doc a ckg:SourceDocument ; dct:publisher ?city }
   FILTER(STRSTARTS(STR(?g), STR(<""" + DOC_GRAPHS + """>))) }"""

@@ -33,3 +33,46 @@ def last_date_in(text: str):
 def sentences(text: str):
     for m in re.finditer(r"[^。]+。?", text):
         yield m.start(), m.group(0)
+
+
+# the page's own date: "更新日:2020年2月25日", "最終更新日 2008年11月17日", "Last updated: …"
+PAGE_DATE = re.compile(r"(?:最終更新日|更新日|掲載日|公開日|作成日|発行日|Last [Uu]pdated|Updated)\s*[:：]?\s*")
+# years elapsed since the agreement: "今年で50周年を迎えました", "提携30周年", "32年前"
+ELAPSED = re.compile(r"(\d+)\s*(?:周年(?:を迎え|を記念|記念|目)|年前)")
+
+
+def page_year(ctx: Context) -> int | None:
+    """The year the page is dated (its update line, within its first lines), else the fiscal
+    year of the report."""
+    if "_page_year" not in ctx.__dict__:
+        year = None
+        for number, line in enumerate(ctx.lines[:60]):
+            m = PAGE_DATE.search(line)
+            rest = line[m.end():] if m else ""
+            if not rest.strip() and m and number + 1 < len(ctx.lines):
+                rest = ctx.lines[number + 1]  # "最終更新日:" / "2008年11月17日"
+            if m and (date := _quiet_date(rest[:30])):
+                year = date.year
+                break
+        ctx.__dict__["_page_year"] = year or ctx.fiscal_year
+    return ctx.__dict__["_page_year"]
+
+
+def elapsed_start(ctx: Context, text: str):
+    """The start a count of years implies ("…提携してから、今年で50周年を迎えました" in a page of
+    2020 → 1970; "2020年に35周年を迎え" → 1985): counted from the year the clause names, else
+    from the page's. None without either."""
+    m = ELAPSED.search(text)
+    if not m:
+        return None
+    clause = re.split(r"[、。,]", text[:m.start()])[-1]
+    named = _quiet_date(clause)
+    year = named.year if named else page_year(ctx)
+    return normalise.PartialDate(year - int(m.group(1))) if year else None
+
+
+def _quiet_date(text: str):
+    try:
+        return normalise.parse_date(text)
+    except normalise.NormaliseError:
+        return None

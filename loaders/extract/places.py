@@ -40,13 +40,28 @@ def partner_mentions(ctx: Context, block: Block) -> list[Mention]:
                 m = _by_country(ctx, block, m)
             if m and m.entity and m.entity.kind == "city":
                 known.append(m)
-        found = sorted(known + _unknown(ctx, block, known), key=lambda m: m.start)
+        found = known + _unknown(ctx, block, known)
+        found = sorted(found + _seen_unknown(ctx, block, found), key=lambda m: m.start)
         # "コーパスクリスティ市(米国テキサス州)": a state in the brackets after a city is where
         # the city lies, not a partner of its own
         cache_[id(block)] = [m for i, m in enumerate(found) if not (
             m.entity.division and i and IN_BRACKET.fullmatch(block.text, found[i - 1].end, m.start)
             or ORGANISATION_AFTER.match(block.text, m.end))]
     return cache_[id(block)]
+
+
+def _seen_unknown(ctx: Context, block: Block, found: list[Mention]) -> list[Mention]:
+    """Cities the gazetteer lacks that the page marked as places earlier ("米国のオックスナード
+    市"), where it names them again unmarked ("オックスナード市について")."""
+    out = []
+    for label, entity in ctx.__dict__.get("_unknown_cities", {}).items():
+        start = block.text.find(label)
+        while start >= 0:
+            end = start + len(label)
+            if not any(m.start < end and start < m.end for m in found + out):
+                out.append(Mention(start, end, label, (entity,)))
+            start = block.text.find(label, end)
+    return out
 
 
 def _by_country(ctx: Context, block: Block, m: Mention) -> Mention | None:
@@ -111,8 +126,11 @@ def unknown_city(ctx: Context, label: str, country: Entity | None, line: int) ->
     where = country.label_en if country else "country unknown"
     ctx.out.report(line, f"city not in the gazetteer: {label} ({where}); "
                    "added without a Wikidata link", label)
-    return Entity("city", slug, slug.replace("-", " ").title(), label,
-                  country.key if country else "xx")
+    entity = Entity("city", slug, slug.replace("-", " ").title(), label,
+                    country.key if country else "xx")
+    if country and len(label) >= 3:
+        ctx.__dict__.setdefault("_unknown_cities", {}).setdefault(label, entity)
+    return entity
 
 
 def _romanised(name: str, country: str) -> str:

@@ -4,16 +4,18 @@ that names one partner and an agreement being made, a list under a relation-word
 a key–value record. Relation words, roles and gaps are data, not code paths."""
 from __future__ import annotations
 
+import bisect
 import re
 
 from citykg.gazetteer import Mention
 from citykg.loaders import normalise
 from citykg.loaders.extract.context import Context, listed_after, listed_before
-from citykg.loaders.extract.dates import date_in, sentences
+from citykg.loaders.extract.dates import date_in, elapsed_start, sentences
+from citykg.loaders.extract.entries import record_of
 from citykg.loaders.extract.owners import other_owner, table_owner
-from citykg.loaders.extract.places import partner_mentions, unknown_city
+from citykg.loaders.extract.places import _one_country, partner_mentions, unknown_city
 from citykg.loaders.extract.status import STATUS, mark_statuses
-from citykg.loaders.extract.words import KIND_CELL, RELATION_RE, collective, type_of
+from citykg.loaders.extract.words import KIND_CELL, RELATION_RE, WORD_RE, collective, type_of
 from citykg.loaders.facts import Fact, Span
 from citykg.loaders.segment import Block
 
@@ -33,6 +35,8 @@ DATE_AFTER = re.compile(r"\s*[)）]?\s*(?:提携|締結)?\s*[)）]?\s*[(（:]?\s
 # ("昭和34年に旧小倉市がアメリカ・ワシントン州のタコマ市と": a subject may come between)
 DATE_BEFORE = re.compile(r"(?:^|[、。])([^、。]*?[年月日])\s*(?:に|、)\s*(?:[^、。\s]{1,8}が)?"
                          r"\s*(?:[^、。\s]{1,12}の)?\s*$")
+# "福州市は、姉妹都市ではなく「友好都市」": the word it is not, between the partner and its own
+NOT_BUT = re.compile(rf"^\s*(?:は|とは)\s*、?\s*(?:{WORD_RE.pattern})\s*ではなく\s*[「『]?\s*$")
 MAKING = re.compile(r"提携|締結|盟約|調印|結[びんぶ]")
 BARE_YEAR = re.compile(r"(?<![\w.\-/])(1[89]\d\d|20\d\d)(?![\w.\-/年])")
 ANNIVERSARY = re.compile(r"(\d+)\s*周年を?(迎える|迎えた|記念)")
@@ -50,17 +54,40 @@ def extract_relations(ctx: Context) -> None:
     mark_statuses(ctx)
 
 
+TWINNING = {"sister", "friendship", "partner", "twinning"}
+
+
 def _drop_collective(ctx: Context) -> None:
-    """A partner named under a collective word and elsewhere with its own type keeps only that;
-    one named only there keeps the collective word's first type, reported."""
+    """A partner named under a collective word, or typed only by its list's heading, and
+    elsewhere with its own type keeps only that (its date passing to it); one named only under
+    a collective word is a twinning of unstated type, reported."""
     collective = ctx.__dict__.get("_collective", set())
-    specific = {f.data["partner"].key for f in ctx.out.facts
-                if f.kind == "relation" and id(f) not in collective}
+    yielding = ctx.__dict__.get("_yielding", set())
+
+    def rank(f: Fact) -> int:
+        return 0 if id(f) in collective else 1 if id(f) in yielding else 2
+
+    best: dict[str, list[Fact]] = {}
+    for f in ctx.out.facts:
+        if f.kind != "relation" or f.data["type"] == "aid":
+            continue
+        held = best.setdefault(f.data["partner"].key, [])
+        if not held or rank(f) == rank(held[0]):
+            held.append(f)
+        elif rank(f) > rank(held[0]):
+            held[:] = [f]
     kept = []
     for f in ctx.out.facts:
+        better = best.get(f.data["partner"].key, []) if f.kind == "relation" else []
+        if better and rank(f) < rank(better[0]) and (
+                id(f) in collective or f.data["type"] in TWINNING
+                and any(g.data["type"] in TWINNING for g in better)):
+            # its date still counts: "提携日 1970年1月1日" in the list's entry
+            for g in better if f.data["start"] else ():
+                if g.data["start"] is None or g.data["derived"] and not f.data["derived"]:
+                    g.data["start"], g.data["derived"] = f.data["start"], f.data["derived"]
+            continue
         if id(f) in collective:
-            if f.data["partner"].key in specific:
-                continue
             ctx.out.report(f.span.first_line, f"type of the agreement with "
                            f"{f.data['partner'].label_ja} not stated (a list of several kinds); "
                            f"taken as {f.data['type']}", f.span.text)
@@ -96,9 +123,14 @@ def _relations(ctx: Context) -> None:
                     re.search(re.escape(words[0]) + r"\s*(?:等|など)", block.text))  # 姉妹都市等
                 continue
         found = continued or _relation_words(ctx, block) | _agreementsentences(ctx, block)
+        found |= _counted_list(ctx, block, heading_type, found)
         if not found and heading_type and block.kind in ("item", "row", "paragraph") \
-                and "。" not in block.text:  # a sentence under the heading is no entry
+                and ("。" not in block.text or block.kind == "item"):
+            # a sentence under the heading is no entry; a bulleted one opening with its
+            # partner is ("・セントポール市(米国) 日本で初めての姉妹都市縁組。…")
             found = _list_item(ctx, block, heading_type)
+            if "。" not in block.text:
+                found |= _line_entries(ctx, block, heading_type, found)
         elif not found and heading_type and block.kind == "heading":
             # "(1) ガルベストン市(アメリカ合衆国) 昭和40年10月14日締結": numbered like a
             # sub-heading, an entry of the list when it dates a partner
@@ -114,8 +146,8 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
     words = list(RELATION_RE.finditer(text))
     partners = partner_mentions(ctx, block) if words else []
     for rel in words:
-        if _planned(ctx, block, rel):
-            continue
+        if _planned(ctx, block, rel) or text.startswith("ではなく", rel.end()):
+            continue  # "姉妹都市ではなく「友好都市」": not the one it is
         rtype = type_of(rel.group(0))
         after = next((m for m in partners if m.start >= rel.end()), None)
         gap = GAP_AFTER.match(text[rel.end():after.start]) if after else None
@@ -137,7 +169,7 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
         before = next((m for m in reversed(partners) if m.end <= rel.start()), None)
         if before is None:
             continue
-        between = _strip_publisher(ctx, text[before.end:rel.start()])
+        between = NOT_BUT.sub("", _strip_publisher(ctx, text[before.end:rel.start()]))
         if GAP_BEFORE.match(between):
             tail = text[rel.end():rel.end() + 20]
             ann = ANNIVERSARY.match(re.sub(r"^(?:提携|締結)", "", tail))
@@ -148,17 +180,79 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
                 date = date_in(ctx, block, text[rel.end():rel.end() + 30].split("。")[0])
             if date is None and (year := BARE_YEAR.search(between)):
                 date = normalise.PartialDate(int(year.group(1)))  # "長春市(中国・1980)友好都市"
+            derived = False
+            if date is None and not ann:  # "…と姉妹都市を提携してから、今年で50周年を迎えました"
+                date = elapsed_start(ctx, text[rel.end():rel.end() + 40].split("。")[0])
+                derived = date is not None
             facts = [_add(ctx, block, before, rtype, before.start, rel.end(), date=date,
                           anniversary=int(ann.group(1)) if ann else None,
-                          upcoming=bool(ann and ann.group(2).startswith("迎える")))]
+                          upcoming=bool(ann and ann.group(2).startswith("迎える")), derived=derived)]
             found.add(before.entity.key)
             # "A市、B市、C市と姉妹都市": the cities listed before it
             for m in listed:
-                facts.append(_add(ctx, block, m, rtype, m.start, rel.end()))
+                facts.append(_add(ctx, block, m, rtype, m.start, rel.end(),
+                                  date=date if derived else None, derived=derived))
                 found.add(m.entity.key)
             if collective(rel.group(0)):
                 ctx.__dict__.setdefault("_collective", set()).update(id(f) for f in facts if f)
     return found
+
+
+# "6都市〔サンノゼ市、…、洛陽(らくよう)市〕", "米国の3市(ストックトン、オマハ、シェルビービル)": a
+# count, then as many names in brackets (a country before it may qualify them)
+COUNTED = re.compile(r"(?:([^\s、。]{1,10}?)の)?(\d+)\s*(?:都市|市|自治体|か国)\s*"
+                     r"(?:〔(?P<a>[^〕]{2,200})〕|[(（](?P<b>[^()（）]{2,200})[)）])")
+READING = re.compile(r"[(（][ぁ-ゖー]+[)）]")  # "洛陽(らくよう)市"
+
+
+def _counted_list(ctx: Context, block: Block, heading_type: str | None,
+                  taken: set[str]) -> set[str]:
+    """The partners of a counted enumeration, typed by the relation word its sentence goes on
+    to name, else by its heading; every name must be a city, and as many as counted."""
+    if "(" not in block.text and "〔" not in block.text:
+        return set()
+    found = set()
+    for m in COUNTED.finditer(block.text):
+        names = re.split(r"\s*[、,・]\s*", READING.sub("", m.group("a") or m.group("b")).strip())
+        if len(names) != int(m.group(2)):
+            continue
+        sentence_end = block.text.find("。", m.end())
+        rel = RELATION_RE.search(block.text, m.end(), None if sentence_end < 0 else sentence_end)
+        if rel and _planned(ctx, block, rel):
+            continue
+        rtype = type_of(rel.group(0)) if rel else heading_type
+        country = _one_country(ctx, m.group(1)) if m.group(1) else None  # "…では米国の3市"
+        countries = [country] if country else []
+        cities = [_named_city(ctx, name, countries, block) for name in names]
+        if not rtype or not all(cities):
+            continue
+        start = m.start("a") if m.group("a") else m.start("b")
+        for name, city in zip(names, cities, strict=True):
+            if city.key in taken:
+                continue
+            at = block.text.find(name[:2], start)
+            mention = Mention(at, at + len(name), name, (city,))
+            fact = _add(ctx, block, mention, rtype, m.start(), m.end())
+            if fact and not rel:
+                _mark_untyped(ctx, fact)
+            found.add(city.key)
+    return found
+
+
+def _named_city(ctx: Context, name: str, countries: list, block: Block):
+    """The city a bare name in a list names ("オマハ" is オマハ市), told apart by the country
+    that qualifies the list; one the gazetteer lacks is taken where that country is given."""
+    if not re.search(r"[ァ-ヺ一-龥A-Za-z]", name):
+        return None
+    found = ctx.world.lookup(name, "city") or ctx.world.lookup(name + "市", "city")
+    if len(found) > 1 and len(countries) == 1:
+        found = [e for e in found if e.country == countries[0].key]
+    if len(found) == 1:
+        return found[0]
+    if not found and len(countries) == 1 and countries[0].key != "jp" \
+            and re.fullmatch(r"[ァ-ヺー・]{2,20}(?:市|町|村)?", name):
+        return unknown_city(ctx, name, countries[0], block.first_line)
+    return None
 
 
 def _continued(ctx: Context, block: Block) -> set[str]:
@@ -243,6 +337,12 @@ def _list_item(ctx: Context, block: Block, rtype: str, dated_only: bool = False)
     if date is None:
         date, last, record_kind = _date_in_record(ctx, block)
         kind = kind or record_kind
+    span = None
+    derived = False
+    if date is None and (record := record_of(ctx, block, first)):
+        date, kind, derived = record.date, kind or record.kind, record.derived
+        span = Span(block.first_line, record.last,
+                    "\n".join(ctx.lines[block.first_line - 1:record.last]))
     if date is None and dated_only:
         return set()
     own = RELATION_RE.search(block.text, first.end)  # "… 1973.6.24 友好都市提携": the item's own
@@ -256,10 +356,43 @@ def _list_item(ctx: Context, block: Block, rtype: str, dated_only: bool = False)
             break
         joined.append(m)
     for m in [first, *joined]:
-        fact = _add(ctx, block, m, rtype, 0, len(block.text), date=date,
-                    span=ctx.block_span(block, last))
-        if fact and not own and not kind and ctx.__dict__.get("_collective_heading"):
-            ctx.__dict__.setdefault("_collective", set()).add(id(fact))
+        fact = _add(ctx, block, m, rtype, 0, len(block.text), date=date, derived=derived,
+                    span=span or ctx.block_span(block, last))
+        if fact and not own and not kind:  # typed by its heading only
+            _mark_untyped(ctx, fact)
+        found.add(m.entity.key)
+    return found
+
+
+def _mark_untyped(ctx: Context, fact: Fact) -> None:
+    """An entry typed only by the heading it stands under: a type the partner is given
+    elsewhere wins ("…福州市は、姉妹都市ではなく「友好都市」")."""
+    which = "_collective" if ctx.__dict__.get("_collective_heading") else "_yielding"
+    ctx.__dict__.setdefault(which, set()).add(id(fact))
+
+
+def _line_entries(ctx: Context, block: Block, rtype: str, taken: set[str]) -> set[str]:
+    """Entries a paragraph holds one a line, as pages dumped from layouts do ("11,300 km from
+    Kurashiki" / "St Polten" / "Republic of Austria"): each partner opening a line after the
+    first, dated by the rest of its line or by its record."""
+    found = set()
+    for m in partner_mentions(ctx, block):
+        line = bisect.bisect_right(block.offsets, m.start) - 1
+        if line == 0 or m.entity.key in taken | found or m.entity.division \
+                or len(block.text[block.offsets[line]:m.start].strip(" ・-()0123456789.")) > 0:
+            continue
+        end = block.offsets[line + 1] if line + 1 < len(block.offsets) else len(block.text)
+        date = date_in(ctx, block, block.text[m.end:end])
+        own = RELATION_RE.search(block.text, m.end, end)
+        kind, span, derived = own.group(0) if own else None, None, False
+        if date is None and (record := record_of(ctx, block, m)):
+            date, kind, derived = record.date, kind or record.kind, record.derived
+            span = Span(block.line_at(m.start), record.last,
+                        "\n".join(ctx.lines[block.line_at(m.start) - 1:record.last]))
+        fact = _add(ctx, block, m, type_of(kind) if kind else rtype, m.start, end, date=date,
+                    span=span, derived=derived)
+        if fact and not kind:
+            _mark_untyped(ctx, fact)
         found.add(m.entity.key)
     return found
 

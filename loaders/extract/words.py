@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
-# Longest first: 友好姉妹都市 must win over 姉妹都市.
+# Longest first: 友好姉妹都市 must win over 姉妹都市. "twinning": a word for sister and
+# friendship cities together, which does not say which a partner is.
 RELATION_WORDS = [
-    ("友好姉妹都市", "sister"), ("姉妹友好都市", "sister"), ("姉妹・友好都市", "sister"),
+    ("友好姉妹都市", "twinning"), ("姉妹友好都市", "twinning"), ("姉妹・友好都市", "twinning"),
+    ("国際友好交流都市", "twinning"), ("国際友好都市", "twinning"), ("姉妹交流都市", "twinning"),
     ("姉妹都市", "sister"),
     ("兄弟都市", "sister"), ("姉妹提携", "sister"),
     ("姉妹州", "sister"), ("姉妹県", "sister"), ("姉妹省", "sister"),
@@ -19,6 +21,8 @@ RELATION_WORDS = [
     ("交流協定", "cooperation"), ("協力協定", "cooperation"), ("連携協定", "cooperation"),
     ("に関する協定", "cooperation"), ("交流促進協定", "cooperation"),
     ("覚書", "cooperation"), ("MOU", "cooperation"), ("共同声明", "cooperation"),
+    ("sister / friendship cities", "twinning"), ("sister/friendship cities", "twinning"),
+    ("sister and friendship cities", "twinning"), ("sister & friendship cities", "twinning"),
     ("sister cities", "sister"), ("sister city", "sister"), ("twin cities", "sister"),
     ("twin city", "sister"), ("twinned", "sister"), ("sister state", "sister"),
     ("friendship cities", "friendship"), ("friendship city", "friendship"),
@@ -26,24 +30,28 @@ RELATION_WORDS = [
     ("friendship and cooperation agreement", "cooperation"),
     ("cooperation agreement", "cooperation"),
 ]
-# "sister and friendship cities", said of a list: a partner's own type stated elsewhere wins
-COLLECTIVE = {"友好姉妹都市", "姉妹友好都市", "姉妹・友好都市"}
 # English words as written in lower, Capitalised, Title and UPPER case: a case-insensitive
 # flag, even on a part of the pattern, makes every search ~20x slower (no prefix scan)
 WORD = "|".join(re.escape(v) for w, _ in RELATION_WORDS
                 for v in dict.fromkeys((w, w.capitalize(), w.title(), w.upper())))
 WORD_RE = re.compile(WORD)
 # one relation word, or several joined ("姉妹都市・友好交流都市"): a collective word too
-RELATION_RE = re.compile(rf"(?:{WORD})(?:\s*(?:・|、|及び|および|並びに|や)\s*(?:{WORD}))*")
+RELATION_RE = re.compile(rf"(?:{WORD})(?:\s*(?:・|、|及び|および|並びに|や|/|&|and)\s*(?:{WORD}))*")
 TYPE_OF = {w.lower(): t for w, t in RELATION_WORDS}
 # a table's kind cell: a relation word, maybe narrowed ("青少年交流協定")
 KIND_CELL = re.compile(rf"[^\s\d]{{0,6}}?(?:{RELATION_RE.pattern})")
 
 
 def type_of(words: str) -> str:
-    """The type a relation word (or the first of several joined) names."""
+    """The type a relation word names; "twinning" for several twinning kinds joined
+    ("姉妹都市・友好都市", "Sister / Friendship Cities"): the words do not say which."""
+    types = {TYPE_OF[w.lower()] for w in WORD_RE.findall(words)}
+    if len(types) > 1 and types <= {"sister", "friendship", "partner", "twinning"}:
+        return "twinning"
     return TYPE_OF[WORD_RE.match(words).group(0).lower()]
 
 
 def collective(words: str) -> bool:
-    return words in COLLECTIVE or len({TYPE_OF[w.lower()] for w in WORD_RE.findall(words)}) > 1
+    """A word for a list of several kinds ("姉妹・友好都市", "姉妹都市・交流協定都市"): a partner's
+    own type stated elsewhere wins."""
+    return type_of(words) == "twinning" or len({TYPE_OF[w.lower()] for w in WORD_RE.findall(words)}) > 1

@@ -1,0 +1,126 @@
+"""An entry's record: the lines after a partner's entry, up to the next entry or heading, where a
+page puts what it says of that partner ("提携日" / "1970年1月1日", "<昭和32年5月26日締結>",
+"Partnership Established: October 16th, 1959", "1959年、旧小倉市と姉妹都市となった…"). The
+assembly step reads the agreement's date and its own relation word from there."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from citykg.gazetteer import Mention
+from citykg.loaders import normalise
+from citykg.loaders.extract.context import Context
+from citykg.loaders.extract.dates import elapsed_start
+from citykg.loaders.extract.places import partner_mentions
+from citykg.loaders.extract.status import STATUS
+from citykg.loaders.extract.words import RELATION_RE
+from citykg.loaders.segment import Block
+
+# A record's field for the agreement's date, its key alone or before its value:
+# "提携日", "提携年月日", "姉妹都市提携:", "友好都市提携日:", "Partnership Established:", "est."
+DATE_KEY = re.compile(rf"^\s*[<＜〈‹(]?\s*(?:(?:{RELATION_RE.pattern})\s*)?"
+                      r"(?:提携|締結|調印|縁組)(?:年月日|日|年月|年)?\s*(?:[:：]|$|\s)"
+                      r"|^\s*(?:(?:Partnership|Agreement|Affiliation|Sister[- ]city|Twinning)\s+)?"
+                      r"(?:[Ee]stablished|[Ss]igned|[Cc]oncluded|[Ss]ince)\s*(?::|$|\s)|^\s*est\.\s*")
+# What ties a date to the agreement in a sentence: a making verb, or a relation word it names
+MAKING = re.compile(r"提携|締結|盟約|調印|縁組|結[びんぶ]|となっ|になっ|となり|になり|established|signed")
+# the sentence is about a visit, a question, a merger: its date is not the agreement's
+OTHER_EVENT = re.compile(r"訪問|来訪|視察|合併|質問|問い合わせ|開催|訪れ")
+RECORD_LINES = 16  # how far a record may reach
+# what may stand before the name that opens an entry: bullets and numbers, not words
+# ("(1) シアトル市", not "ちなみに福州市は")
+OPENING = re.compile(r"[^\s\d()（）.・\-‐*●○◆■①-⑳]")
+
+
+@dataclass
+class Record:
+    date: normalise.PartialDate | None
+    kind: str | None  # the record's own relation word
+    last: int  # the record's last line used
+    derived: bool = False  # the date follows from years elapsed ("32年前", "50周年")
+
+
+def record_of(ctx: Context, block: Block, mention: Mention) -> Record | None:
+    """What the entry `mention` opens says of its agreement: a date field first, else the
+    first sentence that ties a date to a relation word or a making verb; also the relation
+    word of that sentence or field. None when the record says nothing of either."""
+    lines = _record_lines(ctx, block, mention)
+    for i, (number, text) in enumerate(lines):
+        key = DATE_KEY.match(text)
+        if not key:
+            continue
+        value = text[key.end():].strip() or (lines[i + 1][1] if i + 1 < len(lines) else "")
+        date = _date(value)
+        if date:
+            word = RELATION_RE.search(text[:key.end()])
+            return Record(date, word.group(0) if word else None,
+                          number if text[key.end():].strip() else lines[i + 1][0])
+    kind, elapsed = None, None
+    for number, text in lines:
+        for sentence in re.findall(r"[^。]+。?", text):
+            word = RELATION_RE.search(sentence)
+            anchors = [m.start() for m in (word, MAKING.search(sentence)) if m]
+            if not anchors or STATUS.search(sentence):  # "…をもって提携を解消": its end's date
+                continue
+            own = word.group(0) if word else None
+            if date := next((d for a in anchors if (d := tied_date(sentence, a))), None):
+                return Record(date, own, number)
+            if elapsed is None and (start := elapsed_start(ctx, sentence[min(anchors):])):
+                elapsed = Record(start, own, number, derived=True)  # "姉妹都市になったのは32年前"
+            kind = kind or (own if len(anchors) == 2 else None)
+    if elapsed:
+        return elapsed
+    return Record(None, kind, lines[-1][0]) if kind else None
+
+
+def tied_date(sentence: str, anchor: int):
+    """The date tied to the relation word or making verb at `anchor`: the last one before it
+    in its sentence, with no other event between ("1959年、旧小倉市と姉妹都市となった"; not
+    "1998年1月、近隣5市と合併し、トロント市になりました"), or one right after it ("提携 1979年")."""
+    parts = sentence[:anchor].split("、")
+    for i in range(len(parts) - 1, -1, -1):
+        if date := _date(parts[i]):
+            return None if OTHER_EVENT.search("、".join(parts[i:])) else date
+    after = re.match(r"[^、。\d]{0,6}(?=[\d明大昭平令MTSHR])", sentence[anchor:])
+    return _date(sentence[anchor + after.end():anchor + after.end() + 20]) if after else None
+
+
+def _record_lines(ctx: Context, block: Block, mention: Mention) -> list[tuple[int, str]]:
+    """(line number, text) of the entry's line after the name, then of the lines after it, up
+    to a heading or a line opening with another partner."""
+    own = mention.entity.key
+    out: list[tuple[int, str]] = []
+    start = ctx.position(block)
+    for b in ctx.blocks[start:start + RECORD_LINES]:
+        if b is not block and b.kind == "heading" and not _field_heading(b):
+            break
+        partners = partner_mentions(ctx, b)
+        texts = b.line_texts()
+        for offset, text in zip(b.offsets, texts, strict=True):
+            if b is block and offset + len(text) <= mention.end:
+                continue  # the lines before the entry's name
+            if b is block and offset <= mention.start:
+                text = block.text[mention.end:offset + len(text)]  # the entry's line after it
+            elif any(m.entity.key != own and offset <= m.start <= offset + 6
+                     and not OPENING.search(b.text, offset, m.start) for m in partners):
+                return out  # the next entry
+            out.append((b.line_at(offset), text))
+            if len(out) >= RECORD_LINES:
+                return out
+    return out
+
+
+def _field_heading(block: Block) -> bool:
+    """A heading that is a record's field: "<昭和32年5月26日締結>"."""
+    return bool(MAKING.search(block.text)) and _date(block.text) is not None and len(block.text) < 30
+
+
+def _clause_before(sentence: str, end: int) -> str:
+    return re.split(r"[。]", sentence[:end])[-1]
+
+
+def _date(text: str):
+    try:
+        return normalise.parse_date(text)
+    except normalise.NormaliseError:
+        return None
