@@ -1,0 +1,48 @@
+"""Budgets, offices, memberships and pillars in the shapes real pages of other governments
+take (text written for these tests, in those shapes)."""
+import pytest
+
+from citykg.loaders.pipeline import extract_document
+
+
+def facts_of(tmp_path, text: str, name: str = "page.txt"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return extract_document(path)[1]
+
+
+def pillars(extraction) -> list[str]:
+    return [f.data["label"] for f in extraction.facts if f.kind == "pillar"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # quoted names before "…を2本柱に", their conjunction 及び
+    ("堺市は、「国際ビジネスの推進」及び「地域の国際化」を2本柱に取り組んできました。\n",
+     ["国際ビジネスの推進", "地域の国際化"]),
+    # one quoted name a line, each with its Roman numeral, "の4つを…施策の柱とし"
+    ("堺市のプランでは、\n「Ⅰ言葉の支援」\n「Ⅱ暮らしの支援」\n「Ⅲ参画の支援」\n「Ⅳ交流の推進」\n"
+     "の4つを国際化施策の柱とし、施策を進めます。\n",
+     ["言葉の支援", "暮らしの支援", "参画の支援", "交流の推進"]),
+])
+def test_quoted_pillars_counted_in_prose(tmp_path, text, expected):
+    assert pillars(facts_of(tmp_path, "堺市 国際化の取組\n\n" + text)) == expected
+
+
+@pytest.mark.parametrize("label", ["施策の分野", "【基本目標】", "基本方向"])
+def test_numbered_lines_under_a_label_are_pillars(tmp_path, label):
+    """A line naming what follows, then numbered lines counting up, each with a description
+    indented under it; the name keeps its bracketed short word."""
+    text = (f"堺市 国際化の指針\n\n{label}\n\n  1. 共に築くまち(協働)\n    対話と交流で地域をつくります。\n"
+            "  2. 世界とつながるまち(創造)\n    海外の都市と連携します。\n"
+            "  3. 安心して暮らせるまち(安心)\n    暮らしを支えます。\n\n詳しくは資料をご覧ください。\n"
+            "\n  1. 資料一覧\n")
+    assert pillars(facts_of(tmp_path, text)) == [
+        "共に築くまち(協働)", "世界とつながるまち(創造)", "安心して暮らせるまち(安心)"]
+
+
+def test_a_pillar_word_and_number_alone_names_the_line_below(tmp_path):
+    text = ("堺市 国際化の方針\n\n基本方針Ⅰ\n外国人市民が暮らしやすい地域づくり\n\n"
+            "基本方針Ⅱ\n世界とつながる人づくり\n")
+    extraction = facts_of(tmp_path, text)
+    assert [(f.data["label"], f.data["number"]) for f in extraction.facts if f.kind == "pillar"] == [
+        ("外国人市民が暮らしやすい地域づくり", "1"), ("世界とつながる人づくり", "2")]
