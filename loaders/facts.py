@@ -32,7 +32,7 @@ class Fact:
       budget     program, fiscal_year, amount, previous (yen | None)
       funding    program, fiscal_year, source (national|prefectural|other|general), amount
       office     name, covers (Entity | None), host (Entity | None)
-      membership network (Entity), role_ja, role_en
+      membership network (Entity), role_ja, role_en, member (Entity | None: the publisher)
       organization name, kind (association | intl_org | network), funded (bool), entity
       facility   name, type (lounge | passport | exchange | student | other)
       event      name, date (PartialDate | None), edition (int | None)
@@ -60,7 +60,7 @@ KEY_FIELDS: dict[str, tuple[str, ...]] = {
     "budget": ("program", "fiscal_year", "amount"),
     "funding": ("program", "source", "amount"),
     "office": ("name",),
-    "membership": ("network", "role_ja"),
+    "membership": ("network", "role_ja", "member"),
     "organization": ("name",),
     "facility": ("name",),
     "event": ("name",),

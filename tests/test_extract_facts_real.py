@@ -46,3 +46,34 @@ def test_a_pillar_word_and_number_alone_names_the_line_below(tmp_path):
     extraction = facts_of(tmp_path, text)
     assert [(f.data["label"], f.data["number"]) for f in extraction.facts if f.kind == "pillar"] == [
         ("外国人市民が暮らしやすい地域づくり", "1"), ("世界とつながる人づくり", "2")]
+
+
+def memberships(extraction) -> set[tuple]:
+    """{(network's Japanese name, role, member's key or None for the publisher)}"""
+    return {(f.data["network"].label_ja, f.data["role_ja"],
+             f.data["member"].key if f.data.get("member") else None)
+            for f in extraction.facts if f.kind == "membership"}
+
+
+def test_bodies_joined_in_one_sentence_the_gazetteer_lacking_one(tmp_path):
+    """"AとBに加盟": each body is joined, a network the gazetteer lacks named by the page; a
+    sentence whose subject is another city is that city's membership."""
+    text = ("堺市 平和の取組\n\n堺市は、平和首長会議と核兵器廃絶平和都市協議会に加盟し、平和を発信しています。\n"
+            "なお、岡山市は全国緑化都市連盟に加盟しています。\n")
+    extraction = facts_of(tmp_path, text)
+    assert memberships(extraction) == {("平和首長会議", "会員", None), ("核兵器廃絶平和都市協議会", "会員", None),
+                                       ("全国緑化都市連盟", "会員", "okayama")}
+
+
+def test_members_listed_under_a_label_and_office_holders_under_their_role(tmp_path):
+    """The publisher among the listed members is a member with that role; the others are
+    their own members, not the publisher's."""
+    text = ("堺市 国際ネットワーク\n\n東アジア経済交流推進機構 環境部会\n\n11都市で構成されています。\n\n"
+            "【加盟都市】\n\n(日本) 堺市、岡山市\n\n(韓国) 釜山広域市\n\n会議の様子\n\n"
+            "世界歴史都市連盟 役員\n\n会長\n\n京都市(日本)\n\n理事都市\n\n堺市(日本)\n")
+    got = memberships(facts_of(tmp_path, text))
+    assert ("東アジア経済交流推進機構", "加盟都市", None) in got
+    assert ("世界歴史都市連盟", "理事都市", None) in got
+    others = {(net, role, who) for net, role, who in got if who}
+    assert {(role, who) for _, role, who in others} >= {("加盟都市", "okayama"), ("会長", "kyoto")}
+    assert not [x for x in got if x[2] is None and x[1] == "会長"]
