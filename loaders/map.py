@@ -226,8 +226,9 @@ class Mapper:
         place = d.get("named")
         en = f"{self.publisher.label_en} {place.label_en} Office" \
             if place and place.label_en and d["name"].endswith("事務所") else None
-        node = self.node(f"office/{self.pub}/{key(d['name'])}", CKG.OverseasOffice, span,
-                         f"{self.publisher.label_ja}{d['name']}", en)
+        own = d["name"] if self.publisher.label_ja in d["name"] else \
+            f"{self.publisher.label_ja}{d['name']}"  # "駐大連北九州市経済事務所" names its city
+        node = self.node(f"office/{self.pub}/{key(d['name'])}", CKG.OverseasOffice, span, own, en)
         self.add(node, n(CKG.operatedBy), self.city)
         for region in d["covers_entities"]:
             self.add(node, n(CKG.coversRegion), ox.NamedNode(region.iri))

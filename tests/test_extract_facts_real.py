@@ -77,3 +77,20 @@ def test_members_listed_under_a_label_and_office_holders_under_their_role(tmp_pa
     others = {(net, role, who) for net, role, who in got if who}
     assert {(role, who) for _, role, who in others} >= {("加盟都市", "okayama"), ("会長", "kyoto")}
     assert not [x for x in got if x[2] is None and x[1] == "会長"]
+
+
+def offices(extraction) -> dict:
+    """{office name: its host city's key}"""
+    return {f.data["name"]: f.data["host"].key if f.data["host"] else None
+            for f in extraction.facts if f.kind == "office"}
+
+
+def test_offices_set_up_in_prose_and_named_after_their_city(tmp_path):
+    """"<place>に事務所を設置" with the publisher as subject; "<place>には市事務所がある"; an
+    office named "駐<place><publisher>…事務所"; another subject's office is not the publisher's."""
+    text = ("堺市 海外との交流\n\n平成19年、堺市が中国北京に事務所を設置してから10年が経ちました。\n"
+            "多くの企業が上海に事務所を構える中、本市は北京を選びました。\n"
+            "クリチーバには市事務所があります。\n"
+            "また、大連市に「駐大連堺市経済事務所」を開設しています。\n")
+    assert offices(facts_of(tmp_path, text)) == {"北京事務所": "beijing", "クリチーバ事務所": "curitiba",
+                                                  "駐大連堺市経済事務所": "dalian"}
