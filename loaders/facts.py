@@ -109,6 +109,7 @@ class OfficeData(FactData):
 @dataclass
 class MembershipData(FactData):
     network: Any  # Entity
+    member: Any = None  # Entity; None: the publisher
     role_ja: str = ""
     role_en: str = ""
 
@@ -217,7 +218,7 @@ KEY_FIELDS: dict[str, tuple[str, ...]] = {
     "budget": ("program", "fiscal_year", "amount"),
     "funding": ("program", "source", "amount"),
     "office": ("name",),
-    "membership": ("network", "role_ja"),
+    "membership": ("network", "role_ja", "member"),
     "organization": ("name",),
     "facility": ("name",),
     "event": ("name",),

@@ -228,8 +228,9 @@ class Mapper:
         place = d.get("named")
         en = f"{self.publisher.label_en} {place.label_en} Office" \
             if place and place.label_en and d["name"].endswith("事務所") else None
-        node = self.node(f"office/{self.pub}/{key(d['name'])}", CKG.OverseasOffice, span,
-                         f"{self.publisher.label_ja}{d['name']}", en)
+        own = d["name"] if self.publisher.label_ja in d["name"] else \
+            f"{self.publisher.label_ja}{d['name']}"  # "駐大連北九州市経済事務所" names its city
+        node = self.node(f"office/{self.pub}/{key(d['name'])}", CKG.OverseasOffice, span, own, en)
         self.add(node, n(CKG.operatedBy), self.city)
         for region in d["covers_entities"]:
             self.add(node, n(CKG.coversRegion), ox.NamedNode(region.iri))
@@ -250,10 +251,13 @@ class Mapper:
             self.add(node, n(CKG.fundedBy), self.city)
 
     def _membership(self, d, span) -> None:
-        net = d["network"]
-        node = self.node(f"membership/{self.pub}/{net.key}/{key(d['role_ja'])}", CKG.Membership,
+        net, member = d["network"], d.get("member")  # member: another city's, None: the publisher's
+        who = (member.code or f"{member.country}/{member.key}") if member else self.pub
+        node = self.node(f"membership/{who}/{net.key}/{key(d['role_ja'])}", CKG.Membership,
                          span, f"{net.label_ja}の{d['role_ja']}", f"{net.label_en}: {d['role_en']}")
-        self.add(node, n(CKG.member), self.city)
+        self.add(node, n(CKG.member), self.entity(member, span) if member else self.city)
+        if not net.source:  # a body the gazetteer lacks, named by the page
+            self.node(f"org/{net.key}", CKG.CityNetwork, span, net.label_ja, net.label_en)
         self.add(node, n(CKG.network), ox.NamedNode(net.iri))
         self.add(node, n(CKG.role), lit(d["role_ja"], lang="ja"))
         self.add(node, n(CKG.role), lit(d["role_en"], lang="en"))

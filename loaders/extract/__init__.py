@@ -5,6 +5,8 @@ from citykg.gazetteer import Entity, Gazetteer
 from citykg.loaders.extract.budgets import dedupe_budgets, extract_budgets
 from citykg.loaders.extract.context import Context
 from citykg.loaders.extract.document import extract_document, fiscal_year
+from citykg.loaders.extract.members import extract_members
+from citykg.loaders.extract.office_sentences import extract_office_sentences
 from citykg.loaders.extract.organisations import extract_organisations
 from citykg.loaders.extract.policy import extract_policy
 from citykg.loaders.extract.publisher import infer_publisher
@@ -14,7 +16,7 @@ from citykg.loaders.facts import Extraction
 from citykg.loaders.segment import Block
 
 RULES = (extract_document, extract_toc, extract_relations, extract_budgets,
-         extract_organisations, extract_policy)
+         extract_organisations, extract_office_sentences, extract_members, extract_policy)
 
 
 class PublisherUnknown(ValueError):

@@ -6,19 +6,36 @@ import re
 
 from citykg.loaders import normalise
 from citykg.loaders.extract.context import Context
+from citykg.loaders.segment import Block, strip_toc_leader
 
 KANJI_NUMBERS = "一二三四五六七八九十"
-PILLARS = re.compile(rf"((?:「[^」]{{2,20}}」[、・と及び]*){{2,}})の?\s*([\d{KANJI_NUMBERS}]+)\s*(?:本|つ)[のを]"
-                     r"\s*(?:施策の|政策の)?(?:柱|政策|施策|目標|重点)")
+# "「A」「B」の2本の柱", "「A」及び「B」を2本柱に", "「A」…「D」の4つを多文化共生施策の柱とし"
+PILLARS = re.compile(rf"((?:「[^」]{{2,30}}」\s*(?:[、・と]|及び|および|並びに)*\s*){{2,}})[のを]?\s*"
+                     rf"([\d{KANJI_NUMBERS}]+)\s*(?:本|つ)\s*[のを]?\s*(?:[^、。「」\s]{{0,12}}?の)?"
+                     r"(?:柱|政策|施策|目標|重点)")
+COUNT_OPENING = re.compile(rf"^\s*[のを]\s*[\d{KANJI_NUMBERS}]+\s*(?:つ|本)")  # "の4つを…の柱とし"
+QUOTED_LINE = re.compile(r"「[^「」]{2,30}」")
+QUOTED_END = re.compile(r"「[^「」]{2,30}」$")
+# a quoted pillar's own number: "「Ⅰコミュニケーション支援」" (Ⅰ folded to I), "「1 生活支援」"
+PILLAR_MARK = re.compile(r"^\s*(?:[IVX]{1,4}|\d{1,2}|[①-⑳])\s*[.．、:)）]?\s*(?=[^\x00-\x7f])")
 # a pillar as a heading of its own: "基本目標I 多文化共生のまちづくり", "施策の柱2:国際協力の推進",
 # "【施策の柱1】 国際交流の推進  67,640" (with its amounts), "Goal 1: Building a Peaceful World"
-PILLAR_HEADING = re.compile(r"^[【\[]?\s*(?:基本目標|基本方針|施策の柱|政策の柱|重点目標|施策目標|政策目標|"
-                            r"重点施策|重点分野|施策の方向性|柱|Goal|Pillar|Policy [Gg]oal)\s*"
+PILLAR_WORDS = (r"基本目標|基本方針|基本方向|基本的方向|施策の分野|施策の柱|政策の柱|重点目標|施策目標|政策目標|"
+                r"重点施策|重点分野|施策の方向性|柱")
+PILLAR_HEADING = re.compile(rf"^[【\[]?\s*(?:{PILLAR_WORDS}|Goal|Pillar|Policy [Gg]oal)\s*"
                             rf"([IVX]+|\d+|[{KANJI_NUMBERS}]+)\s*[】\]]?\s*[:.、)]?\s*"
                             r"(\S.{1,60}?)(?:\s+[△▲]?\d[\d,]{2,}(?:\s.*)?)?$")
+# the word and number alone, the name on the next line: "基本方針Ⅰ" / "多文化共生の地域づくり"
+PILLAR_NUMBER_ONLY = re.compile(rf"^[【\[<〈]?\s*(?:{PILLAR_WORDS})\s*([IVX]+|\d+|[{KANJI_NUMBERS}])\s*[】\]>〉]?"
+                                r"\s*[:.、]?$")
 # "次の3つの柱に沿って", "以下の施策を柱に": the pillars are the numbered lines that follow
 ANNOUNCED = re.compile(rf"(?:次の|以下の)\s*([\d{KANJI_NUMBERS}]+)?\s*(?:つ|本)?[のを]?\s*"
                        r"(?:施策[をの])?(?:柱|基本目標|基本方針|重点目標|方向性)")
+# a line that only names what the numbered lines after it are: "施策の分野", "【基本目標】",
+# "基本方向", "<施策の柱>"
+PILLAR_LABEL = re.compile(r"^[【\[<〈■◆●]?\s*(?:施策の分野|基本目標|基本方針|基本方向|基本的方向|施策の方向性?|"
+                          r"施策の柱|政策の柱|重点目標|施策目標|政策目標|基本施策|重点施策|重点分野|"
+                          r"施策の体系|施策体系)\s*[】\]>〉]?$")
 PILLAR_SECTION = re.compile(r"(?:施策|政策)の柱|基本目標|重点施策|施策体系|Policy [Gg]oals|Pillars")
 # not a pillar's name: a total ("柱3 計"), or a name cut where the line wrapped ("…発信と")
 NOT_A_PILLAR = re.compile(r"^(?:計|合計|小計|総計)(?:\s|$)|[とのや・、及並]$")
@@ -52,16 +69,17 @@ def extract_policy(ctx: Context) -> None:
     pillars: dict[str, str | None] = {}
     policies = {f.data["name"]: f for f in ctx.out.facts if f.kind == "policy"}
     for block in ctx.blocks:
-        for m in PILLARS.finditer(block.text) if "」" in block.text else ():
+        scanned = _after_quoted_lines(ctx, block) if COUNT_OPENING.match(block.text) else block
+        for m in PILLARS.finditer(scanned.text) if "」" in scanned.text else ():
             for quoted in re.findall(r"「([^」]+)」", m.group(1)):
-                label = re.sub(r"【[^】]*】", "", quoted).strip()
+                label = PILLAR_MARK.sub("", re.sub(r"【[^】]*】", "", quoted)).strip()
                 if label not in pillars:
                     pillars[label] = None
-                    ctx.out.add("pillar", ctx.span(block, m.start(), m.end()), label=label,
+                    ctx.out.add("pillar", ctx.span(scanned, m.start(), m.end()), label=label,
                                 number=None)
                 if number := re.search(r"政策\s*(\d+)", quoted):
                     _number(ctx, pillars, label, number.group(1))
-            _defined_by(ctx, block, m.start())
+            _defined_by(ctx, scanned, m.start())
         for m in PILLAR_NUMBER.finditer(block.text) if "【" in block.text else ():
             if m.group(1) in pillars:
                 _number(ctx, pillars, m.group(1), m.group(2))
@@ -73,9 +91,14 @@ def extract_policy(ctx: Context) -> None:
             if len(line) <= 80 and (m := PILLAR_HEADING.match(line)) \
                     and not NOT_A_PILLAR.search(m.group(2)):
                 _pillar_heading(ctx, block, m, pillars, offset)
+            elif len(line) <= 12 and (m := PILLAR_NUMBER_ONLY.match(line)):
+                _name_below(ctx, block, offset + len(line), m.group(1), pillars)
         if block.kind == "paragraph" and (m := ANNOUNCED.search(block.text)):
             _announced_pillars(ctx, block, m, pillars)
-        if block.kind == "heading" and PILLAR_SECTION.search(block.text):
+        if len(block.text) <= 20 and PILLAR_LABEL.match(block.text) and block.kind in (
+                "paragraph", "heading") and not block.number:
+            _labelled_pillars(ctx, block, pillars)
+        elif block.kind == "heading" and PILLAR_SECTION.search(block.text):
             _pillar_chapter(ctx, block, pillars)
         if block.kind == "row" and len(cells := [c for c in block.cells if c]) == 2 \
                 and re.fullmatch(rf"[\dIVX{KANJI_NUMBERS}]{{1,3}}", cells[0]) \
@@ -89,6 +112,24 @@ def extract_policy(ctx: Context) -> None:
     events = {f.data["name"] for f in ctx.out.facts if f.kind == "event"}
     for block in ctx.blocks:
         _events(ctx, block, events)
+
+
+def _after_quoted_lines(ctx: Context, block) -> Block:
+    """"「A」" / "「B」" / "の2つを柱に": short quoted lines the segmenter kept apart, joined
+    again with the line that counts them."""
+    i = first = ctx.position(block)
+    while first > 0 and (b := ctx.blocks[first - 1]).last_line == ctx.blocks[first].first_line - 1 \
+            and QUOTED_END.search(b.text):
+        first -= 1
+        if not QUOTED_LINE.fullmatch(b.text):
+            break  # the sentence the quoted lines continue
+    if first == i:
+        return block
+    text, offsets = "", []
+    for b in ctx.blocks[first:i + 1]:
+        offsets.extend(len(text) + o for o in b.offsets)
+        text += b.text
+    return Block("paragraph", ctx.blocks[first].first_line, block.last_line, text, offsets)
 
 
 def _pillar_chapter(ctx: Context, chapter, pillars: dict) -> None:
@@ -111,6 +152,62 @@ def _pillar_chapter(ctx: Context, chapter, pillars: dict) -> None:
         if label and label not in pillars:
             pillars[label] = b.number or str(number)
             ctx.out.add("pillar", ctx.span(b), label=label, number=pillars[label])
+
+
+def _name_below(ctx: Context, block, end: int, mark: str, pillars: dict) -> None:
+    """"基本方針Ⅰ" on a line of its own (ending at `end` of the block): the short line after
+    it is the pillar's name."""
+    if end < len(block.text):
+        start = end
+        stop = next((o for o in block.offsets if o > end), len(block.text))
+        where = block
+    else:
+        i = ctx.position(block) + 1
+        where = ctx.blocks[i] if i < len(ctx.blocks) else None
+        if not where or where.first_line > block.last_line + 2:
+            return
+        start, stop = 0, where.offsets[1] if len(where.offsets) > 1 else len(where.text)
+    label = where.text[start:stop].strip()
+    if 2 <= len(label) <= 40 and "。" not in label and label not in pillars \
+            and not NOT_A_PILLAR.search(label) and not PILLAR_NUMBER_ONLY.match(label):
+        number = str(ROMAN.get(mark) or (KANJI_NUMBERS.index(mark) + 1 if mark in KANJI_NUMBERS
+                                         else mark))
+        pillars[label] = number
+        ctx.out.add("pillar", ctx.span(where, start, stop), label=label, number=number)
+
+
+def _labelled_pillars(ctx: Context, label, pillars: dict) -> None:
+    """The numbered lines after a label ("施策の分野" / "1. …まち(協働)" / its description /
+    "2. …"): one style of numbering, counting up; a description may stand between them."""
+    found, level, gap = [], None, 0
+    for b in ctx.blocks[ctx.position(label) + 1:]:
+        if b.kind == "heading" and b.number and (level is None or b.level == level) \
+                and _counts_on(found, b.number) and len(b.text) <= 60 and "。" not in b.text:
+            level, gap = b.level, 0
+            found.append(b)
+            continue
+        gap += 1
+        if b.kind == "heading" or gap > (1 if found else 0) or not found and b.kind != "paragraph":
+            break
+    if len(found) < 2:
+        return
+    for b in found:
+        text = strip_toc_leader(b.text)[0]
+        if text not in pillars and not NOT_A_PILLAR.search(text):
+            pillars[text] = b.number
+            ctx.out.add("pillar", ctx.span(b), label=text, number=b.number)
+
+
+def _counts_on(found: list, number: str) -> bool:
+    """`number` is the first ("1", "I", "①") or the one after the last of `found`."""
+    if not found:
+        return number in ("1", "I", "①")
+    last = found[-1].number
+    if last.isdigit():
+        return number == str(int(last) + 1)
+    if last in ROMAN:
+        return ROMAN.get(number) == ROMAN[last] + 1
+    return len(last) == 1 and number == chr(ord(last) + 1)
 
 
 def _announced_pillars(ctx: Context, block, m: re.Match, pillars: dict) -> None:

@@ -1,0 +1,96 @@
+"""Budgets, offices, memberships and pillars in the shapes real pages of other governments
+take (text written for these tests, in those shapes)."""
+import pytest
+
+from citykg.loaders.pipeline import extract_document
+
+
+def facts_of(tmp_path, text: str, name: str = "page.txt"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return extract_document(path)[1]
+
+
+def pillars(extraction) -> list[str]:
+    return [f.data["label"] for f in extraction.facts if f.kind == "pillar"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # quoted names before "…を2本柱に", their conjunction 及び
+    ("堺市は、「国際ビジネスの推進」及び「地域の国際化」を2本柱に取り組んできました。\n",
+     ["国際ビジネスの推進", "地域の国際化"]),
+    # one quoted name a line, each with its Roman numeral, "の4つを…施策の柱とし"
+    ("堺市のプランでは、\n「Ⅰ言葉の支援」\n「Ⅱ暮らしの支援」\n「Ⅲ参画の支援」\n「Ⅳ交流の推進」\n"
+     "の4つを国際化施策の柱とし、施策を進めます。\n",
+     ["言葉の支援", "暮らしの支援", "参画の支援", "交流の推進"]),
+])
+def test_quoted_pillars_counted_in_prose(tmp_path, text, expected):
+    assert pillars(facts_of(tmp_path, "堺市 国際化の取組\n\n" + text)) == expected
+
+
+@pytest.mark.parametrize("label", ["施策の分野", "【基本目標】", "基本方向"])
+def test_numbered_lines_under_a_label_are_pillars(tmp_path, label):
+    """A line naming what follows, then numbered lines counting up, each with a description
+    indented under it; the name keeps its bracketed short word."""
+    text = (f"堺市 国際化の指針\n\n{label}\n\n  1. 共に築くまち(協働)\n    対話と交流で地域をつくります。\n"
+            "  2. 世界とつながるまち(創造)\n    海外の都市と連携します。\n"
+            "  3. 安心して暮らせるまち(安心)\n    暮らしを支えます。\n\n詳しくは資料をご覧ください。\n"
+            "\n  1. 資料一覧\n")
+    assert pillars(facts_of(tmp_path, text)) == [
+        "共に築くまち(協働)", "世界とつながるまち(創造)", "安心して暮らせるまち(安心)"]
+
+
+def test_a_pillar_word_and_number_alone_names_the_line_below(tmp_path):
+    text = ("堺市 国際化の方針\n\n基本方針Ⅰ\n外国人市民が暮らしやすい地域づくり\n\n"
+            "基本方針Ⅱ\n世界とつながる人づくり\n")
+    extraction = facts_of(tmp_path, text)
+    assert [(f.data["label"], f.data["number"]) for f in extraction.facts if f.kind == "pillar"] == [
+        ("外国人市民が暮らしやすい地域づくり", "1"), ("世界とつながる人づくり", "2")]
+
+
+def memberships(extraction) -> set[tuple]:
+    """{(network's Japanese name, role, member's key or None for the publisher)}"""
+    return {(f.data["network"].label_ja, f.data["role_ja"],
+             f.data["member"].key if f.data.get("member") else None)
+            for f in extraction.facts if f.kind == "membership"}
+
+
+def test_bodies_joined_in_one_sentence_the_gazetteer_lacking_one(tmp_path):
+    """"AとBに加盟": each body is joined, a network the gazetteer lacks named by the page; a
+    sentence whose subject is another city is that city's membership."""
+    text = ("堺市 平和の取組\n\n堺市は、平和首長会議と核兵器廃絶平和都市協議会に加盟し、平和を発信しています。\n"
+            "なお、岡山市は全国緑化都市連盟に加盟しています。\n")
+    extraction = facts_of(tmp_path, text)
+    assert memberships(extraction) == {("平和首長会議", "会員", None), ("核兵器廃絶平和都市協議会", "会員", None),
+                                       ("全国緑化都市連盟", "会員", "okayama")}
+
+
+def test_members_listed_under_a_label_and_office_holders_under_their_role(tmp_path):
+    """The publisher among the listed members is a member with that role; the others are
+    their own members, not the publisher's."""
+    text = ("堺市 国際ネットワーク\n\n東アジア経済交流推進機構 環境部会\n\n11都市で構成されています。\n\n"
+            "【加盟都市】\n\n(日本) 堺市、岡山市\n\n(韓国) 釜山広域市\n\n会議の様子\n\n"
+            "世界歴史都市連盟 役員\n\n会長\n\n京都市(日本)\n\n理事都市\n\n堺市(日本)\n")
+    got = memberships(facts_of(tmp_path, text))
+    assert ("東アジア経済交流推進機構", "加盟都市", None) in got
+    assert ("世界歴史都市連盟", "理事都市", None) in got
+    others = {(net, role, who) for net, role, who in got if who}
+    assert {(role, who) for _, role, who in others} >= {("加盟都市", "okayama"), ("会長", "kyoto")}
+    assert not [x for x in got if x[2] is None and x[1] == "会長"]
+
+
+def offices(extraction) -> dict:
+    """{office name: its host city's key}"""
+    return {f.data["name"]: f.data["host"].key if f.data["host"] else None
+            for f in extraction.facts if f.kind == "office"}
+
+
+def test_offices_set_up_in_prose_and_named_after_their_city(tmp_path):
+    """"<place>に事務所を設置" with the publisher as subject; "<place>には市事務所がある"; an
+    office named "駐<place><publisher>…事務所"; another subject's office is not the publisher's."""
+    text = ("堺市 海外との交流\n\n平成19年、堺市が中国北京に事務所を設置してから10年が経ちました。\n"
+            "多くの企業が上海に事務所を構える中、本市は北京を選びました。\n"
+            "クリチーバには市事務所があります。\n"
+            "また、大連市に「駐大連堺市経済事務所」を開設しています。\n")
+    assert offices(facts_of(tmp_path, text)) == {"北京事務所": "beijing", "クリチーバ事務所": "curitiba",
+                                                  "駐大連堺市経済事務所": "dalian"}
