@@ -129,15 +129,22 @@ def _fallback(data: bytes) -> tuple[str | None, str]:
     undecodable bytes, those replaced by U+FFFD, if they are few."""
     for encoding in STRICT_FALLBACK:
         try:
-            return data.decode(encoding), encoding
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    best = min(((data.decode(e, errors="replace"), e) for e in ("cp932", "euc_jp")),
-               key=lambda te: te[0].count("\ufffd"))
-    text = best[0]
-    if text.count("\ufffd") > MAX_REPLACED * len(text) or _control_ratio(text) > 0.05:
+        if _odd(text) <= MAX_REPLACED * len(text):
+            return text, encoding
+    text, encoding = min(((data.decode(e, errors="replace"), e) for e in ("cp932", "euc_jp")),
+                         key=lambda te: _odd(te[0]))
+    if _odd(text) > MAX_REPLACED * len(text) or _control_ratio(text) > 0.05:
         return None, ""
-    return text, best[1]
+    return text, encoding
+
+
+def _odd(text: str) -> int:
+    """Replacement characters, and the private-use and C1 control ones CP932 gives bytes that
+    are no character."""
+    return sum(c == "\ufffd" or "\ue000" <= c <= "\uf8ff" or "\x80" <= c <= "\x9f" for c in text)
 
 
 def _control_ratio(text: str) -> float:
