@@ -271,17 +271,18 @@ def _wikidata_statement(rel: dict, row: dict, start: str | None) -> None:
 
 def _sources(store, pairs: set) -> dict[tuple[str, str], list[dict]]:
     """{(relation, graph): [{"document", "lines", "page"}]} for the relation nodes given
-    (`page`: a PDF's, else None)."""
+    (and `page`, a PDF's)."""
     out: dict[tuple[str, str], list[dict]] = {}
     if not pairs:
         return out
     rows = store.select(SOURCES % {"pairs": " ".join(f"({rel} {graph})" for rel, graph in pairs)})
     for r in rows:
         first, last = r["first"].value, r["last"].value
-        out.setdefault((r["rel"].value, r["graph"].value), []).append({
-            "document": r["file"].value if "file" in r else r["graph"].value,
-            "lines": first if first == last else f"{first}-{last}",
-            "page": int(r["page"].value) if "page" in r else None})
+        source = {"document": r["file"].value if "file" in r else r["graph"].value,
+                  "lines": first if first == last else f"{first}-{last}"}
+        if "page" in r:
+            source["page"] = int(r["page"].value)
+        out.setdefault((r["rel"].value, r["graph"].value), []).append(source)
     return out
 
 

@@ -4,6 +4,7 @@ chosen by the file's bytes (and its extension where the bytes do not tell)."""
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ JAPANESE_ENCODINGS = ("utf_8", "cp932", "euc_jp", "utf_16")
 # … and every Japanese encoding Python knows, each tried strictly before a file is refused
 STRICT_FALLBACK = ("cp932", "shift_jis", "shift_jis_2004", "euc_jp", "euc_jis_2004",
                    "iso2022_jp_2004")
+ODD = re.compile("[\ue000-\uf8ff\x80-\x9f]")  # what CP932 makes of bytes that are no character
 MAX_REPLACED = 0.01  # at most this share of a file's characters may be undecodable bytes
 MAX_BYTES = 100 * 1024 * 1024
 
@@ -136,15 +138,13 @@ def _fallback(data: bytes) -> tuple[str | None, str]:
             return text, encoding
     text, encoding = min(((data.decode(e, errors="replace"), e) for e in ("cp932", "euc_jp")),
                          key=lambda te: _odd(te[0]))
-    if _odd(text) > MAX_REPLACED * len(text) or _control_ratio(text) > 0.05:
+    if _odd(text) > max(MAX_REPLACED * len(text), 8) or _control_ratio(text) > 0.05:
         return None, ""
-    return text, encoding
+    return ODD.sub("\ufffd", text), encoding
 
 
 def _odd(text: str) -> int:
-    """Replacement characters, and the private-use and C1 control ones CP932 gives bytes that
-    are no character."""
-    return sum(c == "\ufffd" or "\ue000" <= c <= "\uf8ff" or "\x80" <= c <= "\x9f" for c in text)
+    return text.count("\ufffd") + len(ODD.findall(text))
 
 
 def _control_ratio(text: str) -> float:

@@ -148,7 +148,8 @@ def _runs(textpage) -> list[Run]:
     for i in range(textpage.count_rects()):
         left, bottom, right, top = textpage.get_rect(i)
         text = textpage.get_text_bounded(left, bottom, right, top)
-        text = text.replace("\r", "").replace("\n", "").strip()
+        # pdfium gives a hyphen that ends a line as U+0002
+        text = text.replace("\r", "").replace("\n", "").replace("\x02", "-").strip()
         if not text:
             continue
         run = Run(left, bottom, right, top, text)
@@ -159,6 +160,11 @@ def _runs(textpage) -> list[Run]:
     return runs
 
 
+def _char(textpage, index: int) -> str:
+    char = chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, index))
+    return "-" if char == "\x02" else char  # pdfium's hyphen at the end of a line
+
+
 def _chars(textpage, run: Run) -> list[tuple[str, tuple[float, float, float, float]]]:
     """The characters of a run with their boxes, in the text layer's order."""
     index = textpage.get_index(run.x0 + 0.5, run.middle, 2.0, run.height)
@@ -166,7 +172,7 @@ def _chars(textpage, run: Run) -> list[tuple[str, tuple[float, float, float, flo
         return []
     out, count = [], textpage.count_chars()
     while index < count and len(out) < len(run.text) + 4:
-        char = chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, index))
+        char = _char(textpage, index)
         box = textpage.get_charbox(index)
         cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
         if not char.isspace() and box[2] > box[0]:
@@ -302,7 +308,7 @@ def _vertical(textpage, runs: list[Run]) -> list[PageLine]:
 def _page_chars(textpage) -> list[tuple[str, tuple[float, float, float, float]]]:
     out = []
     for index in range(textpage.count_chars()):
-        char = chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, index))
+        char = _char(textpage, index)
         if not char.isspace():
             out.append((char, textpage.get_charbox(index)))
     return out
