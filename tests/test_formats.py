@@ -3,9 +3,17 @@ PDFs with reportlab's built-in Japanese CID fonts (no font file), HTML and CSV a
 with openpyxl — in the shapes governments publish, and read by the real readers and pipeline."""
 from __future__ import annotations
 
+import json
+import os
+import re
+import subprocess
+import sys
+
+import httpx
 import openpyxl
 import pyoxigraph as ox
 import pytest
+from conftest import running_server
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
@@ -244,3 +252,24 @@ def test_a_shift_jis_file_with_unmappable_bytes_is_read_naming_those_lines(tmp_p
     assert "\ufffd" in doc.lines[2] and doc.lines[3] == "ナンシー市と\ufffd友好都市提携を結んだ。"
     assert [message for _, message in doc.notes] == [
         "undecodable bytes replaced by U+FFFD on lines 3, 4"]
+
+
+@pytest.mark.slow
+def test_the_page_is_shown_by_the_cli_and_sources(tmp_path):
+    pdf = make_pdf(tmp_path / "report.pdf", REPORT_PAGES)
+    store = tmp_path / "store"
+    run = [sys.executable, "-m", "citykg.cli"]
+    subprocess.run([*run, "build", pdf, "--store", store, "--no-validate"], check=True,
+                   capture_output=True, timeout=600)
+    table = subprocess.run([*run, "relations", "横浜市", "--store", store], check=True,
+                           capture_output=True, text=True, env=dict(os.environ, COLUMNS="300"))
+    assert re.search(r"オデーサ市 / Odesa .*report\.pdf p\.2", table.stdout)
+    data = json.loads(subprocess.run([*run, "relations", "横浜市", "--store", store, "--format",
+                                      "json"], check=True, capture_output=True).stdout)
+    sources = [s for r in data["relations"] for s in r["sources"] if s["document"] == "report.pdf"]
+    assert {"document": "report.pdf", "lines": "6", "page": 2} in sources
+    command = [sys.executable, "-m", "uvicorn", "--factory", "citykg.api.app:create_app",
+               "--host", "127.0.0.1", "--log-level", "warning"]
+    with running_server(command, {"CITYKG_STORE": str(store)}) as url:
+        body = httpx.get(url + "/sources", params={"document": "report.pdf", "lines": "6"}).json()
+    assert (body["spans"][0]["page"], body["spans"][0]["line_on_page"]) == (2, 2)
