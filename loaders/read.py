@@ -19,6 +19,7 @@ JAPANESE_ENCODINGS = ("utf_8", "cp932", "euc_jp", "utf_16")
 STRICT_FALLBACK = ("cp932", "shift_jis", "shift_jis_2004", "euc_jp", "euc_jis_2004",
                    "iso2022_jp_2004")
 ODD = re.compile("[\ue000-\uf8ff\x80-\x9f]")  # what CP932 makes of bytes that are no character
+LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # one line stays one
 MAX_REPLACED = 0.01  # at most this share of a file's characters may be undecodable bytes
 MAX_BYTES = 100 * 1024 * 1024
 
@@ -81,7 +82,7 @@ def read_document(path: Path | str,
 def _document(path: Path, data: bytes, read) -> Document:
     if not any(line.strip() for line in read.lines):
         raise LoadError(path, f"no text in this {read.kind.upper()} file")
-    return Document(path, "\n".join(line.replace("\n", " ") for line in read.lines), read.kind,
+    return Document(path, "\n".join(LINE_BREAKS.sub(" ", line) for line in read.lines), read.kind,
                     hashlib.sha256(data).hexdigest(), tuple(read.origins), tuple(read.notes))
 
 
