@@ -74,6 +74,8 @@ class Partner(CityRef):
 class Source(Open):
     document: str = Field(examples=["004_1f68e00701a21ecf.txt"])
     lines: str | None = Field(examples=["640"])
+    page: int | None = Field(None, examples=[425], description="the page of a PDF the lines "
+                             "begin on, 1-based as a viewer counts")
 
 
 class Relation(Open):

@@ -106,11 +106,17 @@ def collect(docs: list[Path], publisher=None, progress: Callable[[str], None] = 
         report.graphs.append(GraphReport(name, "bundled", len(triples)))
     for path in docs:
         progress(str(path))
-        loaded = load_document(path, publisher)
+        loaded = load_document(path, publisher, lambda done, total, path=path: progress(
+            f"{path} {_bar(done, total)} page {done}/{total}"))
         graphs[loaded.graph] = loaded.triples
         report.graphs.append(GraphReport(loaded.graph, str(path), len(loaded.triples),
                                          loaded.extraction.problems))
     return graphs, report
+
+
+def _bar(done: int, total: int, width: int = 20) -> str:
+    filled = round(width * done / max(total, 1))
+    return "━" * filled + "╺" + " " * (width - filled)
 
 
 def build(store_path: Path, docs: list[Path], publisher=None, validate: bool = True,

@@ -49,7 +49,7 @@ def _errors():
 
 @app.command()
 def build(docs: Annotated[list[Path] | None, typer.Argument(
-              help="report text files, and RDF files to bulk-load (.nt .ttl .nq .trig, "
+              help="report files (.txt, .pdf, .html, .xlsx, .csv), and RDF files to bulk-load (.nt .ttl .nq .trig, "
                    "also .gz)")] = None,
           store: StoreOpt = None,
           publisher: Annotated[str | None, typer.Option(help="the publishing city, "
@@ -89,11 +89,16 @@ def extract(doc: Path, fmt: Annotated[RdfFormat, typer.Option("--format")] = Rdf
             publisher: Annotated[str | None, typer.Option()] = None):
     """Print a document's triples; no store involved."""
     import pyoxigraph as ox
+    from rich.progress import Progress
 
     from citykg.loaders.pipeline import load_document, resolve_publisher
 
     try:
-        loaded = load_document(doc, resolve_publisher(publisher) if publisher else None)
+        pub = resolve_publisher(publisher) if publisher else None
+        with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
+            task = bar.add_task(f"reading {doc.name}", total=None)
+            loaded = load_document(doc, pub, lambda done, total: bar.update(
+                task, completed=done, total=total))
     except _errors() as exc:
         fail(str(exc))
     formats = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
@@ -148,9 +153,15 @@ def relations(city: str, store: StoreOpt = None,
         start = (r["start"] or "") + (" (derived)" if r["start_derived"] else "")
         kind = r["type"] + (f" ({r['status']})" if r.get("status", "active") != "active" else "")
         table.add_row(kind, f"{p.get('label_ja') or ''} / {p.get('label_en') or ''}", start,
-                      ", ".join(f"{s['document']}:{s['lines']}" if s["lines"] else
-                                s.get("url") or s["document"] for s in r["sources"]))
+                      ", ".join(_source_label(s) for s in r["sources"]))
     out.print(table)
+
+
+def _source_label(s: dict) -> str:
+    """"report.txt:640", or a PDF's page: "budget.pdf p.425"."""
+    if s.get("page"):
+        return f"{s['document']} p.{s['page']}"
+    return f"{s['document']}:{s['lines']}" if s["lines"] else s.get("url") or s["document"]
 
 
 @app.command()

@@ -65,11 +65,12 @@ SELECT ?rel ?kind ?partner ?start ?end ?derived ?status ?item ?graph WHERE {
 # the lines each relation was read from; a query of its own, as an OPTIONAL of several
 # patterns after the UNION above makes Oxigraph scan every span in the store (30x slower)
 SOURCES = PREFIXES + """
-SELECT ?rel ?graph ?first ?last ?file WHERE {
+SELECT ?rel ?graph ?first ?last ?file ?page WHERE {
   VALUES (?rel ?graph) { %(pairs)s }
   GRAPH ?graph { ?rel prov:wasDerivedFrom ?span .
                  ?span ckg:firstLine ?first ; ckg:lastLine ?last ; ckg:inDocument ?doc . }
   OPTIONAL { GRAPH ?graph { ?doc ckg:fileName ?file } }
+  OPTIONAL { GRAPH ?graph { ?span ckg:page ?page } }
 }"""
 
 FISCAL_YEARS = PREFIXES + """
@@ -274,16 +275,19 @@ def _wikidata_statement(rel: dict, row: dict, start: str | None) -> None:
 
 
 def _sources(store, pairs: set) -> dict[tuple[str, str], list[dict]]:
-    """{(relation, graph): [{"document", "lines"}]} for the relation nodes given."""
+    """{(relation, graph): [{"document", "lines", "page"}]} for the relation nodes given
+    (and `page`, a PDF's)."""
     out: dict[tuple[str, str], list[dict]] = {}
     if not pairs:
         return out
     rows = store.select(SOURCES % {"pairs": " ".join(f"({rel} {graph})" for rel, graph in pairs)})
     for r in rows:
         first, last = r["first"].value, r["last"].value
-        out.setdefault((r["rel"].value, r["graph"].value), []).append({
-            "document": r["file"].value if "file" in r else r["graph"].value,
-            "lines": first if first == last else f"{first}-{last}"})
+        source = {"document": r["file"].value if "file" in r else r["graph"].value,
+                  "lines": first if first == last else f"{first}-{last}"}
+        if "page" in r:
+            source["page"] = int(r["page"].value)
+        out.setdefault((r["rel"].value, r["graph"].value), []).append(source)
     return out
 
 

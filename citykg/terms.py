@@ -137,4 +137,8 @@ class CKG(DefinedNamespace):
     lastLine: URIRef
     text: URIRef
     sectionNumber: URIRef
-    page: URIRef
+    page: URIRef  # of a section, or of a source span's first line in a PDF
+    lineOnPage: URIRef
+    sourceLine: URIRef
+    sheet: URIRef
+    row: URIRef

@@ -26,6 +26,9 @@ PART_OF = ox.NamedNode(str(DCTERMS.isPartOf))
 SPAN, IN_DOCUMENT = ox.NamedNode(str(CKG.SourceSpan)), ox.NamedNode(str(CKG.inDocument))
 FIRST_LINE, LAST_LINE = ox.NamedNode(str(CKG.firstLine)), ox.NamedNode(str(CKG.lastLine))
 TEXT = ox.NamedNode(str(CKG.text))
+# where a span's first line is in a PDF, an HTML page or a sheet (loaders/formats Origin)
+ORIGIN_TERMS = {"page": CKG.page, "page_line": CKG.lineOnPage, "source_line": CKG.sourceLine,
+                "sheet": CKG.sheet, "row": CKG.row}
 AGREEMENT_CLASS = {"twinning": CKG.TwinningAgreement, "sister": CKG.SisterCityAgreement,
                    "friendship": CKG.FriendshipCityAgreement, "partner": CKG.PartnerCityAgreement,
                    "cooperation": CKG.CooperationAgreement}
@@ -75,10 +78,11 @@ class Mapper:
     """Turns one document's facts into triples; `triples()` yields each once."""
 
     def __init__(self, sha256: str, file_name: str, publisher: Entity,
-                 lines: list[str] | None = None):
+                 lines: list[str] | None = None, origins=None):
         self.sha256 = sha256
         self.sha = doc_id(sha256)
         self.lines = lines
+        self.origins = origins
         self.doc = ox.NamedNode(str(ID[f"doc/{self.sha}"]))
         self.file_name = file_name
         self.publisher = publisher
@@ -120,6 +124,11 @@ class Mapper:
         if self.lines:
             text = "\n".join(self.lines[span.first_line - 1:span.last_line])
             self.add(node, TEXT, lit(text[:1000]))
+        if self.origins and span.first_line <= len(self.origins):
+            origin = self.origins[span.first_line - 1]
+            for attr, term in ORIGIN_TERMS.items():
+                if (value := getattr(origin, attr)) is not None:
+                    self.add(node, n(term), lit(value) if attr == "sheet" else lit(value, "integer"))
         return node
 
     def entity(self, entity: Entity, span: Span) -> ox.NamedNode:

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from citykg.gazetteer import Entity, japan, world
 from citykg.loaders import normalise
 from citykg.loaders.extract import PublisherUnknown, extract
-from citykg.loaders.facts import Extraction
+from citykg.loaders.facts import Extraction, Problem
 from citykg.loaders.map import Mapper, graph_of
 from citykg.loaders.materialise import with_inferences
 from citykg.loaders.read import LoadError, read_document
@@ -34,8 +34,8 @@ def resolve_publisher(name: str) -> Entity:
     return found[0]
 
 
-def extract_document(path: Path | str, publisher: Entity | None = None):
-    doc = read_document(path)
+def extract_document(path: Path | str, publisher: Entity | None = None, progress=None):
+    doc = read_document(path, progress)
     lines = [normalise.repair_line(normalise.fold(line)) for line in doc.lines]
     blocks = segment(lines)
     try:
@@ -44,12 +44,16 @@ def extract_document(path: Path | str, publisher: Entity | None = None):
         raise LoadError(doc.path, str(exc)) from exc
     except normalise.NormaliseError as exc:
         raise LoadError(doc.path, str(exc)) from exc
+    # what the reader noticed (a garbled page, a page without text) goes to the load report
+    extraction.problems[:0] = [Problem(line, message) for line, message in doc.notes]
     return doc, extraction
 
 
-def load_document(path: Path | str, publisher: Entity | None = None) -> LoadedDocument:
-    doc, extraction = extract_document(path, publisher)
+def load_document(path: Path | str, publisher: Entity | None = None,
+                  progress=None) -> LoadedDocument:
+    """`progress(done, total)` as a PDF's pages are read."""
+    doc, extraction = extract_document(path, publisher, progress)
     pub = next(f.data["publisher"] for f in extraction.facts if f.kind == "document")
-    triples = Mapper(doc.sha256, doc.name, pub, doc.lines).triples(extraction.facts)
+    triples = Mapper(doc.sha256, doc.name, pub, doc.lines, doc.origins).triples(extraction.facts)
     return LoadedDocument(doc.path, graph_of(doc.sha256), pub, extraction,
                           with_inferences(triples))

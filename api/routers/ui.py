@@ -34,14 +34,20 @@ router = APIRouter(tags=["explorer"])
 router.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
 SOURCES = PREFIXES + """PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?doc ?file ?title ?span ?first ?last ?text WHERE {
+SELECT ?doc ?file ?title ?span ?first ?last ?text ?page ?line_on_page ?source_line ?sheet ?row
+WHERE {
   %(document)s
   ?span ckg:inDocument ?doc ; ckg:firstLine ?first ; ckg:lastLine ?last .
   FILTER(?first <= %(last)d && ?last >= %(first)d)
   OPTIONAL { ?span ckg:text ?text }
+  OPTIONAL { ?span ckg:page ?page OPTIONAL { ?span ckg:lineOnPage ?line_on_page } }
+  OPTIONAL { ?span ckg:sourceLine ?source_line }
+  OPTIONAL { ?span ckg:sheet ?sheet }
+  OPTIONAL { ?span ckg:row ?row }
   OPTIONAL { ?doc ckg:fileName ?file }
   OPTIONAL { ?doc dcterms:title ?title }
 }"""
+ORIGIN_KEYS = ("page", "line_on_page", "source_line", "sheet", "row")
 BY_FILE = "VALUES ?file_name { %s } ?doc ckg:fileName ?file_name ."
 BY_IRI = "{ VALUES ?doc { %(iri)s } } UNION { GRAPH %(iri)s { ?doc a ckg:SourceDocument } }"
 
@@ -63,6 +69,12 @@ class Span(Open):
     last_line: int = Field(examples=[640])
     text: str | None = Field(None, examples=["姉妹都市オデーサ市への支援"])
     span: str
+    # where the first line is in the file a person opens (PDF, HTML page, spreadsheet)
+    page: int | None = Field(None, examples=[425], description="a PDF's page, 1-based")
+    line_on_page: int | None = Field(None, examples=[8], description="the line on that page")
+    source_line: int | None = Field(None, description="an HTML page's source line of the element")
+    sheet: str | None = Field(None, description="a spreadsheet's sheet")
+    row: int | None = Field(None, description="a spreadsheet's or CSV file's row")
 
 
 class Sources(Open):
@@ -131,7 +143,9 @@ def _sources(request: Request, document: str, lines: str) -> OrjsonResponse:
             "document_iri": r["doc"].value,
             "title": r["title"].value if "title" in r else None,
             "first_line": int(r["first"].value), "last_line": int(r["last"].value),
-            "text": None, "span": r["span"].value})
+            "text": None, "span": r["span"].value,
+            **{k: (r[k].value if k == "sheet" else int(r[k].value)) if k in r else None
+               for k in ORIGIN_KEYS}})
         if "text" in r and not span["text"]:
             span["text"] = r["text"].value
     if not spans:

@@ -37,14 +37,14 @@ export function sourceLink(source, { wikidata = null } = {}) {
       { href, target: href ? "_blank" : null, rel: href ? "noopener" : null, title: t("source_wikidata") },
       source.document === "Wikidata" ? "Wikidata" : source.document);
   }
-  const text = `${source.document}:${source.lines}`;
+  const text = source.page ? `${source.document} p.${source.page}` : `${source.document}:${source.lines}`;
   const button = el("button.source", {
     type: "button",
     "aria-label": t("source_open", { doc: source.document, lines: source.lines }),
     "data-document": source.document,
     "data-lines": source.lines,
     title: text,
-  }, `${shortDoc(source.document)}:${source.lines}`);
+  }, source.page ? `${shortDoc(source.document)} p.${source.page}` : `${shortDoc(source.document)}:${source.lines}`);
   const prefetch = () => {
     fetchSpan(source.document, source.lines).then((body) => {
       const span = body.spans[0];
@@ -64,6 +64,13 @@ export function sourceLinks(sources, options = {}) {
   return list;
 }
 
+/** Where a span is in the file a person opens: " (p.425, line 8)", " (sheet 予算, row 12)". */
+function where(span) {
+  if (span.page) return ` (p.${span.page}${span.line_on_page ? `, line ${span.line_on_page}` : ""})`;
+  if (span.row) return ` (${span.sheet ? `sheet ${span.sheet}, ` : ""}row ${span.row})`;
+  return span.source_line ? ` (source line ${span.source_line})` : "";
+}
+
 export async function openSource(document, lines, opener = null) {
   const dialog = window.document.getElementById("source-dialog");
   const where = window.document.getElementById("source-where");
@@ -81,7 +88,7 @@ export async function openSource(document, lines, opener = null) {
     for (const span of data.spans) {
       const range = span.first_line === span.last_line ? `${span.first_line}` : `${span.first_line}–${span.last_line}`;
       body.append(el("figure.span", {},
-        el("figcaption", {}, `${span.document}:${range}`),
+        el("figcaption", {}, `${span.document}:${range}${where(span)}`),
         el("blockquote", { lang: "ja" }, span.text || t("source_none"))));
     }
   } catch (err) {
