@@ -220,6 +220,13 @@ def world(directory: Path = GAZETTEER_DIR) -> Gazetteer:
                        source="cities.csv", line=row["_line"],
                        division="" if row.get("kind", "city") == "city" else row["kind"]),
                 _names(row))
+    for row in _read_csv(directory / "divisions.csv"):  # after the cities: theirs win
+        names = {n for n in _names(row) if fold(n) not in gaz._index}
+        if fold(row["label_ja"]) in {fold(n) for n in names}:
+            gaz.add(Entity("city", row["id"], row["label_en"], row["label_ja"], row["country"],
+                           aliases=tuple(filter(None, row["aliases"].split("|"))),
+                           source="divisions.csv", line=row["_line"], division=row["kind"]),
+                    names)
     for row in _read_csv(directory / "networks.csv"):
         gaz.add(Entity(row["kind"], row["id"], row["label_en"], row["label_ja"],
                        wikidata=row.get("wikidata", ""),
