@@ -28,6 +28,7 @@ ENGLISH_LIST = ("Sister Cities\n\nOur Partner Cities\n\nSpringfield\nUnited Stat
     ("https://www.pref.shizuoka.jp/kikaku/index.html", "22000"),  # a prefecture
     ("http://web.pref.hyogo.lg.jp/governor/a.html", "28000"),
     ("http://www.pref.hyogo.jp.example-cache.net/a/", "28000"),  # a cache's host keeps it
+    ("http://192.0.2.7/proxy.cgi/view/https://www.pref.yamagata.jp/kokusai/", "06000"),
 ])
 def test_the_web_address_names_the_publisher(tmp_path, url, code):
     assert publisher(tmp_path, f"URL: {url}\n{ENGLISH_LIST}").code == code
@@ -83,3 +84,11 @@ def test_a_prefecture_s_agreement_with_a_province_conforms(tmp_path):
     ok, text = shacl(doc.triples, [t for e in context for t in entity_triples(e)]
                      + [t for e in context for t in source_triples(e.source)])
     assert ok, text
+
+
+def test_an_english_prefecture_page(tmp_path):
+    text = ("International Exchange\n\nNagano Prefecture has friendly relations with Hebei "
+            "Province, China.\nThe City of Matsumoto and other cities have sister cities too.\n"
+            "Nagano Prefecture welcomes visitors.\n")
+    found = publisher(tmp_path, text)
+    assert found.kind == "prefecture" and found.label_ja == "長野県"
