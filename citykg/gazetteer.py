@@ -220,6 +220,13 @@ def world(directory: Path = GAZETTEER_DIR) -> Gazetteer:
                        source="cities.csv", line=row["_line"],
                        division="" if row.get("kind", "city") == "city" else row["kind"]),
                 _names(row))
+    for row in _read_csv(directory / "divisions.csv"):  # after the cities: theirs win
+        names = {n for n in _names(row) if fold(n) not in gaz._index}
+        if fold(row["label_ja"]) in {fold(n) for n in names}:
+            gaz.add(Entity("city", row["id"], row["label_en"], row["label_ja"], row["country"],
+                           aliases=tuple(filter(None, row["aliases"].split("|"))),
+                           source="divisions.csv", line=row["_line"], division=row["kind"]),
+                    names)
     for row in _read_csv(directory / "networks.csv"):
         gaz.add(Entity(row["kind"], row["id"], row["label_en"], row["label_ja"],
                        wikidata=row.get("wikidata", ""),
@@ -239,17 +246,17 @@ def japan() -> Gazetteer:
         entity = Entity(kind, m.slug, m.romaji, m.name, "jp", code=m.code,
                         parent=m.parent_code or m.prefecture_code, aliases=(m.kana,),
                         source="jp_municipalities.csv", line=line)
-        gaz.add(entity, {m.name} if kind != "city" else {m.name, m.romaji_full
-                                                            if hasattr(m, "romaji_full") else ""}
+        gaz.add(entity, ({m.name} if kind != "city" else {m.name, m.romaji_full
+                                                             if hasattr(m, "romaji_full") else ""})
                 | _english_forms(m.name, m.romaji))
     return gaz.freeze()
 
 
-ENGLISH_KINDS = {"市": "City", "町": "Town", "村": "Village"}
+ENGLISH_KINDS = {"市": "City", "町": "Town", "村": "Village", "県": "Prefecture", "府": "Prefecture"}
 
 
 def _english_forms(name: str, romaji: str) -> set[str]:
-    """"Sapporo City", "City of Sapporo": how English texts name a municipality (the bare
-    romaji alone would match English words: Date, Mine)."""
+    """"Sapporo City", "City of Sapporo", "Hyogo Prefecture": how English texts name a local
+    government (the bare romaji alone would match English words: Date, Mine)."""
     kind = ENGLISH_KINDS.get(name[-1:])
     return {f"{romaji} {kind}", f"{kind} of {romaji}"} if kind and romaji else set()

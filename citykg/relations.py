@@ -90,13 +90,14 @@ SELECT ?e ?slug ?label_ja ?label_en ?label ?qid ?country_ja ?country_en ?code WH
   BIND(STRAFTER(STR(?wd), STR(wd:)) AS ?qid)
 }"""
 
+PARTY_CLASSES = "ckg:City ckg:Ward ckg:Prefecture ckg:Division"  # what a lookup may name
 FIND = PREFIXES + """
 SELECT DISTINCT ?e WHERE {
   { VALUES ?name { %(names)s } ?e ckg:slug ?name }
   UNION { VALUES ?name { %(names)s } ?e ckg:localGovernmentCode ?name }
   UNION { ?e rdfs:label|skos:altLabel ?l BIND(LCASE(STR(?l)) AS ?name)
           VALUES ?name { %(names)s } }
-  ?e a ?cls . VALUES ?cls { ckg:City ckg:Ward }
+  ?e a ?cls . VALUES ?cls { %(classes)s }
 }"""
 BY_QID = PREFIXES + "SELECT ?e WHERE { ?e skos:exactMatch %(qid)s }"
 
@@ -127,7 +128,7 @@ def find_city(store, text: str) -> str:
             "http://www.wikidata.org/entity/" + text.strip().upper())})
     else:
         names = " ".join(str(ox.Literal(f)) for f in name_forms(text))
-        rows = store.select(FIND % {"names": names})
+        rows = store.select(FIND % {"names": names, "classes": PARTY_CLASSES})
     found = sorted({r["e"].value for r in rows})
     if not found:
         raise CityNotFound(f"no city called {text!r}")
@@ -145,7 +146,7 @@ def _city_by_iri(store, iri: str) -> str:
         node = ox.NamedNode(iri)
     except ValueError:
         raise CityNotFound(f"not an IRI: {iri!r}") from None
-    if not store.ask(PREFIXES + f"ASK {{ {node} a ?cls VALUES ?cls {{ ckg:City ckg:Ward }} }}"):
+    if not store.ask(PREFIXES + f"ASK {{ {node} a ?cls VALUES ?cls {{ {PARTY_CLASSES} }} }}"):
         raise CityNotFound(f"no city {iri}")
     return iri
 

@@ -24,14 +24,18 @@ class CKG(DefinedNamespace):
 
     # places
     Place: URIRef
+    LocalGovernmentArea: URIRef  # any level: prefecture, municipality, ward; state, province
     City: URIRef  # a municipality
     Ward: URIRef  # a ward of a designated city or a special ward of Tokyo
     Country: URIRef
     Region: URIRef  # administrative region: prefecture, state, province
     Prefecture: URIRef
+    Division: URIRef  # a first-level division abroad: state, province (ISO 3166-2)
     WorldRegion: URIRef  # a region of the world an office covers: Europe, the Americas…
     # organisations
     Organization: URIRef
+    LocalGovernment: URIRef  # the government of a LocalGovernmentArea
+    PrefecturalGovernment: URIRef
     CityGovernment: URIRef
     OrganizationalUnit: URIRef  # a bureau or department of a city government
     CityNetwork: URIRef

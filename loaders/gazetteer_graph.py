@@ -49,6 +49,8 @@ def entity_triples(e: Entity) -> list[ox.Triple]:
          ox.Triple(span, n(CKG.inDocument), source),
          ox.Triple(span, n(CKG.firstLine), lit(e.line, "integer")),
          ox.Triple(span, n(CKG.lastLine), lit(e.line, "integer"))]
+    if e.division:  # a state or province abroad: a party like a city
+        t.append(ox.Triple(node, RDF_TYPE, n(CKG.Division)))
     t += [ox.Triple(node, ALT, lit(a, lang="ja" if not a.isascii() else "en"))
           for a in e.aliases if a]
     if e.wikidata:

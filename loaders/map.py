@@ -136,6 +136,8 @@ class Mapper:
         node = ox.NamedNode(entity.iri)
         if not entity.wikidata and not entity.code and entity.kind == "city":
             self.add(node, RDF_TYPE, n(CKG.City))
+            if entity.division:
+                self.add(node, RDF_TYPE, n(CKG.Division))
             self.labels(node, entity.label_ja, entity.label_en)
             self.add(node, n(CKG.slug), lit(entity.key))
             if entity.country:
@@ -165,8 +167,13 @@ class Mapper:
         if d.get("as_of"):
             self.add(self.doc, n(CKG.asOf), date_literal(d["as_of"]))
         gov = ox.NamedNode(self.publisher.iri + "/government")
-        self.add(gov, RDF_TYPE, n(CKG.CityGovernment))
-        self.labels(gov, self.publisher.label_ja, f"City of {self.publisher.label_en}")
+        if self.publisher.kind == "prefecture":
+            self.add(gov, RDF_TYPE, n(CKG.PrefecturalGovernment))
+            self.labels(gov, self.publisher.label_ja,
+                        f"{self.publisher.label_en} Prefectural Government")
+        else:
+            self.add(gov, RDF_TYPE, n(CKG.CityGovernment))
+            self.labels(gov, self.publisher.label_ja, f"City of {self.publisher.label_en}")
         self.add(gov, n(CKG.governs), self.city)
         self.add(gov, DERIVED, self.span(span))
 

@@ -27,9 +27,11 @@ class LoadedDocument:
 
 
 def resolve_publisher(name: str) -> Entity:
-    found = japan().lookup(name, "city") or world().lookup(name, "city")
+    found = japan().lookup(name, "city") or japan().lookup(name, "prefecture") \
+        or world().lookup(name, "city")
     if len(found) != 1:
-        what = "matches several cities" if found else "matches no city in the gazetteer"
+        what = "matches several local governments" if found else \
+            "matches no city or prefecture in the gazetteer"
         raise LoadError("--publisher", f"{name!r} {what}")
     return found[0]
 

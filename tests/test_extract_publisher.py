@@ -28,6 +28,7 @@ ENGLISH_LIST = ("Sister Cities\n\nOur Partner Cities\n\nSpringfield\nUnited Stat
     ("https://www.pref.shizuoka.jp/kikaku/index.html", "22000"),  # a prefecture
     ("http://web.pref.hyogo.lg.jp/governor/a.html", "28000"),
     ("http://www.pref.hyogo.jp.example-cache.net/a/", "28000"),  # a cache's host keeps it
+    ("http://192.0.2.7/proxy.cgi/view/https://www.pref.yamagata.jp/kokusai/", "06000"),
 ])
 def test_the_web_address_names_the_publisher(tmp_path, url, code):
     assert publisher(tmp_path, f"URL: {url}\n{ENGLISH_LIST}").code == code
@@ -63,3 +64,31 @@ def test_when_it_cannot_tell_the_error_says_what_it_found(tmp_path):
         extract_document(path)
     message = str(exc.value)
     assert "高岡市" in message and "安曇野市" in message and "--publisher" in message
+
+
+def test_a_prefecture_s_agreement_with_a_province_conforms(tmp_path):
+    from citykg.gazetteer import japan, world
+    from citykg.loaders.gazetteer_graph import entity_triples, source_triples
+    from citykg.loaders.pipeline import load_document
+    from citykg.validate import shacl
+
+    path = tmp_path / "page.txt"
+    path.write_text("URL: https://www.pref.aichi.jp/kokusai/yuko.html\n愛知県の友好提携先\n\n"
+                    "愛知県は、1980年7月に中国の江蘇省と友好提携を結んでいます。\n", encoding="utf-8")
+    doc = load_document(path)
+    assert doc.publisher.kind == "prefecture" and doc.publisher.code == "23000"
+    rel = next(f for f in doc.extraction.facts if f.kind == "relation")
+    assert rel.data["partner"].key == "jiangsu" and rel.data["start"].iso() == "1980-07"
+    context = [japan().lookup("愛知県", "prefecture")[0], world().lookup("江蘇省", "city")[0],
+               world().by_key("country", "cn")]
+    ok, text = shacl(doc.triples, [t for e in context for t in entity_triples(e)]
+                     + [t for e in context for t in source_triples(e.source)])
+    assert ok, text
+
+
+def test_an_english_prefecture_page(tmp_path):
+    text = ("International Exchange\n\nNagano Prefecture has friendly relations with Hebei "
+            "Province, China.\nThe City of Matsumoto and other cities have sister cities too.\n"
+            "Nagano Prefecture welcomes visitors.\n")
+    found = publisher(tmp_path, text)
+    assert found.kind == "prefecture" and found.label_ja == "長野県"

@@ -46,8 +46,10 @@ def _other_governments(ctx: Context, block: Block) -> list[Mention]:
         found = [m for m in ctx.local_governments(block)
                  if not any(f.start <= m.start < f.end for f in foreign)
                  and all(e.code != publisher for e in m.entities)]
+        named = ctx.local_governments(block)  # "Hyogo Prefecture" the gazetteer knows
         found += [Mention(m.start(), m.end(), m.group(0), ())
-                  for m in PREFECTURE_EN.finditer(block.text)]
+                  for m in PREFECTURE_EN.finditer(block.text)
+                  if not any(k.start <= m.start() < k.end for k in named)]
         cache[id(block)] = sorted(found, key=lambda m: m.start)
     return cache[id(block)]
 

@@ -21,11 +21,21 @@ UNKNOWN_CITY = re.compile(
     r"(特別市|広域市|市|都|州|区|町|村|郡|鎮)?\s*[（(]([^）)]{1,30})[）)]")
 
 
+# A bracket that says what a thing is rather than where: "(パラグアイの民族楽器)"
+DESCRIPTION = re.compile(r"の(?![^、,・\s]*(?:州|省|県|市|道|区|郡)$)[^、,・\s]+$")
 # "アメリカ合衆国のボウマンビル市": a name the gazetteer lacks, qualified by its country before it
 QUALIFIED_CITY = re.compile(r"の([ァ-ヺー・]{2,20}|[一-龥]{1,5}?)(市|町|村|郡|州|区|県)(?![ァ-ヺー一-龥])")
 
 
 IN_BRACKET = re.compile(r"\s*[(（〔][^)）〕]*")
+# What may stand between a state and the city in it: nothing, の, a space
+LOCATES = re.compile(r"\s*の?\s*")
+# A city the gazetteer lacks, right after its state ("テキサス州ボウマン市")
+CITY_AFTER = re.compile(r"\s*の?\s*((?<![ァ-ヺー])[ァ-ヺー・]{2,20}|[一-龥]{1,5}?)(市|町|村|郡)"
+                        r"(?![ァ-ヺー一-龥])")
+# A district right after its city, written in kanji ("上海市徐匯区", "ソウル特別市江南区")
+DISTRICT_AFTER = re.compile(r"([一-龥]{1,4}区)(?![一-龥])")
+NOT_DISTRICT = re.compile(r"(園区|開発区|地区|市区|特区)$")  # parks, zones, "the city area"
 # "フリーマントル港湾公社", "シアトル商工会議所": a body named after the city, not the city
 ORGANISATION_AFTER = re.compile(r"港湾公社|港湾局|公社|大学|商工会議所|空港|銀行|港務局")
 
@@ -41,7 +51,8 @@ def partner_mentions(ctx: Context, block: Block) -> list[Mention]:
             if m and m.entity and m.entity.kind == "city":
                 known.append(m)
         found = known + _unknown(ctx, block, known)
-        found = sorted(found + _seen_unknown(ctx, block, found), key=lambda m: m.start)
+        found = _narrowest(ctx, block, sorted(found + _seen_unknown(ctx, block, found),
+                                              key=lambda m: m.start))
         # "コーパスクリスティ市(米国テキサス州)": a state in the brackets after a city is where
         # the city lies, not a partner of its own
         cache_[id(block)] = [m for i, m in enumerate(found) if not (
@@ -61,6 +72,31 @@ def _seen_unknown(ctx: Context, block: Block, found: list[Mention]) -> list[Ment
             if not any(m.start < end and start < m.end for m in found + out):
                 out.append(Mention(start, end, label, (entity,)))
             start = block.text.find(label, end)
+    return out
+
+
+def _narrowest(ctx: Context, block: Block, found: list[Mention]) -> list[Mention]:
+    """The party a run of place names means is its last, narrowest one: the city, not its
+    state ("カリフォルニア州サウスサンフランシスコ市", "ワシントン州のタコマ市"), the district, not its
+    city ("上海市徐匯区")."""
+    out: list[Mention] = []
+    for i, m in enumerate(found):
+        after = found[i + 1] if i + 1 < len(found) else None
+        if after and m.entity.division and LOCATES.fullmatch(block.text, m.end, after.start):
+            continue  # the state only says where the city is
+        if m.entity.division and (hit := CITY_AFTER.match(block.text, m.end)) and not (
+                after and after.start < hit.end()) and not ctx.world.lookup(hit[1]):
+            label = hit[1] + hit[2]
+            country = ctx.world.by_key("country", m.entity.country)
+            m = Mention(hit.start(1), hit.end(), label,
+                        (unknown_city(ctx, label, country, block.line_at(hit.start(1))),))
+        elif m.entity.country in CHINESE | KOREAN and not m.entity.division and \
+                (hit := DISTRICT_AFTER.match(block.text, m.end)) and not (
+                after and after.start < hit.end()) and not NOT_DISTRICT.search(hit[1]):
+            country = ctx.world.by_key("country", m.entity.country)
+            m = Mention(hit.start(1), hit.end(), hit[1], (unknown_city(
+                ctx, hit[1], country, block.line_at(hit.start(1))),))
+        out.append(m)
     return out
 
 
@@ -89,6 +125,8 @@ def _unknown(ctx: Context, block: Block, known: list[Mention]) -> list[Mention]:
             continue
         country = _country(ctx, m.group(3))
         name = m.group(1).strip("・")
+        if DESCRIPTION.search(m.group(3)):
+            continue  # "アルパ(パラグアイの民族楽器)": what it is, not where
         if not country or country.key == "jp" or ctx.world.lookup(name):
             continue
         label = name + (m.group(2) or "")
@@ -102,8 +140,10 @@ def _unknown(ctx: Context, block: Block, known: list[Mention]) -> list[Mention]:
         country = _one_country(ctx, before)
         name = m.group(1).strip("・")
         if not country or country.key == "jp" or ctx.world.lookup(name) or \
-                KANJI.fullmatch(name) and country.key not in CHINESE | KOREAN:
-            continue  # a kanji name abroad is Chinese or Korean ("東京都の港区" is not)
+                KANJI.fullmatch(name) and (country.key not in CHINESE | KOREAN
+                                           or m.group(2) == "町"):
+            continue  # a kanji name abroad is Chinese or Korean ("東京都の港区" is not),
+            # and neither names a place 町 ("中国の港町" is a port town)
         label = name + m.group(2)
         entity = unknown_city(ctx, label, country, block.line_at(m.start(1)))
         found.append(Mention(m.start(1), m.end(2), label, (entity,)))

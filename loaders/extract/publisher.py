@@ -11,6 +11,7 @@ from citykg.gazetteer import Entity, Gazetteer, Mention
 from citykg.loaders.extract.context import Context
 
 URL_LINE = re.compile(r"^\s*URL\s*[:：]\s*(\S+)", re.IGNORECASE)
+HOST = re.compile(r"(?<![a-z0-9.-])((?:[a-z0-9-]+\.)+jp)(?![a-z0-9-])")
 # The host label before a local government's name says its level, and so which suffixes its
 # Japanese name may end in (city.kitakyushu.lg.jp, town.x.y.jp, pref.hyogo.lg.jp).
 DOMAIN_LEVELS = {"city": ("市", "区"), "town": ("町",), "vill": ("村",),
@@ -58,6 +59,14 @@ def from_domain(ctx: Context, url: str) -> Entity | None:
     """The local government a host name names: `city.himi.toyama.jp` → 氷見市 (the prefecture's
     label telling apart names several share), `web.pref.hyogo.lg.jp` → 兵庫県."""
     host = (urlsplit(url if "//" in url else f"//{url}").hostname or "").lower()
+    # the host first, then any a proxy or cache carries in its path (…/https://www.pref.x.jp/)
+    for candidate in dict.fromkeys([host, *HOST.findall(url.lower())]):
+        if found := _government_of(ctx, candidate, url):
+            return found
+    return None
+
+
+def _government_of(ctx: Context, host: str, url: str) -> Entity | None:
     labels = host.split(".")
     index = _by_romaji(ctx.japan)
     for i, label in enumerate(labels[:-1]):
