@@ -92,7 +92,7 @@ def _record_lines(ctx: Context, block: Block, mention: Mention) -> list[tuple[in
     out: list[tuple[int, str]] = []
     start = ctx.position(block)
     for b in ctx.blocks[start:start + RECORD_LINES]:
-        if b is not block and b.kind == "heading" and not _field_heading(b):
+        if b is not block and b.kind == "heading" and not field_heading(b):
             break
         partners = partner_mentions(ctx, b)
         texts = b.line_texts()
@@ -110,7 +110,7 @@ def _record_lines(ctx: Context, block: Block, mention: Mention) -> list[tuple[in
     return out
 
 
-def _field_heading(block: Block) -> bool:
+def field_heading(block: Block) -> bool:
     """A heading that is a record's field: "<昭和32年5月26日締結>"."""
     return bool(MAKING.search(block.text)) and _date(block.text) is not None and len(block.text) < 30
 

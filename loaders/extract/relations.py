@@ -11,7 +11,7 @@ from citykg.gazetteer import Mention
 from citykg.loaders import normalise
 from citykg.loaders.extract.context import Context, listed_after, listed_before
 from citykg.loaders.extract.dates import date_in, elapsed_start, sentences
-from citykg.loaders.extract.entries import record_of
+from citykg.loaders.extract.entries import field_heading, record_of
 from citykg.loaders.extract.owners import other_owner, table_owner
 from citykg.loaders.extract.places import _one_country, partner_mentions, unknown_city
 from citykg.loaders.extract.status import STATUS, mark_statuses
@@ -115,7 +115,8 @@ def _relations(ctx: Context) -> None:
             continue
         continued = _continued(ctx, block)
         if not continued and (block.kind == "heading"
-                              or block.kind == "paragraph" and len(block.text) < 40):
+                              or block.kind == "paragraph" and len(block.text) < 40
+                              and "。" not in block.text):  # "…友好都市を提携。" is no title
             words = RELATION_RE.findall(block.text)
             if words and not partner_mentions(ctx, block):
                 heading_type = type_of(words[0])
@@ -135,7 +136,8 @@ def _relations(ctx: Context) -> None:
             # "(1) ガルベストン市(アメリカ合衆国) 昭和40年10月14日締結": numbered like a
             # sub-heading, an entry of the list when it dates a partner
             found = _list_item(ctx, block, heading_type, dated_only=True)
-        if block.kind == "heading" and not found and not RELATION_RE.search(block.text):
+        if block.kind == "heading" and not found and not RELATION_RE.search(block.text) \
+                and not field_heading(block):  # "<昭和47年10月3日締結>": an entry's field
             heading_type = None
         _aid(ctx, block)
 
