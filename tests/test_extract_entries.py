@@ -102,3 +102,33 @@ def test_exchanges_stopped_but_the_agreement_stands(tmp_path):
     (key, fact), = rels.items()
     assert key[0] == "friendship" and fact.data["partner"].label_ja == "グランビル市"
     assert fact.data["status"] == "suspended" and "end" not in fact.data
+
+
+def test_a_twinning_of_unstated_type_in_the_graph(tmp_path):
+    """A partner listed only under 姉妹・友好都市 is a ckg:TwinningAgreement (twinnedWith
+    materialised); a sister agreement is a twinning too, yet `relations` lists it once, as
+    sister, and the other as twinning."""
+    import pyoxigraph as ox
+
+    from citykg.loaders.pipeline import load_document
+    from citykg.relations import RELATIONS
+    from citykg.store import GraphStore
+    from citykg.terms import CKG
+
+    doc = report(tmp_path, "list.txt", "高知市 国際交流課\n\n姉妹・友好都市\n\n"
+                 "レンヌ市(フランス) 1985年6月12日提携\n"
+                 "ホノルル市(アメリカ合衆国) 1972年10月3日 姉妹都市提携\n")
+    loaded = load_document(doc)
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    types = {(t.subject.value.rsplit("--", 1)[-1], t.object.value.rsplit("#", 1)[-1])
+             for t in loaded.triples if t.predicate == rdf_type and "/agreement/" in t.subject.value}
+    assert {("city-fr-rennes", "TwinningAgreement"), ("city-us-honolulu", "SisterCityAgreement"),
+            ("city-us-honolulu", "TwinningAgreement")} <= types
+    assert ("city-fr-rennes", "SisterCityAgreement") not in types
+    twinned = ox.NamedNode(str(CKG.twinnedWith))
+    assert any(t.predicate == twinned and t.object.value.endswith("/fr/rennes") for t in loaded.triples)
+    store = GraphStore(tmp_path / "store")
+    store.replace_graphs({loaded.graph: loaded.triples})
+    rows = store.select(RELATIONS % {"city": ox.NamedNode(loaded.publisher.iri)})
+    found = sorted((r["kind"].value, r["partner"].value.rsplit("/", 1)[-1]) for r in rows)
+    assert found == [("sister", "honolulu"), ("twinning", "rennes")]
