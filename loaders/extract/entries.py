@@ -44,7 +44,7 @@ def record_of(ctx: Context, block: Block, mention: Mention) -> Record | None:
     """What the entry `mention` opens says of its agreement: a date field first, else the
     first sentence that ties a date to a relation word or a making verb; also the relation
     word of that sentence or field. None when the record says nothing of either."""
-    lines = _record_lines(ctx, block, mention)
+    lines, others = _record_lines(ctx, block, mention)
     for i, (number, text) in enumerate(lines):
         key = DATE_KEY.match(text)
         if not key:
@@ -58,6 +58,8 @@ def record_of(ctx: Context, block: Block, mention: Mention) -> Record | None:
     kind, elapsed = None, None
     for number, text in lines:
         for sentence in re.findall(r"[^。]+。?", text):
+            if mention.surface not in sentence and any(o in sentence for o in others):
+                continue  # a sentence about another partner
             word = RELATION_RE.search(sentence)
             anchors = [m.start() for m in (word, MAKING.search(sentence)) if m]
             if not anchors or STATUS.search(sentence):  # "…をもって提携を解消": its end's date
@@ -85,16 +87,20 @@ def tied_date(sentence: str, anchor: int):
     return _date(sentence[anchor + after.end():anchor + after.end() + 20]) if after else None
 
 
-def _record_lines(ctx: Context, block: Block, mention: Mention) -> list[tuple[int, str]]:
+def _record_lines(ctx: Context, block: Block,
+                  mention: Mention) -> tuple[list[tuple[int, str]], set[str]]:
     """(line number, text) of the entry's line after the name, then of the lines after it, up
-    to a heading or a line opening with another partner."""
+    to a heading or a line opening with another partner; and the names of the other partners
+    these lines mention."""
     own = mention.entity.key
     out: list[tuple[int, str]] = []
+    others: set[str] = set()
     start = ctx.position(block)
     for b in ctx.blocks[start:start + RECORD_LINES]:
         if b is not block and b.kind == "heading" and not field_heading(b):
             break
         partners = partner_mentions(ctx, b)
+        others.update(m.surface for m in partners if m.entity.key != own)
         texts = b.line_texts()
         for offset, text in zip(b.offsets, texts, strict=True):
             if b is block and offset + len(text) <= mention.end:
@@ -103,11 +109,11 @@ def _record_lines(ctx: Context, block: Block, mention: Mention) -> list[tuple[in
                 text = block.text[mention.end:offset + len(text)]  # the entry's line after it
             elif any(m.entity.key != own and offset <= m.start <= offset + 6
                      and not OPENING.search(b.text, offset, m.start) for m in partners):
-                return out  # the next entry
+                return out, others  # the next entry
             out.append((b.line_at(offset), text))
             if len(out) >= RECORD_LINES:
-                return out
-    return out
+                return out, others
+    return out, others
 
 
 def field_heading(block: Block) -> bool:

@@ -19,9 +19,11 @@ from citykg.loaders.extract.words import KIND_CELL, RELATION_RE, WORD_RE, collec
 from citykg.loaders.facts import Fact, Span
 from citykg.loaders.segment import Block
 
+ENTRY_BLOCK = 80  # a block no longer is an entry, with a record below it
 # What may stand between a relation word and the partner's name that follows it.
 GAP_AFTER = re.compile(r"^(?:提携|締結|盟約)?(?:\s*(\d+)\s*周年を(迎える|迎えた|記念する))?\s*"
-                       r"(?:の|である|(?P<list>は|としては|として|には)\s*、?)?\s*$")  # 姉妹都市は、A市、B市
+                       r"(?:の|である|(?P<list>は|としては|として|には)\s*、?"
+                       r"|として[^、。\s]{1,8}?[いな])?\s*$")  # 姉妹都市は、A市、B市; として交流の深い
 # … and between the partner's name and a relation word after it.
 # ("…蘇州市など、現在8都市と姉妹都市": a count of the list may come between)
 GAP_BEFORE = re.compile(r"^\s*(?:[(（][^)）]{1,20}[)）])?\s*(?:等|など)?"  # its country in brackets
@@ -107,7 +109,7 @@ def _relations(ctx: Context) -> None:
             owner = table_owner(ctx, block)
             if owner or block.kind == "paragraph" and not _is_kind_cell(block):
                 ctx.__dict__["_other_owner"] = owner
-        if block.kind == "row" and _kv_record(ctx, block):
+        if block.kind == "row" and (_dated_field(ctx, block) or _kv_record(ctx, block)):
             continue
         if row_type := _typed_row(ctx, block):
             # the kind cell spans the rows below it until the next kind
@@ -152,7 +154,8 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
             continue  # "姉妹都市ではなく「友好都市」": not the one it is
         rtype = type_of(rel.group(0))
         after = next((m for m in partners if m.start >= rel.end()), None)
-        gap = GAP_AFTER.match(text[rel.end():after.start]) if after else None
+        gap = GAP_AFTER.match(_without_countries(ctx, block, rel.end(), after.start)) \
+            if after else None
         if after and gap and "。" not in text[rel.end():after.start]:
             owner = next((m for m in reversed(partners) if m.end <= rel.start()), None)
             if owner and re.fullmatch(r"\s*の\s*", text[owner.end:rel.start()]):
@@ -161,8 +164,12 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
                                text[owner.start:after.end])  # "キーウ市の姉妹都市であるミュンヘン市"
                 continue
             years = int(gap.group(1)) if gap.group(1) else None
+            # an entry such as "Sister City" / "Shelbyville, Indiana": dated by its record
+            record = record_of(ctx, block, after) if len(text) <= ENTRY_BLOCK and not \
+                listed_after(partners, after, text) else None
             _add(ctx, block, after, rtype, rel.start(), after.end, anniversary=years,
-                 upcoming=bool(gap.group(2) and gap.group(2).startswith("迎える")))
+                 upcoming=bool(gap.group(2) and gap.group(2).startswith("迎える")),
+                 date=record and record.date, derived=bool(record and record.derived))
             found.add(after.entity.key)
             for m in listed_after(partners, after, text) if gap.group("list") else ():
                 _add(ctx, block, m, rtype, rel.start(), m.end)  # "姉妹都市は、A市、B市、C市"
@@ -255,6 +262,56 @@ def _named_city(ctx: Context, name: str, countries: list, block: Block):
             and re.fullmatch(r"[ァ-ヺー・]{2,20}(?:市|町|村)?", name):
         return unknown_city(ctx, name, countries[0], block.first_line)
     return None
+
+
+def _without_countries(ctx: Context, block: Block, start: int, end: int) -> str:
+    """The text between a relation word and the partner after it, without the country that
+    qualifies the partner ("友好都市中国・大連市", "友好都市である中国の大連市")."""
+    text = block.text[start:end]
+    for m in ctx.mentions(block, {"country"}) if text else ():
+        if start <= m.start and m.end <= end:
+            text = text.replace(m.surface, "", 1)
+    return re.sub(r"[・の]\s*$", "", text) if len(text) < end - start else text
+
+
+# a record's field naming the kind and dating it: "姉妹都市提携:1972年11月20日", "友好都市提携日"
+FIELD_KEY = re.compile(rf"(?:{RELATION_RE.pattern})(?:提携|締結|縁組)(?:年月日|日)?")
+NAME_LINE = 24  # a line that only names the entry is short
+
+
+def _dated_field(ctx: Context, block: Block) -> bool:
+    """A kind-and-date field right under the line that names its entry ("長野県大町市" /
+    "姉妹都市提携:1972年11月20日"): the entry a foreign city, or a Japanese municipality
+    named alone on its line (a domestic partner)."""
+    cells = [c for c in block.cells if c]
+    if len(cells) != 2 or not FIELD_KEY.fullmatch(cells[0].replace(" ", "")):
+        return False
+    position = ctx.position(block)
+    before = ctx.blocks[position - 1] if position else None
+    if before is None or before.last_line != block.first_line - 1:
+        return False
+    date = date_in(ctx, block, cells[1])
+    line_start = before.offsets[-1]
+    line = before.text[line_start:]
+    if not date or len(line) > NAME_LINE:
+        return False
+    foreign = [m for m in partner_mentions(ctx, before) if m.start >= line_start]
+    domestic = [m for m in ctx.local_governments(before) if m.start >= line_start
+                and m.entity and m.entity.kind == "city"
+                and not (ctx.publisher and m.entity.code == ctx.publisher.code)]
+    named = foreign or domestic
+    rest = line
+    for m in ctx.local_governments(before) + foreign:
+        if m.start >= line_start:
+            rest = rest.replace(m.surface, "")
+    if not named or (not foreign and len(rest.strip(" ()")) > 2):
+        return False  # a domestic name stands alone on its line
+    rtype = type_of(RELATION_RE.match(cells[0].replace(" ", "")).group(0))
+    span = Span(before.last_line, block.first_line,
+                "\n".join(ctx.lines[before.last_line - 1:block.first_line]))
+    _add(ctx, before, named[-1] if not foreign else named[0], rtype, line_start, len(before.text),
+         date=date, span=span, domestic=not foreign)
+    return True
 
 
 def _continued(ctx: Context, block: Block) -> set[str]:
@@ -595,8 +652,8 @@ def _aid(ctx: Context, block: Block) -> None:
 
 def _add(ctx: Context, block: Block, mention: Mention, rtype: str, start: int, end: int, *,
          date=None, anniversary: int | None = None, upcoming: bool = False,
-         span: Span | None = None, derived: bool = False) -> Fact | None:
-    if other := other_owner(ctx, block, mention):
+         span: Span | None = None, derived: bool = False, domestic: bool = False) -> Fact | None:
+    if not domestic and (other := other_owner(ctx, block, mention)):
         ctx.out.report(block.line_at(mention.start), f"{other}'s agreement with {mention.surface}, "
                        "not the publisher's: not recorded", block.text[:120])
         return None
