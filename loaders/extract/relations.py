@@ -11,7 +11,7 @@ from citykg.gazetteer import Mention
 from citykg.loaders import normalise
 from citykg.loaders.extract.context import Context, listed_after, listed_before
 from citykg.loaders.extract.dates import date_in, elapsed_start, sentences
-from citykg.loaders.extract.entries import field_heading, record_of
+from citykg.loaders.extract.entries import field_heading, record_of, tied_date
 from citykg.loaders.extract.owners import other_owner, table_owner
 from citykg.loaders.extract.places import _one_country, partner_mentions, unknown_city
 from citykg.loaders.extract.status import STATUS, mark_statuses
@@ -368,7 +368,10 @@ def _agreementsentences(ctx: Context, block: Block) -> set[str]:
         mention = next(iter(partners.values()))
         # "…との友好都市提携は2020年に解消した": the date of its end, not of its making
         made = STATUS.sub(lambda m: " " * len(m.group(0)), sentence[:rel.end() + 12])
-        date, derived = date_in(ctx, block, made), False
+        # the date tied to the relation word, not the first one of the sentence ("昭和36年に交流が
+        # 始まり、…、平成元年4月4日に…姉妹都市提携をしました")
+        date = tied_date(made, rel.start()) or date_in(ctx, block, made[rel.start():])
+        derived = False
         ann = ANNIVERSARY.search(sentence, rel.end(), rel.end() + 16)
         if date is None and ann and ann.group(2).startswith("迎える"):
             # "来年度(令和6年度)に姉妹都市提携45周年を迎える": the year it names, else the report's
