@@ -43,9 +43,10 @@ MAKING = re.compile(r"提携|締結|盟約|調印|結[びんぶ]")
 BARE_YEAR = re.compile(r"(?<![\w.\-/])(1[89]\d\d|20\d\d)(?![\w.\-/年])")
 ANNIVERSARY = re.compile(r"(\d+)\s*周年を?(迎える|迎えた|記念)")
 AID = re.compile(r"^(?:等|など)?(?:へ|に対する|に対して|を)(?:の)?(?:[^。、]{0,6})?(?:支援|援助)")
-KV_PARTNER = re.compile(r"^(?:提携先|提携|相手|姉妹|友好)(?:先)?(?:都市|自治体)名?$")
-KV_COUNTRY = re.compile(r"^(?:相手|提携先)?国名?$")
+KV_PARTNER = re.compile(r"^(?:提携先|提携|相手|姉妹|友好)(?:先)?(?:都市|自治体)名?$|^提携相手先?(?:名)?$")
+KV_COUNTRY = re.compile(r"^(?:相手|提携先)?国(?:・地域)?名?$")
 KV_DATE = re.compile(r"^(?:提携|締結|調印)(?:年月日|日|年月|年)?$")
+KV_STATE = re.compile(r"^(?:州・省・県|州・省|州|省)名?$")  # where the partner lies, not a partner
 KV_TYPE = re.compile(r"^(?:提携|交流)?(?:の)?(?:種別|区分|種類|形態)$")
 
 
@@ -193,6 +194,10 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
             if date is None and not ann:  # "…と姉妹都市を提携してから、今年で50周年を迎えました"
                 date = elapsed_start(ctx, text[rel.end():rel.end() + 40].split("。")[0])
                 derived = date is not None
+            if date is None and not listed and len(text) <= ENTRY_BLOCK \
+                    and (record := record_of(ctx, block, before)):
+                # "上海市(友好提携都市)" / "・1994年10月「友好都市提携」を締結": dated below
+                date, derived = record.date, record.derived
             facts = [_add(ctx, block, before, rtype, before.start, rel.end(), date=date,
                           anniversary=int(ann.group(1)) if ann else None,
                           upcoming=bool(ann and ann.group(2).startswith("迎える")), derived=derived)]
@@ -378,6 +383,8 @@ def _agreementsentences(ctx: Context, block: Block) -> set[str]:
             year = normalise.parse_fiscal_year(sentence[:ann.start()]) or ctx.fiscal_year
             if year:
                 date, derived = normalise.PartialDate(year - int(ann.group(1))), True
+        if date is None and len(block.text) <= ENTRY_BLOCK and (record := record_of(ctx, block, mention)):
+            date, derived = record.date, record.derived  # an entry line, dated by its record
         _add(ctx, block, mention, type_of(rel.group(0)), start, start + len(sentence),
              date=date, derived=derived)
         found.add(mention.entity.key)
@@ -592,7 +599,9 @@ def _kv_record(ctx: Context, block: Block) -> bool:
         return False
     key, value = cells[0].replace(" ", ""), cells[1]
     record = ctx.__dict__.setdefault("_record", {})
-    if record and record["last"].last_line < block.first_line - 1:
+    # a blank line ends it; a table's rule ("|---|---|") or a sub-title ("提携情報") does not
+    if record and any(not line.strip() for line in
+                      ctx.lines[record["last"].last_line:block.first_line - 1]):
         _flush_record(ctx)
     if KV_PARTNER.match(key) or RELATION_RE.fullmatch(key):
         if record:
@@ -602,7 +611,7 @@ def _kv_record(ctx: Context, block: Block) -> bool:
             record["type"] = key
         return True
     field = ("date" if KV_DATE.match(key) else "type" if KV_TYPE.match(key)
-             else "country" if KV_COUNTRY.match(key) else None)
+             else "country" if KV_COUNTRY.match(key) else "state" if KV_STATE.match(key) else None)
     if field and record:
         record[field], record["last"] = value, block
         return True
