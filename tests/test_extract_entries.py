@@ -132,3 +132,44 @@ def test_a_twinning_of_unstated_type_in_the_graph(tmp_path):
     rows = store.select(RELATIONS % {"city": ox.NamedNode(loaded.publisher.iri)})
     found = sorted((r["kind"].value, r["partner"].value.rsplit("/", 1)[-1]) for r in rows)
     assert found == [("sister", "honolulu"), ("twinning", "rennes")]
+
+
+def test_a_clair_style_record_across_table_rules(tmp_path):
+    """Key–value rows converted from HTML without their first bar, with rules and sub-titles
+    between them: the partner field (提携相手先) with the date field below; the state field is
+    where the partner lies, not a partner."""
+    doc = report(tmp_path, "clair.txt", "提携情報のページ\n自治体名称 | 長岡京市 (Nagaokakyo-shi) |\n"
+                 "提携相手先情報\n提携相手先 | ミュンヘン市 (Munich) |\n---|---|\n"
+                 "州・省・県 | バイエルン州 (Bavaria) |\n国・地域名 | ドイツ (Germany) |\n"
+                 "提携の情報\n提携年月日 | 1992/07/15 |\n---|---|\n")
+    _, rels, _ = relations(doc, resolve_publisher("浜松市"))
+    assert dated(rels) == {("sister", "munich"): ("1992-07-15", False)}
+
+
+def test_domestic_partners_named_above_their_field(tmp_path):
+    """A municipality named alone on its line, with "姉妹都市提携:DATE" on the next, is a
+    domestic partner; the prefecture before it only says where it lies."""
+    doc = report(tmp_path, "domestic.txt", "国内の姉妹都市をご紹介します\n"
+                 "市民の相互訪問などで交流しています。\n岩手県遠野市\n姉妹都市提携:1985年4月1日\n"
+                 "人口:2万人\n長野県伊那市\n姉妹都市提携:2001年10月10日\n")
+    _, rels, _ = relations(doc, resolve_publisher("浜松市"))
+    assert dated(rels) == {("sister", "tono"): ("1985-04-01", False),
+                           ("sister", "ina"): ("2001-10-10", False)}
+
+
+def test_partners_in_prose_and_names_the_gazetteer_lacks(tmp_path):
+    """A country between the relation word and the partner ("友好都市中国・蘇州市"), "友好都市として
+    交流の深い…市", a sentence dated by the date tied to its relation word (not its first), and
+    an English name the gazetteer lacks with its country in brackets."""
+    doc = report(tmp_path, "prose.txt", "本市の友好都市中国・蘇州市との協力が進みました。\n\n"
+                 "今年は、友好都市として交流の深いザルツブルク市に代表団を送りました。\n\n"
+                 "本市とフリーモント市は、昭和50年に交流が始まり、平成2年5月1日に姉妹都市提携をしました。\n\n"
+                 "Sister City\nMaple Grove, Minnesota\n(United States of America)\n\n"
+                 "Partnership Established: June 2nd, 1994\n")
+    _, rels, _ = relations(doc, resolve_publisher("浜松市"))
+    found = dated(rels)
+    assert found[("friendship", "suzhou")] == (None, False)
+    assert found[("friendship", "salzburg")] == (None, False)
+    assert found[("sister", "fremont")] == ("1990-05-01", False)
+    maple = next(f for (t, k), f in rels.items() if t == "sister" and "maple" in k)
+    assert maple.data["partner"].country == "us" and maple.data["start"].iso() == "1994-06-02"

@@ -24,7 +24,7 @@ UNKNOWN_CITY = re.compile(
 
 # "Shelbyville, Indiana (United States of America)": an English name, maybe its state, then its
 # country in brackets
-ENGLISH_CITY = re.compile(r"(?<![A-Za-z])([A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})"
+ENGLISH_CITY = re.compile(r"(?<![A-Za-z])([A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,3})"
                           r"(?:,\s*[A-Z][a-z]+(?: [A-Z][a-z]+)?)?\s*\(([A-Z][^()]{1,40})\)")
 # "アメリカ合衆国のボウマンビル市": a name the gazetteer lacks, qualified by its country before it
 QUALIFIED_CITY = re.compile(r"の([ァ-ヺー・]{2,20}|[一-龥]{1,5}?)(市|町|村|郡|州|区|県)(?![ァ-ヺー一-龥])")

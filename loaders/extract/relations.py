@@ -20,6 +20,12 @@ from citykg.loaders.facts import Fact, Span
 from citykg.loaders.segment import Block
 
 ENTRY_BLOCK = 80  # a block no longer is an entry, with a record below it
+
+
+def _entry_like(block: Block) -> bool:
+    """A short block that is no sentence ("Sister City Shelbyville, Indiana", "上海市徐匯区(友好
+    提携都市)"): an entry, whose record below may date it; prose is not."""
+    return len(block.text) <= ENTRY_BLOCK and "。" not in block.text
 # What may stand between a relation word and the partner's name that follows it.
 GAP_AFTER = re.compile(r"^(?:提携|締結|盟約)?(?:\s*(\d+)\s*周年を(迎える|迎えた|記念する))?\s*"
                        r"(?:の|である|(?P<list>は|としては|として|には)\s*、?"
@@ -166,7 +172,7 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
                 continue
             years = int(gap.group(1)) if gap.group(1) else None
             # an entry such as "Sister City" / "Shelbyville, Indiana": dated by its record
-            record = record_of(ctx, block, after) if len(text) <= ENTRY_BLOCK and not \
+            record = record_of(ctx, block, after) if _entry_like(block) and not \
                 listed_after(partners, after, text) else None
             _add(ctx, block, after, rtype, rel.start(), after.end, anniversary=years,
                  upcoming=bool(gap.group(2) and gap.group(2).startswith("迎える")),
@@ -194,7 +200,7 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
             if date is None and not ann:  # "…と姉妹都市を提携してから、今年で50周年を迎えました"
                 date = elapsed_start(ctx, text[rel.end():rel.end() + 40].split("。")[0])
                 derived = date is not None
-            if date is None and not listed and len(text) <= ENTRY_BLOCK \
+            if date is None and not listed and _entry_like(block) \
                     and (record := record_of(ctx, block, before)):
                 # "上海市(友好提携都市)" / "・1994年10月「友好都市提携」を締結": dated below
                 date, derived = record.date, record.derived
@@ -383,7 +389,7 @@ def _agreementsentences(ctx: Context, block: Block) -> set[str]:
             year = normalise.parse_fiscal_year(sentence[:ann.start()]) or ctx.fiscal_year
             if year:
                 date, derived = normalise.PartialDate(year - int(ann.group(1))), True
-        if date is None and len(block.text) <= ENTRY_BLOCK and (record := record_of(ctx, block, mention)):
+        if date is None and _entry_like(block) and (record := record_of(ctx, block, mention)):
             date, derived = record.date, record.derived  # an entry line, dated by its record
         _add(ctx, block, mention, type_of(rel.group(0)), start, start + len(sentence),
              date=date, derived=derived)
