@@ -57,7 +57,7 @@ def record_of(ctx: Context, block: Block, mention: Mention) -> Record | None:
                           number if text[key.end():].strip() else lines[i + 1][0])
     kind, elapsed = None, None
     for number, text in lines:
-        for sentence in re.findall(r"[^。]+。?", text):
+        for sentence in sentences_of(text):
             if mention.surface not in sentence and any(o in sentence for o in others):
                 continue  # a sentence about another partner
             word = RELATION_RE.search(sentence)
@@ -83,8 +83,7 @@ def tied_date(sentence: str, anchor: int):
     for i in range(len(parts) - 1, -1, -1):
         if date := _date(parts[i]):
             return None if OTHER_EVENT.search("、".join(parts[i:])) else date
-    after = re.match(r"[^、。\d]{0,6}(?=[\d明大昭平令MTSHR])", sentence[anchor:])
-    return _date(sentence[anchor + after.end():anchor + after.end() + 20]) if after else None
+    return _date(re.split(r"[、。]", sentence[anchor:])[0][:50])  # "established on August 21, 1997"
 
 
 def _record_lines(ctx: Context, block: Block,
@@ -119,6 +118,23 @@ def _record_lines(ctx: Context, block: Block,
 def field_heading(block: Block) -> bool:
     """A heading that is a record's field: "<昭和32年5月26日締結>"."""
     return bool(MAKING.search(block.text)) and _date(block.text) is not None and len(block.text) < 30
+
+
+# a sentence: Japanese, or English ("…a World Heritage Site."; not "est. May 20")
+SENTENCE_END = re.compile(r"。|(?<=[a-z]{2}[.!?])(?<!\best\.)(?:\s+(?=[A-Z])|\s*$)")
+
+
+def is_prose(text: str) -> bool:
+    """Text with a sentence in it, not a list's entry."""
+    return bool(SENTENCE_END.search(text))
+
+
+def sentences_of(text: str) -> list[str]:
+    out, start = [], 0
+    for m in SENTENCE_END.finditer(text):
+        out.append(text[start:m.end()])
+        start = m.end()
+    return [*out, text[start:]] if text[start:].strip() else out
 
 
 def _clause_before(sentence: str, end: int) -> str:

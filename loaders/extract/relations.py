@@ -11,7 +11,7 @@ from citykg.gazetteer import Mention
 from citykg.loaders import normalise
 from citykg.loaders.extract.context import Context, listed_after, listed_before
 from citykg.loaders.extract.dates import date_in, elapsed_start, sentences
-from citykg.loaders.extract.entries import field_heading, record_of, tied_date
+from citykg.loaders.extract.entries import field_heading, is_prose, record_of, tied_date
 from citykg.loaders.extract.owners import other_owner, table_owner
 from citykg.loaders.extract.places import _one_country, partner_mentions, unknown_city
 from citykg.loaders.extract.status import STATUS, mark_statuses
@@ -25,7 +25,7 @@ ENTRY_BLOCK = 80  # a block no longer is an entry, with a record below it
 def _entry_like(block: Block) -> bool:
     """A short block that is no sentence ("Sister City Shelbyville, Indiana", "上海市徐匯区(友好
     提携都市)"): an entry, whose record below may date it; prose is not."""
-    return len(block.text) <= ENTRY_BLOCK and "。" not in block.text
+    return len(block.text) <= ENTRY_BLOCK and not is_prose(block.text)
 # What may stand between a relation word and the partner's name that follows it.
 GAP_AFTER = re.compile(r"^(?:提携|締結|盟約)?(?:\s*(\d+)\s*周年を(迎える|迎えた|記念する))?\s*"
                        r"(?:の|である|(?P<list>は|としては|として|には)\s*、?"
@@ -125,7 +125,7 @@ def _relations(ctx: Context) -> None:
         continued = _continued(ctx, block)
         if not continued and (block.kind == "heading"
                               or block.kind == "paragraph" and len(block.text) < 40
-                              and "。" not in block.text):  # "…友好都市を提携。" is no title
+                              and not is_prose(block.text)):  # "…友好都市を提携。" is no title
             words = RELATION_RE.findall(block.text)
             if words and not partner_mentions(ctx, block):
                 heading_type = type_of(words[0])
@@ -135,11 +135,11 @@ def _relations(ctx: Context) -> None:
         found = continued or _relation_words(ctx, block) | _agreementsentences(ctx, block)
         found |= _counted_list(ctx, block, heading_type, found)
         if not found and heading_type and block.kind in ("item", "row", "paragraph") \
-                and ("。" not in block.text or block.kind == "item"):
+                and (not is_prose(block.text) or block.kind == "item"):
             # a sentence under the heading is no entry; a bulleted one opening with its
             # partner is ("・セントポール市(米国) 日本で初めての姉妹都市縁組。…")
             found = _list_item(ctx, block, heading_type)
-            if "。" not in block.text:
+            if not is_prose(block.text):
                 found |= _line_entries(ctx, block, heading_type, found)
         elif not found and heading_type and block.kind == "heading":
             # "(1) ガルベストン市(アメリカ合衆国) 昭和40年10月14日締結": numbered like a
@@ -197,7 +197,7 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
             if date is None and (year := BARE_YEAR.search(between)):
                 date = normalise.PartialDate(int(year.group(1)))  # "長春市(中国・1980)友好都市"
             derived = False
-            if date is None and not ann:  # "…と姉妹都市を提携してから、今年で50周年を迎えました"
+            if date is None:  # "…と姉妹都市を提携してから、今年で50周年を迎えました"
                 date = elapsed_start(ctx, text[rel.end():rel.end() + 40].split("。")[0])
                 derived = date is not None
             if date is None and not listed and _entry_like(block) \
