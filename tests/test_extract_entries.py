@@ -173,3 +173,14 @@ def test_partners_in_prose_and_names_the_gazetteer_lacks(tmp_path):
     assert found[("sister", "fremont")] == ("1990-05-01", False)
     maple = next(f for (t, k), f in rels.items() if t == "sister" and "maple" in k)
     assert maple.data["partner"].country == "us" and maple.data["start"].iso() == "1994-06-02"
+
+
+def test_english_profile_with_prose_below_its_entry(tmp_path):
+    """An English entry followed by prose: the prose's years (a listing, a founding) are not
+    the agreement's; the sentence saying it was established dates it."""
+    doc = report(tmp_path, "en_profile.txt", "update: May 1, 2021\n\nSister Cities\n\n"
+                 "Rennes, France\n\nRennes lies in Brittany. Its old town was rebuilt after a fire in 1720.\n"
+                 "In 1985, its market hall was listed as a monument.\n\n"
+                 "The sister city agreement was signed on March 4, 1992.\n")
+    _, rels, _ = relations(doc, resolve_publisher("浜松市"))
+    assert dated(rels) == {("sister", "rennes"): ("1992-03-04", False)}

@@ -21,7 +21,7 @@ from citykg.loaders.segment import Block
 DATE_KEY = re.compile(rf"^\s*[<＜〈‹(]?\s*(?:(?:{RELATION_RE.pattern})\s*)?"
                       r"(?:提携|締結|調印|縁組)(?:年月日|日|年月|年)?\s*(?:[:：]|$|\s)"
                       r"|^\s*(?:(?:Partnership|Agreement|Affiliation|Sister[- ]city|Twinning)\s+)?"
-                      r"(?:[Ee]stablished|[Ss]igned|[Cc]oncluded|[Ss]ince)\s*(?::|$|\s)|^\s*est\.\s*")
+                      r"(?:[Ee]stablished|[Ss]igned|[Cc]oncluded)\s*(?::|$|\s)|^\s*est\.\s*")
 # What ties a date to the agreement in a sentence: a making verb, or a relation word it names
 MAKING = re.compile(r"提携|締結|盟約|調印|縁組|結[びんぶ]|となっ|になっ|となり|になり|established|signed")
 # the sentence is about a visit, a question, a merger: its date is not the agreement's
@@ -130,15 +130,12 @@ def is_prose(text: str) -> bool:
 
 
 def sentences_of(text: str) -> list[str]:
+    """The sentences of `text`, in order (the last may lack its end)."""
     out, start = [], 0
     for m in SENTENCE_END.finditer(text):
         out.append(text[start:m.end()])
         start = m.end()
     return [*out, text[start:]] if text[start:].strip() else out
-
-
-def _clause_before(sentence: str, end: int) -> str:
-    return re.split(r"[。]", sentence[:end])[-1]
 
 
 def _date(text: str):
