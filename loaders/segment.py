@@ -130,8 +130,11 @@ def segment(lines: list[str]) -> list[Block]:
     for number, raw in enumerate(lines, start=1):
         if csv_export and "," in raw:
             raw = _csv_line(raw)
-        elif raw.lstrip().startswith("|") and raw.rstrip().endswith("|"):
-            raw = _pipe_line(raw)  # a Markdown table: "| 都市名 | 国名 | 提携日 |"
+        elif raw.rstrip().endswith("|") and (raw.lstrip().startswith("|") or " | " in raw
+                                             or re.fullmatch(r"[-:|\s]+", raw)):
+            # a Markdown table: "| 都市名 | 国名 | 提携日 |", also without its first bar, as
+            # pages converted from HTML have it ("提携年月日 | 1989/04/04 |")
+            raw = _pipe_line(raw)
         line = raw.strip()
         if not line:
             close_paragraph()

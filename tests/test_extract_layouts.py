@@ -316,8 +316,10 @@ def test_narrative_with_an_opening_date_and_a_counted_list(tmp_path):
                  "姉妹都市・友好交流都市の関係にある。\n\n蘇州市とは友好都市提携40周年を迎えた。\n")
     _, rels, extraction = relations(doc)
     assert {k: f.data["start"] and f.data["start"].iso() for k, f in rels.items()} == {
+        # "提携40周年を迎えた" in a FY2023 report: 1983, derived (issue 15's gold)
         ("sister", "buffalo"): "1962", ("twinning", "nancy"): None, ("twinning", "jeonju"): None,
-        ("friendship", "suzhou"): None}
+        ("friendship", "suzhou"): "1983"}
+    assert rels[("friendship", "suzhou")].data["derived"]
     untyped = [p.message for p in extraction.problems if "not stated" in p.message]
     assert len(untyped) == 2 and not any("蘇州" in m for m in untyped)
 

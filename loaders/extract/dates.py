@@ -38,7 +38,9 @@ def sentences(text: str):
 # the page's own date: "更新日:2020年2月25日", "最終更新日 2008年11月17日", "Last updated: …"
 PAGE_DATE = re.compile(r"(?:最終更新日|更新日|掲載日|公開日|作成日|発行日|Last [Uu]pdated|Updated)\s*[:：]?\s*")
 # years elapsed since the agreement: "今年で50周年を迎えました", "提携30周年", "32年前"
-ELAPSED = re.compile(r"(\d+)\s*(?:周年(?:を迎え|を記念|記念|目)|年前)")
+# ("…周年を記念して" in a report's narrative counts only with the year it names: the report's
+# own year may be the one after)
+ELAPSED = re.compile(r"(\d+)\s*(?:周年(?:を迎え|目|記念事業)|年前|(周年を?記念))")
 
 
 def page_year(ctx: Context) -> int | None:
@@ -67,6 +69,8 @@ def elapsed_start(ctx: Context, text: str):
         return None
     clause = re.split(r"[、。,]", text[:m.start()])[-1]
     named = _quiet_date(clause)
+    if m.group(2) and not named:
+        return None
     year = named.year if named else page_year(ctx)
     return normalise.PartialDate(year - int(m.group(1))) if year else None
 

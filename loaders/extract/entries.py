@@ -21,7 +21,7 @@ from citykg.loaders.segment import Block
 DATE_KEY = re.compile(rf"^\s*[<＜〈‹(]?\s*(?:(?:{RELATION_RE.pattern})\s*)?"
                       r"(?:提携|締結|調印|縁組)(?:年月日|日|年月|年)?\s*(?:[:：]|$|\s)"
                       r"|^\s*(?:(?:Partnership|Agreement|Affiliation|Sister[- ]city|Twinning)\s+)?"
-                      r"(?:[Ee]stablished|[Ss]igned|[Cc]oncluded|[Ss]ince)\s*(?::|$|\s)|^\s*est\.\s*")
+                      r"(?:[Ee]stablished|[Ss]igned|[Cc]oncluded)\s*(?::|$|\s)|^\s*est\.\s*")
 # What ties a date to the agreement in a sentence: a making verb, or a relation word it names
 MAKING = re.compile(r"提携|締結|盟約|調印|縁組|結[びんぶ]|となっ|になっ|となり|になり|established|signed")
 # the sentence is about a visit, a question, a merger: its date is not the agreement's
@@ -44,7 +44,7 @@ def record_of(ctx: Context, block: Block, mention: Mention) -> Record | None:
     """What the entry `mention` opens says of its agreement: a date field first, else the
     first sentence that ties a date to a relation word or a making verb; also the relation
     word of that sentence or field. None when the record says nothing of either."""
-    lines = _record_lines(ctx, block, mention)
+    lines, others = _record_lines(ctx, block, mention)
     for i, (number, text) in enumerate(lines):
         key = DATE_KEY.match(text)
         if not key:
@@ -57,7 +57,9 @@ def record_of(ctx: Context, block: Block, mention: Mention) -> Record | None:
                           number if text[key.end():].strip() else lines[i + 1][0])
     kind, elapsed = None, None
     for number, text in lines:
-        for sentence in re.findall(r"[^。]+。?", text):
+        for sentence in sentences_of(text):
+            if mention.surface not in sentence and any(o in sentence for o in others):
+                continue  # a sentence about another partner
             word = RELATION_RE.search(sentence)
             anchors = [m.start() for m in (word, MAKING.search(sentence)) if m]
             if not anchors or STATUS.search(sentence):  # "…をもって提携を解消": its end's date
@@ -81,20 +83,23 @@ def tied_date(sentence: str, anchor: int):
     for i in range(len(parts) - 1, -1, -1):
         if date := _date(parts[i]):
             return None if OTHER_EVENT.search("、".join(parts[i:])) else date
-    after = re.match(r"[^、。\d]{0,6}(?=[\d明大昭平令MTSHR])", sentence[anchor:])
-    return _date(sentence[anchor + after.end():anchor + after.end() + 20]) if after else None
+    return _date(re.split(r"[、。]", sentence[anchor:])[0][:50])  # "established on August 21, 1997"
 
 
-def _record_lines(ctx: Context, block: Block, mention: Mention) -> list[tuple[int, str]]:
+def _record_lines(ctx: Context, block: Block,
+                  mention: Mention) -> tuple[list[tuple[int, str]], set[str]]:
     """(line number, text) of the entry's line after the name, then of the lines after it, up
-    to a heading or a line opening with another partner."""
+    to a heading or a line opening with another partner; and the names of the other partners
+    these lines mention."""
     own = mention.entity.key
     out: list[tuple[int, str]] = []
+    others: set[str] = set()
     start = ctx.position(block)
     for b in ctx.blocks[start:start + RECORD_LINES]:
-        if b is not block and b.kind == "heading" and not _field_heading(b):
+        if b is not block and b.kind == "heading" and not field_heading(b):
             break
         partners = partner_mentions(ctx, b)
+        others.update(m.surface for m in partners if m.entity.key != own)
         texts = b.line_texts()
         for offset, text in zip(b.offsets, texts, strict=True):
             if b is block and offset + len(text) <= mention.end:
@@ -103,20 +108,34 @@ def _record_lines(ctx: Context, block: Block, mention: Mention) -> list[tuple[in
                 text = block.text[mention.end:offset + len(text)]  # the entry's line after it
             elif any(m.entity.key != own and offset <= m.start <= offset + 6
                      and not OPENING.search(b.text, offset, m.start) for m in partners):
-                return out  # the next entry
+                return out, others  # the next entry
             out.append((b.line_at(offset), text))
             if len(out) >= RECORD_LINES:
-                return out
-    return out
+                return out, others
+    return out, others
 
 
-def _field_heading(block: Block) -> bool:
+def field_heading(block: Block) -> bool:
     """A heading that is a record's field: "<昭和32年5月26日締結>"."""
     return bool(MAKING.search(block.text)) and _date(block.text) is not None and len(block.text) < 30
 
 
-def _clause_before(sentence: str, end: int) -> str:
-    return re.split(r"[。]", sentence[:end])[-1]
+# a sentence: Japanese, or English ("…a World Heritage Site."; not "est. May 20")
+SENTENCE_END = re.compile(r"。|(?<=[a-z]{2}[.!?])(?<!\best\.)(?:\s+(?=[A-Z])|\s*$)")
+
+
+def is_prose(text: str) -> bool:
+    """Text with a sentence in it, not a list's entry."""
+    return bool(SENTENCE_END.search(text))
+
+
+def sentences_of(text: str) -> list[str]:
+    """The sentences of `text`, in order (the last may lack its end)."""
+    out, start = [], 0
+    for m in SENTENCE_END.finditer(text):
+        out.append(text[start:m.end()])
+        start = m.end()
+    return [*out, text[start:]] if text[start:].strip() else out
 
 
 def _date(text: str):

@@ -10,6 +10,7 @@ from pypinyin import lazy_pinyin
 
 from citykg.gazetteer import Entity, Mention
 from citykg.loaders.extract.context import Context
+from citykg.loaders.extract.words import WORD_RE
 from citykg.loaders.labels import romanise
 from citykg.loaders.segment import Block
 
@@ -23,6 +24,10 @@ UNKNOWN_CITY = re.compile(
 
 # A bracket that says what a thing is rather than where: "(パラグアイの民族楽器)"
 DESCRIPTION = re.compile(r"の(?![^、,・\s]*(?:州|省|県|市|道|区|郡)$)[^、,・\s]+$")
+# "Shelbyville, Indiana (United States of America)": an English name, maybe its state, then its
+# country in brackets
+ENGLISH_CITY = re.compile(r"(?<![A-Za-z])([A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,3})"
+                          r"(?:,\s*[A-Z][a-z]+(?: [A-Z][a-z]+)?)?\s*\(([A-Z][^()]{1,40})\)")
 # "アメリカ合衆国のボウマンビル市": a name the gazetteer lacks, qualified by its country before it
 QUALIFIED_CITY = re.compile(r"の([ァ-ヺー・]{2,20}|[一-龥]{1,5}?)(市|町|村|郡|州|区|県)(?![ァ-ヺー一-龥])")
 
@@ -132,6 +137,17 @@ def _unknown(ctx: Context, block: Block, known: list[Mention]) -> list[Mention]:
         label = name + (m.group(2) or "")
         entity = unknown_city(ctx, label, country, block.line_at(m.start()))
         found.append(Mention(m.start(1), m.end(2) if m.group(2) else m.end(1), label, (entity,)))
+    for m in ENGLISH_CITY.finditer(block.text) if "(" in block.text else ():
+        if any(k.start < m.end(1) and m.start(1) < k.end for k in known + found):
+            continue
+        country = ctx.world.lookup(m.group(2).strip(), "country")
+        name = re.sub(rf"^(?:{WORD_RE.pattern})\s+", "", m.group(1))  # "Sister City Shelbyville"
+        if not name or len(name) < 3:
+            continue
+        if len(country) != 1 or country[0].key == "jp" or ctx.world.lookup(name):
+            continue
+        entity = unknown_city(ctx, name, country[0], block.line_at(m.start()))
+        found.append(Mention(m.end(1) - len(name), m.end(1), name, (entity,)))
     for m in QUALIFIED_CITY.finditer(block.text):
         taken = known + found
         if any(k.start < m.end() and m.start(1) < k.end for k in taken):

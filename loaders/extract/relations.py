@@ -11,7 +11,7 @@ from citykg.gazetteer import Mention
 from citykg.loaders import normalise
 from citykg.loaders.extract.context import Context, listed_after, listed_before
 from citykg.loaders.extract.dates import date_in, elapsed_start, sentences
-from citykg.loaders.extract.entries import record_of
+from citykg.loaders.extract.entries import field_heading, is_prose, record_of, tied_date
 from citykg.loaders.extract.owners import other_owner, table_owner
 from citykg.loaders.extract.places import _one_country, partner_mentions, unknown_city
 from citykg.loaders.extract.status import STATUS, mark_statuses
@@ -19,9 +19,17 @@ from citykg.loaders.extract.words import KIND_CELL, RELATION_RE, WORD_RE, collec
 from citykg.loaders.facts import Fact, Span
 from citykg.loaders.segment import Block
 
+ENTRY_BLOCK = 80  # a block no longer is an entry, with a record below it
+
+
+def _entry_like(block: Block) -> bool:
+    """A short block that is no sentence ("Sister City Shelbyville, Indiana", "上海市徐匯区(友好
+    提携都市)"): an entry, whose record below may date it; prose is not."""
+    return len(block.text) <= ENTRY_BLOCK and not is_prose(block.text)
 # What may stand between a relation word and the partner's name that follows it.
 GAP_AFTER = re.compile(r"^(?:提携|締結|盟約)?(?:\s*(\d+)\s*周年を(迎える|迎えた|記念する))?\s*"
-                       r"(?:の|である|(?P<list>は|としては|として|には)\s*、?)?\s*$")  # 姉妹都市は、A市、B市
+                       r"(?:の|である|(?P<list>は|としては|として|には)\s*、?"
+                       r"|として[^、。\s]{1,8}?[いな])?\s*$")  # 姉妹都市は、A市、B市; として交流の深い
 # … and between the partner's name and a relation word after it.
 # ("…蘇州市など、現在8都市と姉妹都市": a count of the list may come between)
 GAP_BEFORE = re.compile(r"^\s*(?:[(（][^)）]{1,20}[)）])?\s*(?:等|など)?"  # its country in brackets
@@ -41,9 +49,10 @@ MAKING = re.compile(r"提携|締結|盟約|調印|結[びんぶ]")
 BARE_YEAR = re.compile(r"(?<![\w.\-/])(1[89]\d\d|20\d\d)(?![\w.\-/年])")
 ANNIVERSARY = re.compile(r"(\d+)\s*周年を?(迎える|迎えた|記念)")
 AID = re.compile(r"^(?:等|など)?(?:へ|に対する|に対して|を)(?:の)?(?:[^。、]{0,6})?(?:支援|援助)")
-KV_PARTNER = re.compile(r"^(?:提携先|提携|相手|姉妹|友好)(?:先)?(?:都市|自治体)名?$")
-KV_COUNTRY = re.compile(r"^(?:相手|提携先)?国名?$")
+KV_PARTNER = re.compile(r"^(?:提携先|提携|相手|姉妹|友好)(?:先)?(?:都市|自治体)名?$|^提携相手先?(?:名)?$")
+KV_COUNTRY = re.compile(r"^(?:相手|提携先)?国(?:・地域)?名?$")
 KV_DATE = re.compile(r"^(?:提携|締結|調印)(?:年月日|日|年月|年)?$")
+KV_STATE = re.compile(r"^(?:州・省・県|州・省|州|省)名?$")  # where the partner lies, not a partner
 KV_TYPE = re.compile(r"^(?:提携|交流)?(?:の)?(?:種別|区分|種類|形態)$")
 
 
@@ -107,7 +116,7 @@ def _relations(ctx: Context) -> None:
             owner = table_owner(ctx, block)
             if owner or block.kind == "paragraph" and not _is_kind_cell(block):
                 ctx.__dict__["_other_owner"] = owner
-        if block.kind == "row" and _kv_record(ctx, block):
+        if block.kind == "row" and (_dated_field(ctx, block) or _kv_record(ctx, block)):
             continue
         if row_type := _typed_row(ctx, block):
             # the kind cell spans the rows below it until the next kind
@@ -115,7 +124,8 @@ def _relations(ctx: Context) -> None:
             continue
         continued = _continued(ctx, block)
         if not continued and (block.kind == "heading"
-                              or block.kind == "paragraph" and len(block.text) < 40):
+                              or block.kind == "paragraph" and len(block.text) < 40
+                              and not is_prose(block.text)):  # "…友好都市を提携。" is no title
             words = RELATION_RE.findall(block.text)
             if words and not partner_mentions(ctx, block):
                 heading_type = type_of(words[0])
@@ -125,17 +135,18 @@ def _relations(ctx: Context) -> None:
         found = continued or _relation_words(ctx, block) | _agreementsentences(ctx, block)
         found |= _counted_list(ctx, block, heading_type, found)
         if not found and heading_type and block.kind in ("item", "row", "paragraph") \
-                and ("。" not in block.text or block.kind == "item"):
+                and (not is_prose(block.text) or block.kind == "item"):
             # a sentence under the heading is no entry; a bulleted one opening with its
             # partner is ("・セントポール市(米国) 日本で初めての姉妹都市縁組。…")
             found = _list_item(ctx, block, heading_type)
-            if "。" not in block.text:
+            if not is_prose(block.text):
                 found |= _line_entries(ctx, block, heading_type, found)
         elif not found and heading_type and block.kind == "heading":
             # "(1) ガルベストン市(アメリカ合衆国) 昭和40年10月14日締結": numbered like a
             # sub-heading, an entry of the list when it dates a partner
             found = _list_item(ctx, block, heading_type, dated_only=True)
-        if block.kind == "heading" and not found and not RELATION_RE.search(block.text):
+        if block.kind == "heading" and not found and not RELATION_RE.search(block.text) \
+                and not field_heading(block):  # "<昭和47年10月3日締結>": an entry's field
             heading_type = None
         _aid(ctx, block)
 
@@ -150,7 +161,8 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
             continue  # "姉妹都市ではなく「友好都市」": not the one it is
         rtype = type_of(rel.group(0))
         after = next((m for m in partners if m.start >= rel.end()), None)
-        gap = GAP_AFTER.match(text[rel.end():after.start]) if after else None
+        gap = GAP_AFTER.match(_without_countries(ctx, block, rel.end(), after.start)) \
+            if after else None
         if after and gap and "。" not in text[rel.end():after.start]:
             owner = next((m for m in reversed(partners) if m.end <= rel.start()), None)
             if owner and re.fullmatch(r"\s*の\s*", text[owner.end:rel.start()]):
@@ -159,8 +171,12 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
                                text[owner.start:after.end])  # "キーウ市の姉妹都市であるミュンヘン市"
                 continue
             years = int(gap.group(1)) if gap.group(1) else None
+            # an entry such as "Sister City" / "Shelbyville, Indiana": dated by its record
+            record = record_of(ctx, block, after) if _entry_like(block) and not \
+                listed_after(partners, after, text) else None
             _add(ctx, block, after, rtype, rel.start(), after.end, anniversary=years,
-                 upcoming=bool(gap.group(2) and gap.group(2).startswith("迎える")))
+                 upcoming=bool(gap.group(2) and gap.group(2).startswith("迎える")),
+                 date=record and record.date, derived=bool(record and record.derived))
             found.add(after.entity.key)
             for m in listed_after(partners, after, text) if gap.group("list") else ():
                 _add(ctx, block, m, rtype, rel.start(), m.end)  # "姉妹都市は、A市、B市、C市"
@@ -181,9 +197,13 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
             if date is None and (year := BARE_YEAR.search(between)):
                 date = normalise.PartialDate(int(year.group(1)))  # "長春市(中国・1980)友好都市"
             derived = False
-            if date is None and not ann:  # "…と姉妹都市を提携してから、今年で50周年を迎えました"
+            if date is None:  # "…と姉妹都市を提携してから、今年で50周年を迎えました"
                 date = elapsed_start(ctx, text[rel.end():rel.end() + 40].split("。")[0])
                 derived = date is not None
+            if date is None and not listed and _entry_like(block) \
+                    and (record := record_of(ctx, block, before)):
+                # "上海市(友好提携都市)" / "・1994年10月「友好都市提携」を締結": dated below
+                date, derived = record.date, record.derived
             facts = [_add(ctx, block, before, rtype, before.start, rel.end(), date=date,
                           anniversary=int(ann.group(1)) if ann else None,
                           upcoming=bool(ann and ann.group(2).startswith("迎える")), derived=derived)]
@@ -255,6 +275,56 @@ def _named_city(ctx: Context, name: str, countries: list, block: Block):
     return None
 
 
+def _without_countries(ctx: Context, block: Block, start: int, end: int) -> str:
+    """The text between a relation word and the partner after it, without the country that
+    qualifies the partner ("友好都市中国・大連市", "友好都市である中国の大連市")."""
+    text = block.text[start:end]
+    for m in ctx.mentions(block, {"country"}) if text else ():
+        if start <= m.start and m.end <= end:
+            text = text.replace(m.surface, "", 1)
+    return re.sub(r"[・の]\s*$", "", text) if len(text) < end - start else text
+
+
+# a record's field naming the kind and dating it: "姉妹都市提携:1972年11月20日", "友好都市提携日"
+FIELD_KEY = re.compile(rf"(?:{RELATION_RE.pattern})(?:提携|締結|縁組)(?:年月日|日)?")
+NAME_LINE = 24  # a line that only names the entry is short
+
+
+def _dated_field(ctx: Context, block: Block) -> bool:
+    """A kind-and-date field right under the line that names its entry ("長野県大町市" /
+    "姉妹都市提携:1972年11月20日"): the entry a foreign city, or a Japanese municipality
+    named alone on its line (a domestic partner)."""
+    cells = [c for c in block.cells if c]
+    if len(cells) != 2 or not FIELD_KEY.fullmatch(cells[0].replace(" ", "")):
+        return False
+    position = ctx.position(block)
+    before = ctx.blocks[position - 1] if position else None
+    if before is None or before.last_line != block.first_line - 1:
+        return False
+    date = date_in(ctx, block, cells[1])
+    line_start = before.offsets[-1]
+    line = before.text[line_start:]
+    if not date or len(line) > NAME_LINE:
+        return False
+    foreign = [m for m in partner_mentions(ctx, before) if m.start >= line_start]
+    domestic = [m for m in ctx.local_governments(before) if m.start >= line_start
+                and m.entity and m.entity.kind == "city"
+                and not (ctx.publisher and m.entity.code == ctx.publisher.code)]
+    named = foreign or domestic
+    rest = line
+    for m in ctx.local_governments(before) + foreign:
+        if m.start >= line_start:
+            rest = rest.replace(m.surface, "")
+    if not named or (not foreign and len(rest.strip(" ()")) > 2):
+        return False  # a domestic name stands alone on its line
+    rtype = type_of(RELATION_RE.match(cells[0].replace(" ", "")).group(0))
+    span = Span(before.last_line, block.first_line,
+                "\n".join(ctx.lines[before.last_line - 1:block.first_line]))
+    _add(ctx, before, named[-1] if not foreign else named[0], rtype, line_start, len(before.text),
+         date=date, span=span, domestic=not foreign)
+    return True
+
+
 def _continued(ctx: Context, block: Block) -> set[str]:
     """A bracketed note that wrapped to the next line, under a line naming one partner:
     "プロヴディフ市(ブルガリア共和国)" / "〔昭和47年 姉妹都市提携〕 ...... 9"."""
@@ -309,13 +379,18 @@ def _agreementsentences(ctx: Context, block: Block) -> set[str]:
         mention = next(iter(partners.values()))
         # "…との友好都市提携は2020年に解消した": the date of its end, not of its making
         made = STATUS.sub(lambda m: " " * len(m.group(0)), sentence[:rel.end() + 12])
-        date, derived = date_in(ctx, block, made), False
+        # the date tied to the relation word, not the first one of the sentence ("昭和36年に交流が
+        # 始まり、…、平成元年4月4日に…姉妹都市提携をしました")
+        date = tied_date(made, rel.start()) or date_in(ctx, block, made[rel.start():])
+        derived = False
         ann = ANNIVERSARY.search(sentence, rel.end(), rel.end() + 16)
         if date is None and ann and ann.group(2).startswith("迎える"):
             # "来年度(令和6年度)に姉妹都市提携45周年を迎える": the year it names, else the report's
             year = normalise.parse_fiscal_year(sentence[:ann.start()]) or ctx.fiscal_year
             if year:
                 date, derived = normalise.PartialDate(year - int(ann.group(1))), True
+        if date is None and _entry_like(block) and (record := record_of(ctx, block, mention)):
+            date, derived = record.date, record.derived  # an entry line, dated by its record
         _add(ctx, block, mention, type_of(rel.group(0)), start, start + len(sentence),
              date=date, derived=derived)
         found.add(mention.entity.key)
@@ -530,7 +605,9 @@ def _kv_record(ctx: Context, block: Block) -> bool:
         return False
     key, value = cells[0].replace(" ", ""), cells[1]
     record = ctx.__dict__.setdefault("_record", {})
-    if record and record["last"].last_line < block.first_line - 1:
+    # a blank line ends it; a table's rule ("|---|---|") or a sub-title ("提携情報") does not
+    if record and any(not line.strip() for line in
+                      ctx.lines[record["last"].last_line:block.first_line - 1]):
         _flush_record(ctx)
     if KV_PARTNER.match(key) or RELATION_RE.fullmatch(key):
         if record:
@@ -540,7 +617,7 @@ def _kv_record(ctx: Context, block: Block) -> bool:
             record["type"] = key
         return True
     field = ("date" if KV_DATE.match(key) else "type" if KV_TYPE.match(key)
-             else "country" if KV_COUNTRY.match(key) else None)
+             else "country" if KV_COUNTRY.match(key) else "state" if KV_STATE.match(key) else None)
     if field and record:
         record[field], record["last"] = value, block
         return True
@@ -593,8 +670,8 @@ def _aid(ctx: Context, block: Block) -> None:
 
 def _add(ctx: Context, block: Block, mention: Mention, rtype: str, start: int, end: int, *,
          date=None, anniversary: int | None = None, upcoming: bool = False,
-         span: Span | None = None, derived: bool = False) -> Fact | None:
-    if other := other_owner(ctx, block, mention):
+         span: Span | None = None, derived: bool = False, domestic: bool = False) -> Fact | None:
+    if not domestic and (other := other_owner(ctx, block, mention)):
         ctx.out.report(block.line_at(mention.start), f"{other}'s agreement with {mention.surface}, "
                        "not the publisher's: not recorded", block.text[:120])
         return None
