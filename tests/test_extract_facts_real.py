@@ -94,3 +94,30 @@ def test_offices_set_up_in_prose_and_named_after_their_city(tmp_path):
             "また、大連市に「駐大連堺市経済事務所」を開設しています。\n")
     assert offices(facts_of(tmp_path, text)) == {"北京事務所": "beijing", "クリチーバ事務所": "curitiba",
                                                   "駐大連堺市経済事務所": "dalian"}
+
+
+def budgets(extraction) -> dict:
+    return {(f.data["program"], f.data["fiscal_year"]): f.data["amount"]
+            for f in extraction.facts if f.kind == "budget"}
+
+
+def test_a_cost_sheet_with_budget_and_settlement_columns(tmp_path):
+    """"H27予算 H27決算 H28予算": only the 予算 columns are budgets, of the program the sheet
+    is about (its title); the unit in a column of an earlier row; labels a spanning cell left
+    on a line of their own keep the table going; personnel costs and full cost are no budgets."""
+    text = ("行政評価\n\n事務事業 評価結果\n姉妹都市交流事業 姉妹都市交流事業\n\n事務事業コード:0101\n"
+            "  単位 H27予算 H27決算 H28予算 H28決算 H29予算\nコスト\n\n内訳\n"
+            "投入人員 正職員数 0.50 0.60\n人件費 直接人件費 千円 3,000 3,500\n"
+            "直接事業費 2,100 2,050 2,300 2,280 2,400\nフルコスト 2,100 5,050 2,300 5,780 2,400\n")
+    assert budgets(facts_of(tmp_path, "堺市\n" + text)) == {
+        ("姉妹都市交流事業", 2015): 2_100_000, ("姉妹都市交流事業", 2016): 2_300_000,
+        ("姉妹都市交流事業", 2017): 2_400_000}
+
+
+def test_a_program_page_whose_table_was_dumped_a_cell_a_line(tmp_path):
+    """Cells closed by "|", rows opened by it, a cell's text over two lines; the one amount
+    column (事業費) is the page's fiscal year's budget of the page's program."""
+    text = ("更新日:2022年3月24日\n国際交流推進事業\n堺市 令和4年度当初予算\n(単位:千円)\n| 予算款 |\n戦略計画\n"
+            "分野別計画 |\n事業費 |\n財源内訳 |\n| 国・県 |\n市債 |\n一般財源 |\n| 総務費 |\n地方自治\n"
+            "・都市経営 |\n4,321 |\n0 |\n0 |\n4,321 |\n目的\n交流を進める。\n")
+    assert budgets(facts_of(tmp_path, text)) == {("国際交流推進事業", 2022): 4_321_000}
