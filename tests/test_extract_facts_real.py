@@ -121,3 +121,28 @@ def test_a_program_page_whose_table_was_dumped_a_cell_a_line(tmp_path):
             "分野別計画 |\n事業費 |\n財源内訳 |\n| 国・県 |\n市債 |\n一般財源 |\n| 総務費 |\n地方自治\n"
             "・都市経営 |\n4,321 |\n0 |\n0 |\n4,321 |\n目的\n交流を進める。\n")
     assert budgets(facts_of(tmp_path, text)) == {("国際交流推進事業", 2022): 4_321_000}
+
+
+def test_budget_book_lines_under_a_unit_header(tmp_path):
+    text = "令和6年度 堺市一般会計予算書\n(単位:千円)\n2款 総務費 1項 総務管理費\n006 国際友好交流費 19,477\n"
+    assert budgets(facts_of(tmp_path, text)) == {("国際友好交流費", 2024): 19_477_000}
+
+
+def test_a_years_budget_by_its_key_and_a_request_kept_apart(tmp_path):
+    """"R5年度当初予算額 …" is FY2023's budget of the page's program; a request (要求額) is
+    reported, not recorded."""
+    text = ("令和6年度当初予算 堺市 要求状況\n事業名:\n国際交流推進事業\n  事業費(A) 人件費(B) 合計\n"
+            "R6年度当初予算要求額 140,000千円 0千円 240,000千円\nR5年度当初予算額 110,000千円 100,000千円 210,000千円\n")
+    extraction = facts_of(tmp_path, text, "tottori.txt")
+    assert budgets(extraction) == {("国際交流推進事業", 2023): 110_000_000}
+    assert any("request" in p.message for p in extraction.problems)
+
+
+def test_amounts_allotted_in_prose(tmp_path):
+    """"…経費でございますが、…612万円を計上", "…事業に1,250万円を計上"; a department's share
+    ("国際課分として…") is no program."""
+    text = ("平成31年第1回 堺市議会 総務分科会 平成31年度予算\n国際課分として3億1,234万5,000円を計上しており、"
+            "まず1番の姉妹都市交流促進経費でございますが、本年は訪問団を受け入れる経費等、合わせまして612万円を"
+            "計上しております。次に多文化共生推進事業に1,250万円を計上しています。\n")
+    assert budgets(facts_of(tmp_path, text)) == {("姉妹都市交流促進経費", 2019): 6_120_000,
+                                                 ("多文化共生推進事業", 2019): 12_500_000}

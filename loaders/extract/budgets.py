@@ -20,6 +20,15 @@ FUNDING_SOURCES = {"国": "national", "国庫支出金": "national", "県": "pre
                    "都": "prefectural", "府": "prefectural", "道": "prefectural",
                    "県支出金": "prefectural", "その他": "other", "諸収入": "other",
                    "市債": "other", "一般財源": "general"}
+# a year's amount by its key: "R5年度当初予算額 113,791千円", "前年度予算額 20,000千円", and
+# requests, which are no budgets: "R6年度当初予算要求額 …", "要求額:20,000千円"
+KEYED = re.compile(r"(?:(?:(?P<rel>[本前])年度|(?P<year>(?:令和|平成|R|H)\s*[\d元]{1,2}\s*年度|\d{4}\s*年度))"
+                   r"\s*(?:当初)?\s*予算\s*(?P<request>要求)?\s*額|(?P<asked>要求額))\s*[:]?\s*(?=[△▲\d])")
+# an amount a sentence allots ("…508万円を計上"), and the program the sentence is about: "2番の
+# …経費でございますが、", "…事業については、", "…事業に" right before the amount
+ALLOTTED = re.compile(r"を(?:計上|予算化|予算措置)")
+ALLOTTED_TO = re.compile(r"(?P<name>[^、。\s「」をがはのにとで分\d]{2,30}?(?:経費|事業費|事業|費))"
+                         r"(?:で(?:ございます|あります)が、|について(?:は)?、|につきましては、|は、|に\s*(?=[\d△▲]))")
 # a year column of a cost sheet: "H27予算", "H27決算", "R4当初予算", "令和4年度予算"
 ERA_COLUMN = re.compile(r"(?P<era>令和|平成|R|H)(?P<n>\d{1,2}|元)(?:年度?)?(?:当初)?(?P<what>予算|決算|見込|実績)"
                         r"(?:額)?(?:[(（](?:千円|円)[)）])?")
@@ -45,7 +54,8 @@ AMOUNT_LEAD = re.compile(r"^\s*(?:[【\[<]?\s*(?:予算額|予算|事業費|当�
 QUOTED = re.compile(r"「([^」]{2,40}?(?:事業|費|金|経費|プログラム))」\s*(?:に|として|へ|では)?\s*(?=[△▲\d])"
                     r"|(?:^|[、。])\s*([^、。\s「」をがはのにと]{2,30}(?:事業|費))として\s*(?=\d)")
 # a program line ending in a bare amount, its unit in the table's header ("(単位:千円)")
-BARE_AMOUNT = re.compile(r"\s{2,}([△▲]?(?:\d{1,3}(?:,\d{3})+|\d{4,}))\s*$")
+# (one space is enough after a name that ends as programs do: "006 国際友好交流費 19,477")
+BARE_AMOUNT = re.compile(r"(?:\s{2,}|(?<=[費業金])\s)([△▲]?(?:\d{1,3}(?:,\d{3})+|\d{4,}))\s*$")
 
 
 def extract_budgets(ctx: Context) -> None:
@@ -101,6 +111,9 @@ def extract_budgets(ctx: Context) -> None:
             continue  # "本年度予算額  235,000千円": keys and values spaced, not tabbed
         if head and cells and _key_row(ctx, block, cells, head, unit):
             continue
+        if block.kind in ("row", "paragraph") and "予算" in block.text and KEYED.search(block.text) \
+                and (program := head or _page_program(ctx)) and _keyed(ctx, block, program):
+            continue
         if block.kind == "heading" and block.level == 1:
             _program(ctx, blocks, i, block.text, head, unit)
         elif ctx.lines[block.first_line - 1].lstrip().startswith("※"):
@@ -121,6 +134,8 @@ def extract_budgets(ctx: Context) -> None:
             _program(ctx, blocks, i, block.text, head, unit)  # "多文化共生推進費  7,420千円(前年度 …)"
         if block.kind == "paragraph" and ("「" in block.text or "として" in block.text):
             _quoted_programs(ctx, block, head)
+        if block.kind == "paragraph" and ALLOTTED.search(block.text):
+            _allotted(ctx, block, head)
 
 
 def _year_columns(ctx: Context, cells: list[str]) -> dict[int, int]:
@@ -194,6 +209,51 @@ def _table_row(ctx: Context, block: Block, years: dict[int, int], unit: str,
                     amount=amounts[year], previous=amounts.get(year - 1),
                     _factor=UNIT_FACTORS.get(unit, 1))
     return state
+
+
+def _keyed(ctx: Context, block: Block, program: str) -> bool:
+    """"R5年度当初予算額 113,791千円", "(前年度予算額 20,000千円)": a year's budget of the page's
+    program; "R6年度当初予算要求額 139,360千円", "要求額:20,000千円": a request, no budget yet."""
+    found = False
+    for m in KEYED.finditer(block.text):
+        amounts = normalise.find_amounts(block.text[m.end():m.end() + 30])
+        if not amounts or amounts[0].start != 0 or amounts[0].yen is None:
+            continue
+        found = True
+        if m["request"] or m["asked"]:
+            ctx.out.report(block.first_line, "a budget request, not a budget: not recorded",
+                           m.group(0) + amounts[0].raw)
+            continue
+        rel = m["rel"]
+        year = (ctx.fiscal_year and ctx.fiscal_year - (rel == "前")) if rel \
+            else normalise.parse_fiscal_year(m["year"])
+        if year:
+            span = ctx.span(block, m.start(), m.end() + amounts[0].end)
+            ctx.out.add("program", span, name=program, parent=None, head=False)
+            ctx.out.add("budget", span, program=program, fiscal_year=year, amount=amounts[0].yen,
+                        previous=None, _factor=_factor(amounts[0].raw))
+    return found
+
+
+def _allotted(ctx: Context, block: Block, head: str | None) -> None:
+    """"2番の友好都市交流促進経費でございますが、…合わせまして508万円を計上": the amount a sentence
+    allots to the program it is about (not a department's share: "国際課分として…")."""
+    if not ctx.fiscal_year:
+        return
+    for verb in ALLOTTED.finditer(block.text):
+        start = block.text.rfind("。", 0, verb.start()) + 1
+        sentence = block.text[start:verb.start()]
+        amounts = normalise.find_amounts(sentence)
+        if not amounts or amounts[-1].end != len(sentence) or amounts[-1].yen is None:
+            continue
+        m = ALLOTTED_TO.search(sentence, 0, amounts[-1].start + 1)
+        if not m:
+            continue
+        name = _name(m["name"])
+        span = ctx.span(block, start + m.start("name"), verb.end())
+        ctx.out.add("program", span, name=name, parent=head, head=False)
+        ctx.out.add("budget", span, program=name, fiscal_year=ctx.fiscal_year,
+                    amount=amounts[-1].yen, previous=None, _factor=_factor(amounts[-1].raw))
 
 
 def _spanning_label(blocks: list[Block], i: int) -> bool:
