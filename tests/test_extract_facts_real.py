@@ -146,3 +146,28 @@ def test_amounts_allotted_in_prose(tmp_path):
             "計上しております。次に多文化共生推進事業に1,250万円を計上しています。\n")
     assert budgets(facts_of(tmp_path, text)) == {("姉妹都市交流促進経費", 2019): 6_120_000,
                                                  ("多文化共生推進事業", 2019): 12_500_000}
+
+
+@pytest.mark.parametrize("text, year", [
+    # the bounds of a period are not the page's year: its update date is (Jan 2015 is FY2014)
+    ("堺市 国際化の指針\n更新日:2015年1月6日\n計画期間\n2013年度~2017年度\n", 2014),
+    ("堺市 事務事業評価\n開始年度 昭和63年度以前 終了年度 予定なし\n最終更新日:2016年7月1日\n", 2016),
+])
+def test_the_pages_fiscal_year(tmp_path, text, year):
+    document = next(f for f in facts_of(tmp_path, text).facts if f.kind == "document")
+    assert document.data["fiscal_year"] == year
+
+
+def test_a_sentence_under_a_networks_name_says_the_city_joined_it(tmp_path):
+    text = ("堺市 平和の取組\n更新日:2016年10月11日\n\nここから本文です。\n\n平和への思い\n\n"
+            "お知らせ\n\n平和の取組を紹介します。\n\n平和首長会議\n\n平成21年9月1日に加盟をしています。\n\n"
+            "会議の概要\n\n多くの自治体が加盟しています。\n")
+    assert memberships(facts_of(tmp_path, text)) == {("平和首長会議", "会員", None)}
+
+
+def test_pillars_announced_by_their_count_then_numbered_lines(tmp_path):
+    text = ("堺市 多文化共生基本方針\n\n基本目標を実現するために、次の3つの施策方針を定めます。\n"
+            "1 国際理解を進める市民の育成\n2 安心して暮らせる環境の整備\n3 交流を未来へつなげる体制の整備\n"
+            "2024年度から2028年度までの5年間\n")
+    assert pillars(facts_of(tmp_path, text)) == [
+        "国際理解を進める市民の育成", "安心して暮らせる環境の整備", "交流を未来へつなげる体制の整備"]

@@ -38,6 +38,9 @@ def _set_up(ctx: Context, block: Block, m: re.Match) -> None:
     if subject is False or (m["kind"] == "事務所" and not m["own"] and subject is None
                             and m.group(0).endswith(("ある", "あり"))):
         return  # someone else's, or an office that merely is there
+    if m["own"] and (m["own"][-1] in "県都府道") != (ctx.publisher is not None
+                                                 and ctx.publisher.kind == "prefecture"):
+        return  # "県事務所" on a city's page: the prefecture's office, not the city's
     entity = place.entities[0] if len(place.entities) == 1 else None
     host = entity if entity and entity.kind == "city" else None
     country = entity if entity and entity.kind == "country" else (
