@@ -171,3 +171,9 @@ def test_pillars_announced_by_their_count_then_numbered_lines(tmp_path):
             "2024年度から2028年度までの5年間\n")
     assert pillars(facts_of(tmp_path, text)) == [
         "国際理解を進める市民の育成", "安心して暮らせる環境の整備", "交流を未来へつなげる体制の整備"]
+
+
+def test_an_office_opened_with_a_clause_between_place_and_office(tmp_path):
+    text = ("堺市 国際課\n\n堺市は、韓国の首都ソウルに職員が常駐する市事務所を10年ぶりに開設しました。\n"
+            "市長は「交流の拠点として市事務所を開設しました」と述べました。\n")
+    assert offices(facts_of(tmp_path, text)) == {"ソウル事務所": "seoul"}

@@ -12,8 +12,10 @@ from citykg.loaders.segment import Block
 KINDS = r"(?:駐在員事務所|代表事務所|連絡事務所|経済事務所|事務所|代表処)"
 OWN = r"(?:本県|本市|当市|県|市|都|府|道)"
 # "<place>に事務所を設置", "<place>に駐在員事務所を開設し", "<place>には県事務所がある"
-SET_UP = re.compile(rf"に[はも]?、?\s*(?P<own>{OWN})?(?P<kind>{KINDS})\s*(?:を|が)\s*"
-                    r"(?:設置|開設|置|構え|開|設け|ある|あり|おか|置か|設立)")
+# ("ソウルに職員が常駐する県事務所を開設", "ソウルの県事務所を開設": a short clause between)
+SET_UP = re.compile(rf"(?:に[はも]?、?(?:[^、。「」]{{0,12}}?(?=(?:{OWN})(?:{KINDS})))?|の(?=(?:{OWN})(?:{KINDS})))"
+                    rf"\s*(?P<own>{OWN})?(?P<kind>{KINDS})\s*(?:を|が)\s*(?:[^、。「」]{{0,10}}?に)?\s*"
+                    r"(?:設置|開設|置|構え|開|設け|ある|あり|おか|置か|設立)")  # "…を10年ぶりに開設"
 # "「駐大連北九州市経済事務所」": an office named after the place it is in and its city
 RESIDENT = re.compile(rf"駐([一-龥ァ-ヺー])([一-龥ァ-ヺー]{{2,16}}?){KINDS}")
 SUBJECT = re.compile(r"([^、。\s「」]{1,20}?)(?:は|が)(?!あ|な|い)")
