@@ -132,7 +132,8 @@ def test_a_years_budget_by_its_key_and_a_request_kept_apart(tmp_path):
     """"R5年度当初予算額 …" is FY2023's budget of the page's program; a request (要求額) is
     reported, not recorded."""
     text = ("令和6年度当初予算 堺市 要求状況\n事業名:\n国際交流推進事業\n  事業費(A) 人件費(B) 合計\n"
-            "R6年度当初予算要求額 140,000千円 0千円 240,000千円\nR5年度当初予算額 110,000千円 100,000千円 210,000千円\n")
+            "R6年度当初予算要求額 140,000千円 0千円 240,000千円\n"
+            "R5年度当初予算額 110,000千円 100,000千円 210,000千円\n")
     extraction = facts_of(tmp_path, text, "tottori.txt")
     assert budgets(extraction) == {("国際交流推進事業", 2023): 110_000_000}
     assert any("request" in p.message for p in extraction.problems)
