@@ -121,6 +121,8 @@ def segment(lines: list[str]) -> list[Block]:
     para: list[tuple[int, str]] = []
     cell_lines = _cells(lines)
     csv_export = _is_csv(lines)
+    pipe_rows = _pipe_rows(lines)
+    skip_to = 0
 
     def close_paragraph() -> None:
         if para:
@@ -128,6 +130,14 @@ def segment(lines: list[str]) -> list[Block]:
             para.clear()
 
     for number, raw in enumerate(lines, start=1):
+        if number <= skip_to:
+            continue
+        if number in pipe_rows:
+            close_paragraph()
+            skip_to, cells = pipe_rows[number]
+            blocks.append(Block("row", number, skip_to, " ".join(c for c in cells if c), [0],
+                                cells=cells))
+            continue
         if csv_export and "," in raw:
             raw = _csv_line(raw)
         elif raw.rstrip().endswith("|") and (raw.lstrip().startswith("|") or " | " in raw
@@ -172,6 +182,43 @@ def segment(lines: list[str]) -> list[Block]:
             close_paragraph()
     close_paragraph()
     return blocks
+
+
+def _pipe_rows(lines: list[str]) -> dict[int, tuple[int, list[str]]]:
+    """A table whose cells a page's text dump left one (or a few) a line, each cell closed by
+    "|" and each row opened by it ("| 予算款 |" / "戦略計画" / "分野別計画 |" / "事業費 |" / "| 総務費 |"
+    …; a cell's text may go on over lines): {first line: (last line, cells)} of each row."""
+    out: dict[int, tuple[int, list[str]]] = {}
+    i, n = 0, len(lines)
+    while i < n:
+        if not lines[i].strip().startswith("|"):
+            i += 1
+            continue
+        rows: list[tuple[int, int, list[str]]] = []
+        cells: list[str] = []
+        piece: list[str] = []
+        first, closed, fragments, j = i, i, 0, i
+        while j < n and (t := lines[j].strip()) and j - closed <= 3:
+            if t.startswith("|"):
+                if cells:
+                    rows.append((first, closed, cells))
+                cells, piece, first, t = [], [], j, t[1:].strip()
+            if t.endswith("|"):
+                parts = [p.strip() for p in t[:-1].split("|")]
+                parts[0] = "".join([*piece, parts[0]])
+                cells.extend(parts)
+                piece, closed = [], j
+                fragments += not lines[j].strip().startswith("|")
+            else:
+                piece.append(t)
+            j += 1
+        if cells:
+            rows.append((first, closed, cells))
+        if fragments >= 2:
+            for start, end, row in rows:
+                out[start + 1] = (end + 1, row)
+        i = max(closed, i) + 1
+    return out
 
 
 def _is_csv(lines: list[str]) -> bool:

@@ -94,3 +94,87 @@ def test_offices_set_up_in_prose_and_named_after_their_city(tmp_path):
             "また、大連市に「駐大連堺市経済事務所」を開設しています。\n")
     assert offices(facts_of(tmp_path, text)) == {"北京事務所": "beijing", "クリチーバ事務所": "curitiba",
                                                   "駐大連堺市経済事務所": "dalian"}
+
+
+def budgets(extraction) -> dict:
+    return {(f.data["program"], f.data["fiscal_year"]): f.data["amount"]
+            for f in extraction.facts if f.kind == "budget"}
+
+
+def test_a_cost_sheet_with_budget_and_settlement_columns(tmp_path):
+    """"H27予算 H27決算 H28予算": only the 予算 columns are budgets, of the program the sheet
+    is about (its title); the unit in a column of an earlier row; labels a spanning cell left
+    on a line of their own keep the table going; personnel costs and full cost are no budgets."""
+    text = ("行政評価\n\n事務事業 評価結果\n姉妹都市交流事業 姉妹都市交流事業\n\n事務事業コード:0101\n"
+            "  単位 H27予算 H27決算 H28予算 H28決算 H29予算\nコスト\n\n内訳\n"
+            "投入人員 正職員数 0.50 0.60\n人件費 直接人件費 千円 3,000 3,500\n"
+            "直接事業費 2,100 2,050 2,300 2,280 2,400\nフルコスト 2,100 5,050 2,300 5,780 2,400\n")
+    assert budgets(facts_of(tmp_path, "堺市\n" + text)) == {
+        ("姉妹都市交流事業", 2015): 2_100_000, ("姉妹都市交流事業", 2016): 2_300_000,
+        ("姉妹都市交流事業", 2017): 2_400_000}
+
+
+def test_a_program_page_whose_table_was_dumped_a_cell_a_line(tmp_path):
+    """Cells closed by "|", rows opened by it, a cell's text over two lines; the one amount
+    column (事業費) is the page's fiscal year's budget of the page's program."""
+    text = ("更新日:2022年3月24日\n国際交流推進事業\n堺市 令和4年度当初予算\n(単位:千円)\n| 予算款 |\n戦略計画\n"
+            "分野別計画 |\n事業費 |\n財源内訳 |\n| 国・県 |\n市債 |\n一般財源 |\n| 総務費 |\n地方自治\n"
+            "・都市経営 |\n4,321 |\n0 |\n0 |\n4,321 |\n目的\n交流を進める。\n")
+    assert budgets(facts_of(tmp_path, text)) == {("国際交流推進事業", 2022): 4_321_000}
+
+
+def test_budget_book_lines_under_a_unit_header(tmp_path):
+    text = "令和6年度 堺市一般会計予算書\n(単位:千円)\n2款 総務費 1項 総務管理費\n006 国際友好交流費 19,477\n"
+    assert budgets(facts_of(tmp_path, text)) == {("国際友好交流費", 2024): 19_477_000}
+
+
+def test_a_years_budget_by_its_key_and_a_request_kept_apart(tmp_path):
+    """"R5年度当初予算額 …" is FY2023's budget of the page's program; a request (要求額) is
+    reported, not recorded."""
+    text = ("令和6年度当初予算 堺市 要求状況\n事業名:\n国際交流推進事業\n  事業費(A) 人件費(B) 合計\n"
+            "R6年度当初予算要求額 140,000千円 0千円 240,000千円\n"
+            "R5年度当初予算額 110,000千円 100,000千円 210,000千円\n")
+    extraction = facts_of(tmp_path, text, "tottori.txt")
+    assert budgets(extraction) == {("国際交流推進事業", 2023): 110_000_000}
+    assert any("request" in p.message for p in extraction.problems)
+
+
+def test_amounts_allotted_in_prose(tmp_path):
+    """"…経費でございますが、…612万円を計上", "…事業に1,250万円を計上"; a department's share
+    ("国際課分として…") is no program."""
+    text = ("平成31年第1回 堺市議会 総務分科会 平成31年度予算\n国際課分として3億1,234万5,000円を計上しており、"
+            "まず1番の姉妹都市交流促進経費でございますが、本年は訪問団を受け入れる経費等、合わせまして612万円を"
+            "計上しております。次に多文化共生推進事業に1,250万円を計上しています。\n")
+    assert budgets(facts_of(tmp_path, text)) == {("姉妹都市交流促進経費", 2019): 6_120_000,
+                                                 ("多文化共生推進事業", 2019): 12_500_000}
+
+
+@pytest.mark.parametrize("text, year", [
+    # the bounds of a period are not the page's year: its update date is (Jan 2015 is FY2014)
+    ("堺市 国際化の指針\n更新日:2015年1月6日\n計画期間\n2013年度~2017年度\n", 2014),
+    ("堺市 事務事業評価\n開始年度 昭和63年度以前 終了年度 予定なし\n最終更新日:2016年7月1日\n", 2016),
+])
+def test_the_pages_fiscal_year(tmp_path, text, year):
+    document = next(f for f in facts_of(tmp_path, text).facts if f.kind == "document")
+    assert document.data["fiscal_year"] == year
+
+
+def test_a_sentence_under_a_networks_name_says_the_city_joined_it(tmp_path):
+    text = ("堺市 平和の取組\n更新日:2016年10月11日\n\nここから本文です。\n\n平和への思い\n\n"
+            "お知らせ\n\n平和の取組を紹介します。\n\n平和首長会議\n\n平成21年9月1日に加盟をしています。\n\n"
+            "会議の概要\n\n多くの自治体が加盟しています。\n")
+    assert memberships(facts_of(tmp_path, text)) == {("平和首長会議", "会員", None)}
+
+
+def test_pillars_announced_by_their_count_then_numbered_lines(tmp_path):
+    text = ("堺市 多文化共生基本方針\n\n基本目標を実現するために、次の3つの施策方針を定めます。\n"
+            "1 国際理解を進める市民の育成\n2 安心して暮らせる環境の整備\n3 交流を未来へつなげる体制の整備\n"
+            "2024年度から2028年度までの5年間\n")
+    assert pillars(facts_of(tmp_path, text)) == [
+        "国際理解を進める市民の育成", "安心して暮らせる環境の整備", "交流を未来へつなげる体制の整備"]
+
+
+def test_an_office_opened_with_a_clause_between_place_and_office(tmp_path):
+    text = ("堺市 国際課\n\n堺市は、韓国の首都ソウルに職員が常駐する市事務所を10年ぶりに開設しました。\n"
+            "市長は「交流の拠点として市事務所を開設しました」と述べました。\n")
+    assert offices(facts_of(tmp_path, text)) == {"ソウル事務所": "seoul"}

@@ -35,3 +35,12 @@ def test_a_run_of_short_lines_is_cells_not_one_paragraph():
                       "市民に還元する。"])
     assert [b.text for b in blocks] == ["見出しのない表", *cells,
                                         "本市は、海外の都市と交流を進めている。その成果を市民に還元する。"]
+
+
+def test_a_table_dumped_a_cell_a_line_with_pipes_is_rows_again():
+    lines = ["(単位:千円)", "| 款 |", "戦略", "計画 |", "事業費 |", "| 総務費 |", "地方自治", "・都市経営 |",
+             "2,929 |", "0 |", "目的"]
+    rows = [b for b in segment(lines) if b.kind == "row"]
+    assert [(b.first_line, b.last_line, b.cells) for b in rows] == [
+        (2, 5, ["款", "戦略計画", "事業費"]), (6, 10, ["総務費", "地方自治・都市経営", "2,929", "0"])]
+    assert [b.text for b in segment(lines) if b.kind != "row"] == ["(単位:千円)", "目的"]

@@ -20,6 +20,29 @@ FUNDING_SOURCES = {"国": "national", "国庫支出金": "national", "県": "pre
                    "都": "prefectural", "府": "prefectural", "道": "prefectural",
                    "県支出金": "prefectural", "その他": "other", "諸収入": "other",
                    "市債": "other", "一般財源": "general"}
+# a year's amount by its key: "R5年度当初予算額 113,791千円", "前年度予算額 20,000千円", and
+# requests, which are no budgets: "R6年度当初予算要求額 …", "要求額:20,000千円"
+KEYED = re.compile(r"(?:(?:(?P<rel>[本前])年度|(?P<year>(?:令和|平成|R|H)\s*[\d元]{1,2}\s*年度|\d{4}\s*年度))"
+                   r"\s*(?:当初)?\s*予算\s*(?P<request>要求)?\s*額|(?P<asked>要求額))\s*[:]?\s*(?=[△▲\d])")
+# an amount a sentence allots ("…508万円を計上"), and the program the sentence is about: "2番の
+# …経費でございますが、", "…事業については、", "…事業に" right before the amount
+ALLOTTED = re.compile(r"を(?:計上|予算化|予算措置)")
+ALLOTTED_TO = re.compile(r"(?P<name>[^、。\s「」をがはのにとで分\d]{2,30}?(?:経費|事業費|事業|費))"
+                         r"(?:で(?:ございます|あります)が、|について(?:は)?、|につきましては、|は、|に\s*(?=[\d△▲]))")
+# a year column of a cost sheet: "H27予算", "H27決算", "R4当初予算", "令和4年度予算"
+ERA_COLUMN = re.compile(r"(?P<era>令和|平成|R|H)(?P<n>\d{1,2}|元)(?:年度?)?(?:当初)?(?P<what>予算|決算|見込|実績)"
+                        r"(?:額)?(?:[(（](?:千円|円)[)）])?")
+ERA_NAMES = {"R": "令和", "H": "平成"}
+# the one amount column of a program's own table: its budget in the page's fiscal year (not a
+# request, 要求額, which is no budget yet)
+YEARLESS = re.compile(r"(?:当初)?(?:事業費|予算額)(?:[(（](?:千円|円|A)[)）])?")
+# what a row names when it is not a program: the program's cost in general, the account it
+# is charged to, or a cost sheet's other lines (staff, personnel costs, full cost)
+GENERIC_COST = re.compile(r"^(?:直接|総)?事業費(?:計)?$|^(?:当初)?予算額$")
+ACCOUNT_HEADER = re.compile(r"款|科目|会計")
+NOT_A_BUDGET = re.compile(r"人件費|人員|職員数|員数|フルコスト|トータルコスト|総コスト|間接事業費")
+# "国際化推進事業 国際化推進事業", the page's title: the program a one-program page is about
+PAGE_PROGRAM = re.compile(r"^(\S{2,30}?(?:事業|事業費))(?:\s+\1)?$")
 UNIT_FACTORS = {"円": 1, "千円": 1_000, "万円": 10_000, "百万円": 1_000_000, "億円": 100_000_000}
 ERA_STARTS = {"令和": 2019, "平成": 1989, "昭和": 1926}
 # a row of totals, not a program: "合計", "国際交流・共生推進室 計", "一般会計（国際部計）", "Total"
@@ -31,7 +54,8 @@ AMOUNT_LEAD = re.compile(r"^\s*(?:[【\[<]?\s*(?:予算額|予算|事業費|当�
 QUOTED = re.compile(r"「([^」]{2,40}?(?:事業|費|金|経費|プログラム))」\s*(?:に|として|へ|では)?\s*(?=[△▲\d])"
                     r"|(?:^|[、。])\s*([^、。\s「」をがはのにと]{2,30}(?:事業|費))として\s*(?=\d)")
 # a program line ending in a bare amount, its unit in the table's header ("(単位:千円)")
-BARE_AMOUNT = re.compile(r"\s{2,}([△▲]?(?:\d{1,3}(?:,\d{3})+|\d{4,}))\s*$")
+# (one space is enough after a name that ends as programs do: "006 国際友好交流費 19,477")
+BARE_AMOUNT = re.compile(r"(?:\s{2,}|(?<=[費業金])\s)([△▲]?(?:\d{1,3}(?:,\d{3})+|\d{4,}))\s*$")
 
 
 def extract_budgets(ctx: Context) -> None:
@@ -57,15 +81,19 @@ def extract_budgets(ctx: Context) -> None:
             # the unit in the year column's own header: "令和6年度予算額(千円)"
             own = next((m[1] for c in block.cells if (m := CELL_UNIT.search(c))), None)
             header, header_indent = (years, own or unit, None), _indent(ctx, block)
+            ctx.__dict__["_budget_label_header"] = block.cells[0]
             continue
         if block.kind != "row" and not (header and block.kind in ("paragraph", "item")
-                                        and _indent(ctx, block) > header_indent + 2):
+                                        and _indent(ctx, block) > header_indent + 2) \
+                and not (header and _spanning_label(blocks, i)):
             header = None  # (a row's description, indented under it, keeps the table going)
         if block.kind != "row" and header:
             continue
         if header and cells:
             if len(block.cells) <= max(header[0]) and _indent(ctx, block) > header_indent + 2:
                 continue  # "財源:国庫支出金 3,200": a note indented under a row, not a row
+            if own := next((u for f in block.text.split() if (u := normalise.parse_unit(f))), None):
+                header = (header[0], own, header[2])  # a unit column: "人件費 | 千円 | 2,930"
             header = _table_row(ctx, block, *header)
             continue
         if block.kind == "heading" and block.level == HEAD_LEVEL and block.number:
@@ -82,6 +110,9 @@ def extract_budgets(ctx: Context) -> None:
                 any([_key_row(ctx, block, line.split(), head, unit) for line in block.line_texts()]):
             continue  # "本年度予算額  235,000千円": keys and values spaced, not tabbed
         if head and cells and _key_row(ctx, block, cells, head, unit):
+            continue
+        if block.kind in ("row", "paragraph") and "予算" in block.text and KEYED.search(block.text) \
+                and (program := head or _page_program(ctx)) and _keyed(ctx, block, program):
             continue
         if block.kind == "heading" and block.level == 1:
             _program(ctx, blocks, i, block.text, head, unit)
@@ -103,11 +134,19 @@ def extract_budgets(ctx: Context) -> None:
             _program(ctx, blocks, i, block.text, head, unit)  # "多文化共生推進費  7,420千円(前年度 …)"
         if block.kind == "paragraph" and ("「" in block.text or "として" in block.text):
             _quoted_programs(ctx, block, head)
+        if block.kind == "paragraph" and ALLOTTED.search(block.text):
+            _allotted(ctx, block, head)
 
 
 def _year_columns(ctx: Context, cells: list[str]) -> dict[int, int]:
-    years = {}
+    years, settled = {}, False
     for col, cell in enumerate(cells):
+        if col and (m := ERA_COLUMN.fullmatch(cell.strip().replace(" ", ""))):
+            settled = settled or m["what"] != "予算"
+            if m["what"] == "予算":  # "H27予算 H27決算 H28予算": the settlements are no budgets
+                years[col] = ERA_STARTS[ERA_NAMES.get(m["era"], m["era"])] + \
+                    (1 if m["n"] == "元" else int(m["n"])) - 1
+            continue
         if col and (m := normalise.FISCAL_YEAR_COLUMN.fullmatch(cell.strip())):
             if m["cur"] is not None or m["rel"]:
                 year = ctx.fiscal_year and ctx.fiscal_year - (m["rel"] == "前")
@@ -118,6 +157,12 @@ def _year_columns(ctx: Context, cells: list[str]) -> dict[int, int]:
     if len(years) == 1 and any(m["cur"] is not None for c in cells[1:]
                               if (m := normalise.FISCAL_YEAR_COLUMN.fullmatch(c.strip()))):
         return {}  # a bare "予算額" names the year only beside another year's column
+    if not years and not settled and ctx.fiscal_year and len(cells) >= 3:
+        # "予算款 | 戦略計画 | 事業費 | 財源内訳": one amount column, the page's fiscal year
+        lone = [col for col, c in enumerate(cells) if col and YEARLESS.fullmatch(c.strip())]
+        if len(lone) == 1 and not any(normalise.find_amounts(c) or re.search(r"\d", c)
+                                      for c in cells):
+            years = {lone[0]: ctx.fiscal_year}
     return years if years and cells and not normalise.parse_amount(cells[0]) else {}
 
 
@@ -126,8 +171,14 @@ def _table_row(ctx: Context, block: Block, years: dict[int, int], unit: str,
     """One row of a table with fiscal-year columns; returns the header state for the next row."""
     state = (years, unit, account)
     label = block.cells[0].strip()
-    if not label or label.startswith(("【", "◆")) or TOTAL.search(label):
+    if not label or label.startswith(("【", "◆")) or TOTAL.search(label) or NOT_A_BUDGET.search(label):
         return state
+    if not any(re.search(r"\d", c) for c in block.cells[1:]):
+        return state  # a second line of the header ("国・県 | 市債 | その他")
+    if GENERIC_COST.match(label) or ACCOUNT_HEADER.search(ctx.__dict__.get("_budget_label_header", "")):
+        # "直接事業費 1,828 …", "総務費 | 地方自治 | 2,929": the amounts of the page's program
+        if not (label := _page_program(ctx)):
+            return state
     m = ACCOUNT_PREFIX.match(label)
     name = re.sub(r"^(?:[(（]\d{1,2}[)）]|[①-⑳])\s*", "", _name(label[m.end():]))  # "(1) 事業名"
     if not re.search(r"[^\W\d_]", name):
@@ -153,15 +204,77 @@ def _table_row(ctx: Context, block: Block, years: dict[int, int], unit: str,
         return state
     ctx.out.add("program", ctx.span(block), name=name, parent=parent if parent != name else None,
                 head=len(years) > 1)
-    current = max(amounts)
-    ctx.out.add("budget", ctx.span(block), program=name, fiscal_year=current,
-                amount=amounts[current], previous=amounts.get(current - 1),
-                _factor=UNIT_FACTORS.get(unit, 1))
-    if current - 1 in amounts:
-        ctx.out.add("budget", ctx.span(block), program=name, fiscal_year=current - 1,
-                    amount=amounts[current - 1], previous=None,
+    for year in sorted(amounts, reverse=True):  # "H27予算 … H29予算": each year's budget
+        ctx.out.add("budget", ctx.span(block), program=name, fiscal_year=year,
+                    amount=amounts[year], previous=amounts.get(year - 1),
                     _factor=UNIT_FACTORS.get(unit, 1))
     return state
+
+
+def _keyed(ctx: Context, block: Block, program: str) -> bool:
+    """"R5年度当初予算額 113,791千円", "(前年度予算額 20,000千円)": a year's budget of the page's
+    program; "R6年度当初予算要求額 139,360千円", "要求額:20,000千円": a request, no budget yet."""
+    found = False
+    for m in KEYED.finditer(block.text):
+        amounts = normalise.find_amounts(block.text[m.end():m.end() + 30])
+        if not amounts or amounts[0].start != 0 or amounts[0].yen is None:
+            continue
+        found = True
+        if m["request"] or m["asked"]:
+            ctx.out.report(block.first_line, "a budget request, not a budget: not recorded",
+                           m.group(0) + amounts[0].raw)
+            continue
+        rel = m["rel"]
+        year = (ctx.fiscal_year and ctx.fiscal_year - (rel == "前")) if rel \
+            else normalise.parse_fiscal_year(m["year"])
+        if year:
+            span = ctx.span(block, m.start(), m.end() + amounts[0].end)
+            ctx.out.add("program", span, name=program, parent=None, head=False)
+            ctx.out.add("budget", span, program=program, fiscal_year=year, amount=amounts[0].yen,
+                        previous=None, _factor=_factor(amounts[0].raw))
+    return found
+
+
+def _allotted(ctx: Context, block: Block, head: str | None) -> None:
+    """"2番の友好都市交流促進経費でございますが、…合わせまして508万円を計上": the amount a sentence
+    allots to the program it is about (not a department's share: "国際課分として…")."""
+    if not ctx.fiscal_year:
+        return
+    for verb in ALLOTTED.finditer(block.text):
+        start = block.text.rfind("。", 0, verb.start()) + 1
+        sentence = block.text[start:verb.start()]
+        amounts = normalise.find_amounts(sentence)
+        if not amounts or amounts[-1].end != len(sentence) or amounts[-1].yen is None:
+            continue
+        m = ALLOTTED_TO.search(sentence, 0, amounts[-1].start + 1)
+        if not m:
+            continue
+        name = _name(m["name"])
+        span = ctx.span(block, start + m.start("name"), verb.end())
+        ctx.out.add("program", span, name=name, parent=head, head=False)
+        ctx.out.add("budget", span, program=name, fiscal_year=ctx.fiscal_year,
+                    amount=amounts[-1].yen, previous=None, _factor=_factor(amounts[-1].raw))
+
+
+def _spanning_label(blocks: list[Block], i: int) -> bool:
+    """"コスト" / "内訳": a short label a cell spanning rows left on a line of its own, between
+    rows of the same table."""
+    b = blocks[i]
+    return b.kind == "paragraph" and len(b.text) <= 8 and not re.search(r"\d", b.text) \
+        and any(n.kind == "row" for n in blocks[i + 1:i + 3])
+
+
+def _page_program(ctx: Context) -> str | None:
+    """The program a page about one program names at its top (its title line)."""
+    if "_page_program" not in ctx.__dict__:
+        found = None
+        for b in ctx.blocks[:12]:
+            lines = b.line_texts() if b.kind == "paragraph" else [b.text]
+            found = next((m[1] for t in lines if (m := PAGE_PROGRAM.match(t.strip()))), None)
+            if found:
+                break
+        ctx.__dict__["_page_program"] = found
+    return ctx.__dict__["_page_program"]
 
 
 def _key_row(ctx: Context, block: Block, cells: list[str], head: str, unit: str) -> bool:

@@ -10,6 +10,9 @@ from citykg.loaders.extract.context import Context
 
 FISCAL_YEAR = re.compile(r"(?:令和|平成|昭和|R|H)?\s*[\d元]{1,4}\s*年度(?:\s*[(（]\s*\d{4}\s*年度\s*[)）])?"
                          r"|(?:FY|Fiscal [Yy]ear|fiscal year|FISCAL YEAR)\s*\d{4}")
+BOUND = re.compile(r"\s*(?:以前|以降|以後|から|より|まで|[~〜～-])")
+BOUND_BEFORE = re.compile(r"(?:[~〜～-]|から|より)\s*$")
+UPDATED = re.compile(r"(?:最終)?(?:更新|公開|掲載)日\s*[:]?\s*(\S{6,20}?日)")
 UNIT = re.compile(r"国際[一-龥・]{0,8}?(?:局|部|課|室)")
 AS_OF = re.compile(r"([^。]{0,40}?)(?:時点|現在)")
 SELF_REFERENCE = ("本冊子", "本書", "本資料", "本報告", "本誌", "この冊子")
@@ -20,6 +23,8 @@ def fiscal_year(ctx: Context) -> int | None:
     years: Counter[int] = Counter()
     for i, line in enumerate(ctx.lines[:2000]):
         for m in FISCAL_YEAR.finditer(line):
+            if BOUND.match(line, m.end()) or BOUND_BEFORE.search(line, 0, m.start()):
+                continue  # "昭和63年度以前", "2013年度~2017年度": bounds of a period, not the page's year
             try:
                 year = normalise.parse_fiscal_year(m.group(0))
             except normalise.NormaliseError as exc:
@@ -27,7 +32,20 @@ def fiscal_year(ctx: Context) -> int | None:
                 continue
             if year:
                 years[year] += 3 if i < 20 else 1
-    return years.most_common(1)[0][0] if years else None
+    return years.most_common(1)[0][0] if years else _updated_year(ctx)
+
+
+def _updated_year(ctx: Context) -> int | None:
+    """The fiscal year of the date the page says it was updated ("更新日:2015年1月6日" → 2014)."""
+    for line in ctx.lines[:40]:
+        if m := UPDATED.search(line):
+            try:
+                date = normalise.parse_date(m.group(1))
+            except normalise.NormaliseError:
+                continue
+            if date and date.month:
+                return date.year - (date.month < 4)
+    return None
 
 
 def extract_document(ctx: Context) -> None:

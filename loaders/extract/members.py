@@ -23,6 +23,8 @@ JOINERS = r"(?:と|、|・|及び|および|並びに|や)"
 JOINED = re.compile(rf"((?:{BODY}\s*{JOINERS}\s*)*{BODY})\s*(?:[(（][^)）]{{1,40}}[)）])?\s*"
                     r"(?:等|など)?\s*に[はも]?、?\s*(?:[^、。]{0,12}?)$")
 JOIN_VERB = re.compile(r"加盟|加入")
+# "…に加盟しています", "加盟をしています", "加入しました": the verb, not the noun (加盟都市)
+JOINED_IT = re.compile(r"(?:加盟|加入)(?:を)?し(?:て|ま|た)")
 SUBJECT = re.compile(r"([一-龥々ァ-ヺー]{1,12})(?:は|が)[、\s]*")
 # a label the members or office-holders are listed under, and the role it gives them
 MEMBER_LABELS = {"加盟都市": "member city", "構成都市": "member city", "会員都市": "member city",
@@ -41,15 +43,18 @@ LIST_GAP = 2  # blocks of other text a list of members may span (a photo's capti
 
 def extract_members(ctx: Context) -> None:
     network: Entity | None = None
-    members_page = any(len(b.text) <= 40 and MEMBERS_HEADING.search(b.text) for b in ctx.blocks[:6])
+    members_page = any(len(b.text) <= 40 and "。" not in b.text and MEMBERS_HEADING.search(b.text)
+                       for b in ctx.blocks[:6])  # a title: "世界に拡がる環境協力のネットワーク"
+    since = -10  # the position of the block that named `network`
     for i, block in enumerate(ctx.blocks):
         named = _named_network(ctx, block, alone=True)
         if named and members_page:  # "アジア環境協力都市機構" alone, on a page of the city's networks
             ctx.out.add("membership", ctx.span(block), network=named, role_ja="会員",
                         role_en="member", member=None)
-        network = named or _named_network(ctx, block) or network
-        if JOIN_VERB.search(block.text):
-            _joined(ctx, block)
+        if found := named or _named_network(ctx, block):
+            network, since = found, i
+        if JOIN_VERB.search(block.text) and not _joined(ctx, block) and network and i - since <= 3:
+            _joined_section(ctx, block, network)
         if network and len(block.text) <= 12 and (m := MEMBER_LABEL.match(block.text)):
             _listed(ctx, i, network, m.group(1))
 
@@ -81,7 +86,18 @@ def _network(ctx: Context, name: str) -> Entity:
     return Entity("network", "jp-" + quote(name, safe=""), english(name), name)
 
 
-def _joined(ctx: Context, block: Block) -> None:
+def _joined_section(ctx: Context, block: Block, network: Entity) -> None:
+    """"平成21年9月1日に加盟をしています。" under the network's name: the publisher joined it."""
+    for m in JOINED_IT.finditer(block.text):
+        start = block.text.rfind("。", 0, m.start()) + 1
+        if _subject(ctx, block.text[start:m.start()]) is None:
+            ctx.out.add("membership", ctx.span(block, start, m.end()), network=network,
+                        role_ja="会員", role_en="member", member=None)
+
+
+def _joined(ctx: Context, block: Block) -> bool:
+    """Whether the block names a body joined (and records each)."""
+    named = False
     for verb in JOIN_VERB.finditer(block.text):
         start = max(block.text.rfind("。", 0, verb.start()) + 1, verb.start() - 120)
         m = JOINED.search(block.text, start, verb.start())
@@ -104,6 +120,8 @@ def _joined(ctx: Context, block: Block) -> None:
             span = ctx.span(block, m.start(), verb.end())
             ctx.out.add("membership", span, network=network, role_ja="会員", role_en="member",
                         member=member)
+            named = True
+    return named
 
 
 def _subject(ctx: Context, head: str):

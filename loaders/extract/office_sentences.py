@@ -12,8 +12,10 @@ from citykg.loaders.segment import Block
 KINDS = r"(?:駐在員事務所|代表事務所|連絡事務所|経済事務所|事務所|代表処)"
 OWN = r"(?:本県|本市|当市|県|市|都|府|道)"
 # "<place>に事務所を設置", "<place>に駐在員事務所を開設し", "<place>には県事務所がある"
-SET_UP = re.compile(rf"に[はも]?、?\s*(?P<own>{OWN})?(?P<kind>{KINDS})\s*(?:を|が)\s*"
-                    r"(?:設置|開設|置|構え|開|設け|ある|あり|おか|置か|設立)")
+# ("ソウルに職員が常駐する県事務所を開設", "ソウルの県事務所を開設": a short clause between)
+SET_UP = re.compile(rf"(?:に[はも]?、?(?:[^、。「」]{{0,12}}?(?=(?:{OWN})(?:{KINDS})))?|の(?=(?:{OWN})(?:{KINDS})))"
+                    rf"\s*(?P<own>{OWN})?(?P<kind>{KINDS})\s*(?:を|が)\s*(?:[^、。「」]{{0,10}}?に)?\s*"
+                    r"(?:設置|開設|置|構え|開|設け|ある|あり|おか|置か|設立)")  # "…を10年ぶりに開設"
 # "「駐大連北九州市経済事務所」": an office named after the place it is in and its city
 RESIDENT = re.compile(rf"駐([一-龥ァ-ヺー])([一-龥ァ-ヺー]{{2,16}}?){KINDS}")
 SUBJECT = re.compile(r"([^、。\s「」]{1,20}?)(?:は|が)(?!あ|な|い)")
@@ -38,6 +40,9 @@ def _set_up(ctx: Context, block: Block, m: re.Match) -> None:
     if subject is False or (m["kind"] == "事務所" and not m["own"] and subject is None
                             and m.group(0).endswith(("ある", "あり"))):
         return  # someone else's, or an office that merely is there
+    if m["own"] and (m["own"][-1] in "県都府道") != (ctx.publisher is not None
+                                                 and ctx.publisher.kind == "prefecture"):
+        return  # "県事務所" on a city's page: the prefecture's office, not the city's
     entity = place.entities[0] if len(place.entities) == 1 else None
     host = entity if entity and entity.kind == "city" else None
     country = entity if entity and entity.kind == "country" else (

@@ -30,7 +30,7 @@ PILLAR_NUMBER_ONLY = re.compile(rf"^[【\[<〈]?\s*(?:{PILLAR_WORDS})\s*([IVX]+|
                                 r"\s*[:.、]?$")
 # "次の3つの柱に沿って", "以下の施策を柱に": the pillars are the numbered lines that follow
 ANNOUNCED = re.compile(rf"(?:次の|以下の)\s*([\d{KANJI_NUMBERS}]+)?\s*(?:つ|本)?[のを]?\s*"
-                       r"(?:施策[をの])?(?:柱|基本目標|基本方針|重点目標|方向性)")
+                       r"(?:施策[をの]?|政策の?)?(?:柱|基本目標|基本方針|重点目標|方向性|方針|目標)")
 # a line that only names what the numbered lines after it are: "施策の分野", "【基本目標】",
 # "基本方向", "<施策の柱>"
 PILLAR_LABEL = re.compile(r"^[【\[<〈■◆●]?\s*(?:施策の分野|基本目標|基本方針|基本方向|基本的方向|施策の方向性?|"
@@ -225,7 +225,9 @@ def _announced_pillars(ctx: Context, block, m: re.Match, pillars: dict) -> None:
         if b.kind == "row" and len(cells) == 2 and cells[0].isdigit():
             found.append((b, cells[1]))  # "| 1 | 多文化共生社会の実現 |"
             continue
+        counted = count != 9 and b.kind == "heading" and b.number == str(len(found) + 1)
         if b.kind not in ("heading", "item") or b.kind == "heading" and (b.level or 0) <= 1 \
+                and not counted \
                 or len(b.text) > 40 or "。" in b.text:
             break
         found.append((b, b.text.strip()))
