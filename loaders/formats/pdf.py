@@ -101,12 +101,13 @@ def _assemble(pages, heights, no_text, images, garbled, vertical) -> Lines:
     repeated = _repeated_margins(pages, heights)
     out, origins, notes = [], [], []
     starts: dict[int, int] = {}
+    seen: set[str] = set()  # a running header is kept where it first appears (a title, a 款)
     for number, (lines, height) in enumerate(zip(pages, heights, strict=True), start=1):
         if out:
             out.append("")
             origins.append(Origin(page=number))
         starts[number] = len(out) + 1
-        kept = [line for line in lines if not _margin_noise(line, height, repeated)]
+        kept = [line for line in lines if not _margin_noise(line, height, repeated, seen)]
         on_page = 0
         for line in kept:
             if out and out[-1] and HYPHEN_END.search(out[-1]) and line.text[:1].islower():
@@ -314,11 +315,19 @@ def _page_chars(textpage) -> list[tuple[str, tuple[float, float, float, float]]]
     return out
 
 
-def _margin_noise(line: PageLine, height: float, repeated: set[str]) -> bool:
+def _margin_noise(line: PageLine, height: float, repeated: set[str], seen: set[str]) -> bool:
     if line.bottom > MARGIN * height and line.top < (1 - MARGIN) * height:
         return False
     text = line.text.strip()
-    return bool(PAGE_NUMBER.fullmatch(text)) or _key(text) in repeated
+    if PAGE_NUMBER.fullmatch(text):
+        return True
+    key = _key(text)
+    if key not in repeated:
+        return False
+    if key in seen:
+        return True
+    seen.add(key)
+    return False
 
 
 def _repeated_margins(pages: list[list[PageLine]], heights: list[float]) -> set[str]:
