@@ -274,3 +274,16 @@ def test_the_page_is_shown_by_the_cli_and_sources(tmp_path):
     with running_server(command, {"CITYKG_STORE": str(store)}) as url:
         body = httpx.get(url + "/sources", params={"document": "report.pdf", "lines": "6"}).json()
     assert (body["spans"][0]["page"], body["spans"][0]["line_on_page"]) == (2, 2)
+
+
+def test_a_shift_jis_html_page_without_main_reads_its_body_not_its_navigation(tmp_path):
+    page = ('<html lang="ja"><head><meta http-equiv="Content-Type" content="text/html; '
+            'charset=Shift_JIS"><meta property="og:url" content="https://www.city.example.jp/a.html">'
+            '<title>友好都市</title></head><body><nav><ul><li>サイトマップ</li></ul></nav>'
+            '<div id="wrap"><h2>友好都市</h2><div>上海市(中国)と1973年に友好都市提携</div></div>'
+            '<footer>お問い合わせ</footer></body></html>')
+    path = tmp_path / "yuko.html"
+    path.write_bytes(page.encode("cp932"))
+    assert [line for line in read_document(path).lines if line] == [
+        "URL: https://www.city.example.jp/a.html", "友好都市", "■ 友好都市",
+        "上海市(中国)と1973年に友好都市提携"]
