@@ -107,18 +107,19 @@ def _assemble(pages, heights, no_text, images, garbled, vertical) -> Lines:
             out.append("")
             origins.append(Origin(page=number))
         starts[number] = len(out) + 1
-        kept = [line for line in lines if not _margin_noise(line, height, repeated, seen)]
-        on_page = 0
-        for line in kept:
+        # lines on a page are counted as a reader sees them, dropped headers included
+        for on_page, line in enumerate(lines, start=1):
+            if _margin_noise(line, height, repeated, seen):
+                continue
             if out and out[-1] and HYPHEN_END.search(out[-1]) and line.text[:1].islower():
                 out[-1] = out[-1][:-1] + line.text  # "inter-" / "national"
                 continue
-            on_page += 1
             out.append(line.text)
             origins.append(Origin(page=number, page_line=on_page))
     for number in no_text:
         if number in images:
-            notes.append((starts[number], f"page {number}: no text layer (drawn as an image or outlines); not read"))
+            notes.append((starts[number], f"page {number}: no text layer (drawn as an image or "
+                                          "outlines); not read"))
     for number, odd in garbled:
         notes.append((starts[number], f"page {number}: kanji outside JIS X 0208 ({odd}): the "
                                       "text layer may garble glyphs (都市 read as 邴市)"))
