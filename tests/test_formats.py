@@ -58,6 +58,17 @@ def test_two_columns_are_read_one_after_the_other(tmp_path):
     assert [line for line, *_ in lines_with_pages(doc)] == left + right
 
 
+def test_a_table_of_text_cells_stays_rows_not_columns(tmp_path):
+    rows = [("オマハ市", "アメリカ合衆国", "1965年5月24日", "姉妹都市"),
+            ("ナンシー市", "フランス", "1973年4月1日", "姉妹都市"),
+            ("上海市", "中国", "1973年11月30日", "友好都市"),
+            ("ミュンヘン市", "ドイツ", "1972年8月28日", "姉妹都市")]
+    page = [(x, 700 - 16 * i, cell) for i, row in enumerate(rows)
+            for x, cell in zip((60, 200, 330, 460), row, strict=True)]
+    doc = read_document(make_pdf(tmp_path / "cities.pdf", [page]))
+    assert [line for line, *_ in lines_with_pages(doc)] == ["\t".join(row) for row in rows]
+
+
 def test_table_rows_keep_their_cells_and_amounts(tmp_path):
     rows = [("国際友好交流費", "19,477"), ("海外都市交流事業費", "18,200"),
             ("国際交流事業費補助金", "600"), ("国際交流基金積立費", "2,347")]

@@ -26,6 +26,8 @@ CELL_GAP = 1.8  # a gap wider than this many character heights separates table c
 SPACE_GAP = 0.25  # … narrower than this joins runs without a space
 GUTTER = 1.0  # a column gutter: no text across at least this many character heights
 MIN_COLUMN = 4.0  # … between columns at least this many character heights wide
+WIDE = 7.0  # … and text right of it in phrases at least this many character heights long
+SPREAD = 10.0  # … or a gap this wide (two pages side by side, or far apart blocks)
 MARGIN = 0.08  # the top and bottom share of a page where running headers and footers sit
 PAGE_NUMBER = re.compile(r"[-－―–—‐]?\s*(?:p\.?\s*)?\d{1,4}\s*(?:/\s*\d{1,4})?\s*[-－―–—‐]?|[(（]\s*\d{1,4}\s*[)）]",
                          re.IGNORECASE)
@@ -35,12 +37,13 @@ HYPHEN_END = re.compile(r"[A-Za-z]{2,}-$")
 
 class Run:
     """A run of text on one line with its box (PDF points, y upwards)."""
-    __slots__ = ("x0", "y0", "x1", "y1", "text", "height", "middle", "bare")
+    __slots__ = ("x0", "y0", "x1", "y1", "text", "height", "middle", "bare", "reach")
 
     def __init__(self, x0: float, y0: float, x1: float, y1: float, text: str):
         self.x0, self.y0, self.x1, self.y1, self.text = x0, y0, x1, y1, text
         self.height, self.middle = y1 - y0, (y0 + y1) / 2
         self.bare = False  # an amount with no text close after it on its line
+        self.reach = x1  # where the phrase it starts ends: the runs after it in the same cell
 
 
 @dataclass
@@ -208,9 +211,11 @@ def _horizontal(runs: list[Run]) -> list[PageLine]:
         return []
     height = statistics.median(r.height for r in runs) or 1.0
     for row in _rows(runs):
-        for r, after in zip(row, [*row[1:], None], strict=True):
+        for r, after in reversed(list(zip(row, [*row[1:], None], strict=True))):
             r.bare = bool(AMOUNT.fullmatch(r.text)) and (
                 after is None or after.x0 - r.x1 >= 1.5 * height)
+            if after is not None and after.x0 - r.x1 < CELL_GAP * height:
+                r.reach = after.reach
     columns = _columns(runs, height)
     lines: list[PageLine] = []
     for column in columns:
@@ -220,8 +225,9 @@ def _horizontal(runs: list[Run]) -> list[PageLine]:
 
 def _columns(runs: list[Run], height: float) -> list[list[Run]]:
     """The runs cut into columns at gutters: an x band that no run crosses, with text on both
-    sides, whose right side does not start with bare amounts (a table's number column belongs
-    to the rows on its left)."""
+    sides, whose left side's lines mostly reach it, whose right side does not start with bare
+    amounts and holds lines of a column's width unless the gap is very wide: a table's columns
+    of names, dates or numbers belong to their rows."""
     width = max(r.x1 for r in runs) - min(r.x0 for r in runs)
     spans = sorted((r.x0, r.x1) for r in runs if r.x1 - r.x0 < 0.4 * width)
     gaps, reach = [], None
@@ -234,7 +240,8 @@ def _columns(runs: list[Run], height: float) -> list[list[Run]]:
     for g0, g1 in gaps:
         if g0 - start < MIN_COLUMN * height or right_end - g1 < MIN_COLUMN * height:
             continue
-        if _starts_with_amounts(runs, g1, height):
+        if _starts_with_amounts(runs, g1, height) or not _flush_left_of(runs, g0, height) or not (
+                _wide_right_of(runs, g1, height) or g1 - g0 >= SPREAD * height):
             continue
         left = {round(r.middle) for r in runs if r.x1 <= g0 and r.x1 > g0 - MIN_COLUMN * height}
         right = {round(r.middle) for r in runs if g1 <= r.x0 < g1 + MIN_COLUMN * height}
@@ -246,6 +253,20 @@ def _columns(runs: list[Run], height: float) -> list[list[Run]]:
     for r in runs:
         columns[sum(r.x0 >= c for c in cuts)].append(r)
     return [c for c in columns if c]
+
+
+def _flush_left_of(runs: list[Run], x: float, height: float) -> bool:
+    """Whether the lines left of a gap mostly reach it, as a column's justified or
+    right-aligned lines do; a table's text cells end ragged, each as long as its text."""
+    ends = [r.x1 for r in runs if x - MIN_COLUMN * height < r.x1 <= x + 0.5]
+    return sum(x - end <= height for end in ends) >= 0.6 * len(ends)
+
+
+def _wide_right_of(runs: list[Run], x: float, height: float) -> bool:
+    """Whether the text right of a gap runs in lines of a column's width, not in a table's
+    short cells ("姉妹都市")."""
+    widths = [r.reach - r.x0 for r in runs if x <= r.x0 < x + 3 * height]
+    return bool(widths) and statistics.median(widths) >= WIDE * height
 
 
 def _starts_with_amounts(runs: list[Run], x: float, height: float) -> bool:
