@@ -162,6 +162,10 @@ def test_the_format_is_chosen_by_content(tmp_path):
     fake.write_text("横浜市の姉妹都市\n", encoding="utf-8")
     with pytest.raises(LoadError, match=r"fake\.pdf: named \.pdf but its bytes are not PDF"):
         read_document(fake)
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(make_pdf(tmp_path / "whole.pdf", REPORT_PAGES).read_bytes()[:300])
+    with pytest.raises(LoadError, match=r"broken\.pdf: not a readable PDF"):
+        read_document(broken)
     fake_sheet = tmp_path / "fake.xlsx"
     fake_sheet.write_bytes(b"\x01\x02 not a workbook")
     with pytest.raises(LoadError, match=r"fake\.xlsx: named \.xlsx but its bytes are not a spreadsheet"):
