@@ -65,7 +65,8 @@ def read_document(path: Path | str,
         raise LoadError(path, f"cannot read: {exc.strerror or exc}") from exc
     kind = kind_of(path, data)
     if kind.startswith("bad-"):
-        raise LoadError(path, f"named {path.suffix} but its bytes are not {kind[4:].upper()} "
+        what = {"pdf": "PDF", "sheet": "a spreadsheet (XLSX, XLS, ODS)", "html": "HTML"}[kind[4:]]
+        raise LoadError(path, f"named {path.suffix} but its bytes are not {what} "
                               f"(it starts with {data[:8]!r})")
     if kind == "pdf":
         from citykg.loaders.formats import pdf

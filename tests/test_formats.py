@@ -58,6 +58,17 @@ def test_two_columns_are_read_one_after_the_other(tmp_path):
     assert [line for line, *_ in lines_with_pages(doc)] == left + right
 
 
+def test_a_table_of_text_cells_stays_rows_not_columns(tmp_path):
+    rows = [("オマハ市", "アメリカ合衆国", "1965年5月24日", "姉妹都市"),
+            ("ナンシー市", "フランス", "1973年4月1日", "姉妹都市"),
+            ("上海市", "中国", "1973年11月30日", "友好都市"),
+            ("ミュンヘン市", "ドイツ", "1972年8月28日", "姉妹都市")]
+    page = [(x, 700 - 16 * i, cell) for i, row in enumerate(rows)
+            for x, cell in zip((60, 200, 330, 460), row, strict=True)]
+    doc = read_document(make_pdf(tmp_path / "cities.pdf", [page]))
+    assert [line for line, *_ in lines_with_pages(doc)] == ["\t".join(row) for row in rows]
+
+
 def test_table_rows_keep_their_cells_and_amounts(tmp_path):
     rows = [("国際友好交流費", "19,477"), ("海外都市交流事業費", "18,200"),
             ("国際交流事業費補助金", "600"), ("国際交流基金積立費", "2,347")]
@@ -69,14 +80,15 @@ def test_table_rows_keep_their_cells_and_amounts(tmp_path):
 
 
 def test_running_header_footer_and_page_numbers_are_dropped(tmp_path):
+    """… the header after its first page: it may be the only line naming the publisher."""
     pages = [[(200, 815, "テスト市 国際交流年報 令和6年度"), (280, 25, f"- {n} -"),
               (60, 700, f"第{n}節の本文です。"), (60, 686, "交流事業を進めた。")]
              for n in range(1, 5)]
     doc = read_document(make_pdf(tmp_path / "running.pdf", pages))
     got = lines_with_pages(doc)
-    assert [(t, p) for t, p, _ in got] == [(t, n) for n in range(1, 5)
-                                            for t in (f"第{n}節の本文です。", "交流事業を進めた。")]
-    assert [line_no for *_, line_no in got][:2] == [1, 2]
+    assert [(t, p) for t, p, _ in got] == [("テスト市 国際交流年報 令和6年度", 1)] + [
+        (t, n) for n in range(1, 5) for t in (f"第{n}節の本文です。", "交流事業を進めた。")]
+    assert [line_no for *_, line_no in got][:5] == [1, 2, 3, 2, 3]  # the header was line 1
 
 
 def test_a_word_broken_across_lines_is_joined(tmp_path):
@@ -150,6 +162,14 @@ def test_the_format_is_chosen_by_content(tmp_path):
     fake.write_text("横浜市の姉妹都市\n", encoding="utf-8")
     with pytest.raises(LoadError, match=r"fake\.pdf: named \.pdf but its bytes are not PDF"):
         read_document(fake)
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(make_pdf(tmp_path / "whole.pdf", REPORT_PAGES).read_bytes()[:300])
+    with pytest.raises(LoadError, match=r"broken\.pdf: not a readable PDF"):
+        read_document(broken)
+    fake_sheet = tmp_path / "fake.xlsx"
+    fake_sheet.write_bytes(b"\x01\x02 not a workbook")
+    with pytest.raises(LoadError, match=r"fake\.xlsx: named \.xlsx but its bytes are not a spreadsheet"):
+        read_document(fake_sheet)
 
 
 HTML = """<!DOCTYPE html>
@@ -273,3 +293,16 @@ def test_the_page_is_shown_by_the_cli_and_sources(tmp_path):
     with running_server(command, {"CITYKG_STORE": str(store)}) as url:
         body = httpx.get(url + "/sources", params={"document": "report.pdf", "lines": "6"}).json()
     assert (body["spans"][0]["page"], body["spans"][0]["line_on_page"]) == (2, 2)
+
+
+def test_a_shift_jis_html_page_without_main_reads_its_body_not_its_navigation(tmp_path):
+    page = ('<html lang="ja"><head><meta http-equiv="Content-Type" content="text/html; '
+            'charset=Shift_JIS"><meta property="og:url" content="https://www.city.example.jp/a.html">'
+            '<title>友好都市</title></head><body><nav><ul><li>サイトマップ</li></ul></nav>'
+            '<div id="wrap"><h2>友好都市</h2><div>上海市(中国)と1973年に友好都市提携</div></div>'
+            '<footer>お問い合わせ</footer></body></html>')
+    path = tmp_path / "yuko.html"
+    path.write_bytes(page.encode("cp932"))
+    assert [line for line in read_document(path).lines if line] == [
+        "URL: https://www.city.example.jp/a.html", "友好都市", "■ 友好都市",
+        "上海市(中国)と1973年に友好都市提携"]

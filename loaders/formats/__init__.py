@@ -45,8 +45,8 @@ class Lines:
 def kind_of(path: Path, data: bytes) -> str:
     """pdf, html, sheet, csv or text: by the bytes where they tell, else by the extension."""
     ext = path.suffix.lower()
-    if b"%PDF-" in data[:1024]:
-        return "pdf"
+    if data.startswith(b"%PDF-") or b"%PDF-" in data[:1024] and b"%%EOF" in data[-2048:]:
+        return "pdf"  # (readers accept a header after up to 1 KB of junk)
     if data.startswith(b"PK\x03\x04"):
         try:
             names = zipfile.ZipFile(BytesIO(data)).namelist()
