@@ -337,3 +337,60 @@ def test_the_issue_crash_query_is_refused_and_the_server_lives(server):
     assert r.status_code == 200 and len(r.json()["results"]["bindings"]) == 1, r.text
     r = send(plain, "get", "ASK { " + "{ ?s ?p ?o } UNION " * 20 + "{} }")
     assert r.status_code == 200 and r.json()["boolean"] is True, r.text
+
+
+# ---------------------------------------------------------- the guard and the engine ----
+def _variants(trap: int, allowed: int):
+    """SERVICE spelled, glued and placed every way the table's cases combine; `s:` and `:` name
+    the trap, `w:` and `SILENTs:` an allowed listener."""
+    prologue = (f"PREFIX s: <http://127.0.0.1:{trap}/> PREFIX : <http://127.0.0.1:{trap}/> "
+                f"PREFIX SILENTs: <http://127.0.0.1:{allowed}/> PREFIX w: <http://127.0.0.1:{allowed}/> ")
+    keywords = ["SERVICE", "service", "SeRvIcE", r"\u0053ERVICE", r"S\u0045RVICE", r"SERVIC\u0045"]
+    before = ["?a ?b ?c ", "?a ?b ?c.", "?a ?b ?c #c\n", "?a ?b 'x'", "?a ?b 1.",
+              "?a ?b <urn:o>.", "{ ?a ?b ?c }", "{?a ?b ?c}"]
+    after = [" ", "", "\t", "#c\n", " SILENT ", "SILENT", " SILENT", r"\u0020"]
+    targets = [f"<http://127.0.0.1:{trap}/>", f"<http://127.0.0.1:{allowed}/>", "s:x", ":x",
+               "SILENTs:x", "w:x"]
+    for k in keywords:
+        for b in before:
+            for a in after:
+                for t in targets:
+                    yield prologue + f"SELECT * WHERE {{ {b}{k}{a}{t} {{ }} }}"
+
+
+def test_no_query_the_guard_lets_through_makes_the_engine_reach_another_host():
+    """Each variant is checked with only the `allowed` listener on the allow-list, then run
+    on the engine itself (an in-memory pyoxigraph store, not through the guard): what the guard
+    let through never reaches the trap, and some variants the guard refused do reach it (so
+    they are real attacks, not syntax errors)."""
+    import asyncio
+
+    import pyoxigraph as ox
+
+    trap, allowed = Trap(), Trap()
+    store = ox.Store()
+    for o in (ox.NamedNode("urn:c"), ox.Literal("x"), ox.Literal(1), ox.NamedNode("urn:o")):
+        store.add(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), o))
+    refused_reaching, passed = 0, 0
+
+    def reaches_trap(query: str) -> bool:
+        before = len(trap.hits)
+        try:
+            list(store.query(query))
+        except (SyntaxError, OSError, RuntimeError, ValueError):
+            pass
+        return len(trap.hits) > before  # recorded before the trap hangs up
+
+    try:
+        for query in _variants(trap.port, allowed.port):
+            try:
+                asyncio.run(guard.check(query, [f"127.0.0.1:{allowed.port}"]))
+            except guard.Refused:
+                refused_reaching += reaches_trap(query)
+                continue
+            passed += 1
+            assert not reaches_trap(query), f"the guard let through: {query}"
+    finally:
+        trap.close()
+        allowed.close()
+    assert passed > 100 and refused_reaching > 100, (passed, refused_reaching)
