@@ -70,6 +70,8 @@ SERVICE_ATTACKS = [
      rf"SELECT * WHERE {{ ?a ?b <http://x/\u0041'> . SERVICE <{T}/> {{ }} ?a ?b 'x' }}", 403, 403),
     (r"\u0022 ends a string once escapes apply",
      rf'SELECT * WHERE {{ BIND("\u0022 AS ?x) SERVICE <{T}/> {{}} #" AS ?y) }}', 403, 403),
+    (r"\u escapes anywhere in a query to an allowed host",
+     rf'SELECT * WHERE {{ BIND("\u0041" AS ?x) SERVICE <https://{WIKIDATA}/sparql> {{ }} }}', 403, 403),
     # the classic tricks (these held before issue 14)
     ("plain SERVICE", f"SELECT * WHERE {{ SERVICE <{T}/sparql> {{ ?s ?p ?o }} }}", 403, 403),
     ("SERVICE SILENT, lower case", f"select * where {{ service silent <{T}/>{{ ?s ?p ?o }} }}",
