@@ -3,15 +3,16 @@
 GET `?query=`, POST a form (`query=`) or a `application/sparql-query` body. Results as the
 Accept header (or `?format=`) asks: SELECT/ASK as SPARQL JSON (default), XML, CSV or TSV;
 CONSTRUCT/DESCRIBE as Turtle (default), N-Triples, JSON-LD or RDF/XML. Before a query reaches
-any store, updates are refused and so is SERVICE unless its host is allow-listed
-(sparql_guard). Embedded, queries run on the app's store under the query runner's time limit
+any store, updates are refused, so are queries past a nesting limit, and so is SERVICE unless
+its target is allow-listed (sparql_guard); a federated query that fails gets a 502 that does
+not pass on the remote's words. Embedded, queries run on the app's store under the query runner's time limit
 (runner.py) and result caps; remote, they are forwarded to the endpoint under the same guards,
 limits and a check that the answer is complete. Errors are JSON: {"error": "…"}.
 GET requests skip FastAPI's routing (`FastPath`): it cost a third of a point lookup's time.
 
 Environment: CITYKG_QUERY_TIMEOUT (s, default 10), CITYKG_MAX_RESULTS (rows, 100000),
-CITYKG_MAX_RESULT_BYTES (default 100 MiB), CITYKG_SERVICE_ALLOW (comma-separated hosts,
-empty by default).
+CITYKG_MAX_RESULT_BYTES (default 100 MiB), CITYKG_SERVICE_ALLOW (comma-separated `host`,
+`host:port` or `scheme://host[:port]`, empty by default).
 """
 from __future__ import annotations
 
@@ -123,7 +124,18 @@ class SparqlService:
 
     async def run(self, query: str, rf: str | None, gf: str | None,
                   dg: list[str], ng: list[str]) -> Reply:
-        await guard.check(query, self.allow)
+        verdict = await guard.check(query, self.allow)
+        try:
+            return await self._run(query, rf, gf, dg, ng)
+        except (QueryFailed, RemoteError, OSError, RuntimeError, ValueError) as exc:
+            # a federated query's failure is the remote's: its words are not passed on
+            if not verdict.services or getattr(exc, "status", 500) in (406, 413, 503) \
+                    or str(exc).startswith(("SPARQL syntax", "error at ")):
+                raise
+            raise QueryFailed(*guard.failed(verdict)) from None
+
+    async def _run(self, query: str, rf: str | None, gf: str | None,
+                   dg: list[str], ng: list[str]) -> Reply:
         if self.remote is None:
             store = self.holder.backend.raw
             return await self.runner.run(lambda: evaluate(store, query, rf, gf, dg, ng,
