@@ -4,7 +4,8 @@ resource. `uvicorn citykg.api.app:app` builds the app from the environment on fi
 
 Settings from the environment: CITYKG_STORE (store directory), CITYKG_SPARQL_URL (a remote
 SPARQL endpoint instead of the store), CITYKG_QUERY_TIMEOUT (seconds, default 10),
-CITYKG_REFRESH_SECONDS (how often to look for a rebuilt store, default 5).
+CITYKG_REFRESH_SECONDS (how often to look for a rebuilt store, default 5), CITYKG_PUBLIC_URL
+(the URL clients reach the server at, for the URLs it writes; default the address served).
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from citykg.api.canned import load_queries
 from citykg.api.deps import BackendHolder, Settings
 from citykg.api.evaluate import QueryFailed
 from citykg.api.graph import GraphHolder
+from citykg.api.headers import SecurityHeaders
 from citykg.api.precompute import Precomputed
 from citykg.api.routers import cities, health, queries, relations, ui
 from citykg.api.runner import CloseWhenRetiring, QueryRunner
@@ -78,6 +80,7 @@ def create_app(backend: Backend | None = None, store: Path | str | None = None,
         if hasattr(module, "FastPath"):
             app.add_middleware(module.FastPath)
     app.add_middleware(CloseWhenRetiring)
+    app.add_middleware(SecurityHeaders)  # the outermost: on every response
     app.include_router(ui.router)  # the explorer page at /, its /static files, /sources, /places
 
     @app.exception_handler(StoreError)

@@ -4,6 +4,10 @@ Routers get the backend through `get_backend` (or the `BackendHolder` through `g
 which also knows the store version responses are cached under). A read-only store sees the
 data as of its opening, so the holder reopens an on-disk store every `refresh_seconds` and
 swaps it in when a build has changed its version.
+
+URLs the server writes (the reconciliation manifest, redirects) start with `public_base`:
+CITYKG_PUBLIC_URL, or else the address the connection was accepted on, never the request's
+`Host` header (which any client sets).
 """
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from fastapi import Request
 
@@ -26,6 +31,7 @@ class Settings:
     endpoint: str | None = None
     query_timeout: float = 10.0
     refresh_seconds: float = 5.0
+    public_url: str | None = None  # scheme://host[:port][/path], no trailing slash
 
     @classmethod
     def from_env(cls, store: Path | str | None = None, endpoint: str | None = None) -> Settings:
@@ -33,7 +39,8 @@ class Settings:
         path = None if endpoint else Path(store) if store else default_store()
         return cls(store=path, endpoint=endpoint,
                    query_timeout=_number("CITYKG_QUERY_TIMEOUT", 10.0),
-                   refresh_seconds=_number("CITYKG_REFRESH_SECONDS", 5.0))
+                   refresh_seconds=_number("CITYKG_REFRESH_SECONDS", 5.0),
+                   public_url=_public_url("CITYKG_PUBLIC_URL"))
 
 
 def _number(name: str, default: float) -> float:
@@ -47,6 +54,35 @@ def _number(name: str, default: float) -> float:
     if value <= 0:
         raise ValueError(f"${name} must be positive, not {raw!r}")
     return value
+
+
+def _public_url(name: str) -> str | None:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        parts = urlsplit(raw)
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or \
+            parts.username is not None or parts.query or parts.fragment or "\\" in raw or \
+            any(c.isspace() or ord(c) < 32 for c in raw):
+        raise ValueError(f"${name} must be the server's public http(s) URL, such as "
+                         f"https://citykg.example.org or http://127.0.0.1:8000, not {raw!r}")
+    return raw.rstrip("/")
+
+
+def public_base(request: Request) -> str:
+    """The URL this server is reached at, without a trailing slash: CITYKG_PUBLIC_URL, else
+    the local address the connection came in on (the socket's, not the client's word)."""
+    configured = request.app.state.settings.public_url
+    if configured:
+        return configured
+    host, port = request.scope.get("server") or ("127.0.0.1", 8000)
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}" if port in (None, 80) else f"http://{host}:{port}"
 
 
 class BackendHolder:

@@ -64,6 +64,18 @@ def base(browser, seed_store):
         yield url
 
 
+def expect(locator):
+    """Playwright's assertions (they poll with selectors: the explorer's Content-Security-Policy
+    refuses the `eval` that `page.wait_for_function` polls with)."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(locator)
+
+
+def wait_text(page, selector: str, text: str) -> None:
+    expect(page.locator(selector)).to_have_text(text, timeout=20_000)
+
+
 class Page:
     """A browser page with the errors it logged, and screenshots by name."""
 
@@ -94,7 +106,9 @@ def desktop(browser, base):
 
 def test_walkthrough(desktop: Page):
     page, base = desktop.page, desktop.base
-    page.goto(base + "/")
+    # under the server's Content-Security-Policy: a refused script or style is a console error
+    policy = page.goto(base + "/").headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "unsafe" not in policy
     page.wait_for_selector("body[data-ready=true]")
     assert page.locator("#intro").is_visible()
     assert page.locator("html").get_attribute("lang") == "ja"
@@ -109,7 +123,7 @@ def test_walkthrough(desktop: Page):
     assert search.get_attribute("aria-expanded") == "true"
     desktop.shot("01-search", full_page=False)
     option.first.click()
-    page.wait_for_function("document.querySelector('#city-name').textContent === '横浜市'")
+    wait_text(page, "#city-name", "横浜市")
     assert "/city/yokohama/network" in page.url
 
     # the network: Yokohama in the middle, its partners around, the start year on the edge
@@ -155,7 +169,7 @@ def test_walkthrough(desktop: Page):
     # click Odesa on the network to move to it
     page.locator("#tab-network").click()
     page.locator("svg.network g.node[data-id=odesa]").click()
-    page.wait_for_function("document.querySelector('#city-name').textContent === 'オデーサ市'")
+    wait_text(page, "#city-name", "オデーサ市")
     assert "/city/odesa/" in page.url
     page.wait_for_selector("svg.network g.node[data-id=yokohama]")
     desktop.shot("06-network-odesa")
@@ -177,16 +191,16 @@ def test_walkthrough(desktop: Page):
 
     # English and back, remembered across a reload
     page.locator("#lang-toggle").click()
-    page.wait_for_function("document.querySelector('#city-name').textContent === 'Odesa'")
+    wait_text(page, "#city-name", "Odesa")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("#tab-network").inner_text() == "Network"
     assert "Sister city" in page.locator("#relations-table").inner_text()
     page.reload()
-    page.wait_for_function("document.querySelector('#city-name').textContent === 'Odesa'")
+    wait_text(page, "#city-name", "Odesa")
     assert page.evaluate("localStorage.getItem('citykg.lang')") == "en"
     desktop.shot("08-network-odesa-en")
     page.locator("#lang-toggle").click()
-    page.wait_for_function("document.querySelector('#city-name').textContent === 'オデーサ市'")
+    wait_text(page, "#city-name", "オデーサ市")
     assert page.locator("#tab-network").inner_text() == "ネットワーク"
 
     # a canned query from the query tab
@@ -204,8 +218,8 @@ def test_walkthrough(desktop: Page):
 
     # and a SPARQL query
     page.locator("#sparql-form button[type=submit]").click()
-    page.wait_for_function("document.querySelector('#results-csv').href.startsWith('blob:')"
-                           " || !document.querySelector('#results-error').hidden")
+    page.locator("#results-csv[href^='blob:'], #results-error:not([hidden])").first.wait_for(
+        state="attached")
     assert page.locator("#results-error").is_hidden(), page.locator("#results-error").inner_text()
     assert page.locator("#results-table thead").inner_text().split() == ["partner", "type", "start"]
     assert page.locator("#results-table tbody tr").count() >= 4
@@ -230,21 +244,20 @@ def test_keyboard(desktop: Page):
     active = page.locator("#search-input").get_attribute("aria-activedescendant")
     assert page.locator(f"#{active}").inner_text().startswith("横浜市")
     page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelector('#city-name').textContent === '横浜市'")
+    wait_text(page, "#city-name", "横浜市")
     # arrow keys move between the tabs
     page.locator("#tab-network").focus()
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("document.activeElement.id === 'tab-map'")
+    expect(page.locator("#tab-map")).to_be_focused()
     # the tab is selected once its panel has been drawn, which may come a moment after focus
-    page.wait_for_function("document.querySelector('#tab-map').getAttribute('aria-selected') === 'true'",
-                           timeout=10_000)
+    expect(page.locator("#tab-map")).to_have_attribute("aria-selected", "true", timeout=10_000)
     assert page.locator("#panel-map").is_visible()
     # a partner node is reachable and opens with Enter
     page.locator("#tab-network").click()
     node = page.locator("svg.network g.node[data-id=odesa]")
     node.focus()
     page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelector('#city-name').textContent === 'オデーサ市'")
+    wait_text(page, "#city-name", "オデーサ市")
     assert not desktop.errors, desktop.errors
 
 

@@ -19,11 +19,16 @@ kana, with or without 市), so Yokohama, 横浜市, よこはま, オデーサ a
 candidate scores 0–100 (exact name 90, start of a name 70, inside a name 50; +6 for a city
 with relations, +4 for a city rather than a town or ward; property values ±) and is a `match`
 when it is exact, scores 95 or more and leads the next candidate by 5.
+
+A batch holds at most MAX_QUERIES queries (data extension: MAX_IDS ids), else 413; each batch
+runs under the time limit and stops between queries once it is past it (runner.py). URLs in
+the manifest and the view redirect start with the configured public URL (deps.public_base).
 """
 from __future__ import annotations
 
 import html
 import json
+import math
 import re
 import threading
 from typing import Annotated
@@ -34,7 +39,9 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from citykg.api.cache import OrjsonResponse
+from citykg.api.deps import public_base
 from citykg.api.lookup import index_of
+from citykg.api.runner import check_deadline
 from citykg.api.search import CityIndex, query_forms
 from citykg.gazetteer import fold
 from citykg.relations import PREFIXES, describe, relations
@@ -50,8 +57,10 @@ TYPES = {"City": "city / municipality (都市・市区町村)", "Ward": "ward (�
 PROPERTIES = {"country": "country (国)", "wikidata": "Wikidata id",
               "partners": "partner cities (姉妹・友好都市)", "label_ja": "name in Japanese",
               "label_en": "name in English", "code": "local-government code (団体コード)"}
-MAX_QUERIES, MAX_TEXT, MAX_IDS = 1000, 500, 1000
+MAX_QUERIES, MAX_TEXT, MAX_IDS = 100, 500, 100  # OpenRefine sends batches of 10
 MAX_BODY = 4 << 20
+MAX_DEPTH = 16  # JSON levels: a query is {"properties": [{"v": [{"id": …}]}]} at most
+ORIGINS = ("any", "document", "wikidata")
 DEFAULT_LIMIT = 5
 CALLBACK = re.compile(r"^[A-Za-z_$][\w$.]{0,63}$")
 ORGS = PREFIXES + """SELECT ?e ?l WHERE { ?e a ?cls ; rdfs:label|skos:altLabel ?l
@@ -68,6 +77,12 @@ KIND_TYPE = {"City": "City", "Ward": "Ward", "Country": "Country", "Prefecture":
 class BadRequest(HTTPException):
     def __init__(self, message: str):
         super().__init__(400, message)
+
+
+class TooMany(HTTPException):
+    def __init__(self, field: str, limit: int, count: int, what: str):
+        super().__init__(413, f"`{field}` holds {count} {what}; a batch holds at most {limit} "
+                              "(send several batches)")
 
 
 # the manifest -------------------------------------------------------------------------------
@@ -99,10 +114,6 @@ def manifest(base: str) -> dict:
 async def _run(request: Request, fn):
     """Our own lookups, in a thread under the time limit (they end by themselves)."""
     return await request.app.state.runner.run(fn, "reconciliation", untrusted=False)
-
-
-def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
 
 
 @router.get("", summary="Reconciliation service: manifest, queries, data extension",
@@ -140,18 +151,22 @@ async def _answer(request: Request, queries, query, extend, callback) -> Respons
         raise BadRequest("callback must be a JavaScript identifier")
     if queries is not None:
         batch = _json("queries", queries)
-        if not isinstance(batch, dict) or len(batch) > MAX_QUERIES:
-            raise BadRequest(f"queries must be a JSON object of at most {MAX_QUERIES} queries")
-        body = await _run(request, lambda: {k: {"result": _reconcile(request, _query(k, q))}
-                                            for k, q in batch.items()})
+        if not isinstance(batch, dict):
+            raise BadRequest("queries must be a JSON object of queries")
+        if len(batch) > MAX_QUERIES:
+            raise TooMany("queries", MAX_QUERIES, len(batch), "queries")
+        checked = {k: _query(k, q) for k, q in batch.items()}
+        body = await _run(request, lambda: {k: {"result": _reconcile(request, q)}
+                                            for k, q in checked.items()})
     elif query is not None:
         q = _json("query", query) if query.lstrip().startswith("{") else {"query": query}
-        body = await _run(request, lambda: {"result": _reconcile(request, _query("query", q))})
+        one = _query("query", q)
+        body = await _run(request, lambda: {"result": _reconcile(request, one)})
     elif extend is not None:
-        spec = _json("extend", extend)
+        spec = _extension(_json("extend", extend))
         body = await _run(request, lambda: _extend(request, spec))
     else:
-        body = manifest(_base(request))
+        body = manifest(public_base(request))
     return _respond(body, callback)
 
 
@@ -164,9 +179,28 @@ def _respond(body: dict, callback: str | None) -> Response:
 
 def _json(name: str, text: str):
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except json.JSONDecodeError as exc:
         raise BadRequest(f"{name} is not JSON: {exc}") from None
+    except RecursionError:
+        value = None  # nested past the parser's own limit
+    else:
+        if _depth(value) <= MAX_DEPTH:
+            return value
+    raise BadRequest(f"{name} is nested deeper than {MAX_DEPTH} levels")
+
+
+def _depth(value) -> int:
+    """How deeply lists and objects nest in `value`, without recursion."""
+    deepest, todo = 0, [(value, 1)]
+    while todo:
+        item, depth = todo.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if depth <= MAX_DEPTH:
+                todo.extend((v, depth + 1) for v in (item.values() if isinstance(item, dict)
+                                                     else item))
+    return deepest
 
 
 def _query(key: str, q) -> dict:
@@ -181,8 +215,9 @@ def _query(key: str, q) -> dict:
     if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
         raise BadRequest(f"query {key!r}: `type` must be a string or a list of strings")
     limit = q.get("limit", DEFAULT_LIMIT)
-    if not isinstance(limit, int | float) or isinstance(limit, bool):
-        raise BadRequest(f"query {key!r}: `limit` must be a number")
+    if not isinstance(limit, int | float) or isinstance(limit, bool) or \
+            not math.isfinite(limit):
+        raise BadRequest(f"query {key!r}: `limit` must be a finite number, not {limit!r}")
     props = q.get("properties") or []
     if not isinstance(props, list) or not all(isinstance(p, dict) and "pid" in p for p in props):
         raise BadRequest(f"query {key!r}: `properties` must be a list of {{pid, v}}")
@@ -192,6 +227,7 @@ def _query(key: str, q) -> dict:
 
 # searching ------------------------------------------------------------------------------------
 def _reconcile(request: Request, q: dict) -> list[dict]:
+    check_deadline()
     candidates = _candidates(request, q["query"], q["types"], q["limit"] * 4 + 10)
     for c in candidates:
         _apply_properties(request, c, q["properties"])
@@ -403,9 +439,10 @@ async def preview(request: Request, id: Annotated[str, Query(min_length=1, max_l
             ("code", e["code"]), ("partners", ", ".join(p["name"] for p in e["partners"][:8]))]
     cells = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v or '')}</td></tr>"
                     for k, v in rows if v)
+    style = html.escape(f"{public_base(request)}/static/css/preview.css")
     page = (f"<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\"><title>"
-            f"{html.escape(e['name'])}</title></head><body style=\"font:13px sans-serif;"
-            f"margin:4px\"><strong>{html.escape(e['name'])}</strong> "
+            f"{html.escape(e['name'])}</title><link rel=\"stylesheet\" href=\"{style}\">"
+            f"</head><body><strong>{html.escape(e['name'])}</strong> "
             f"<small>{html.escape(e['type'])}</small><table>{cells}</table></body></html>")
     return HTMLResponse(page)
 
@@ -414,22 +451,42 @@ async def preview(request: Request, id: Annotated[str, Query(min_length=1, max_l
 async def view(request: Request, id: Annotated[str, Query(min_length=1, max_length=2048)]
                ) -> Response:
     iri = _iri(id)
-    city = index_of(request).cities.get(iri)
+    city = await _run(request, lambda: index_of(request).cities.get(iri))
     if city is not None and city.id and "/" not in city.id:
-        return RedirectResponse(f"{_base(request)}/cities/{city.id}", status_code=303)
+        return RedirectResponse(f"{public_base(request)}/cities/{city.id}", status_code=303)
     return await preview(request, id)
 
 
 # data extension -------------------------------------------------------------------------------
-def _extend(request: Request, spec) -> dict:
+def _extension(spec) -> dict:
+    """The `extend` request checked: {ids, props, origin}; 400 naming the field at fault."""
     if not isinstance(spec, dict) or not isinstance(spec.get("ids"), list) or \
             not isinstance(spec.get("properties"), list):
         raise BadRequest("extend must be {\"ids\": [...], \"properties\": [{\"id\": ...}]}")
-    ids = [str(i) for i in spec["ids"]][:MAX_IDS]
-    props = [p for p in spec["properties"] if isinstance(p, dict) and p.get("id") in PROPERTIES]
+    if len(spec["ids"]) > MAX_IDS:
+        raise TooMany("extend.ids", MAX_IDS, len(spec["ids"]), "ids")
+    if not all(isinstance(i, str | int) and not isinstance(i, bool) for i in spec["ids"]):
+        raise BadRequest("extend.ids must be a list of ids (strings)")
+    if not all(isinstance(p, dict) for p in spec["properties"]):
+        raise BadRequest("extend.properties must be a list of objects {\"id\": ...}")
+    props = [p for p in spec["properties"] if p.get("id") in PROPERTIES]
     origin = "any"
     for p in props:
-        origin = (p.get("settings") or {}).get("origin", origin)
+        settings = p.get("settings", {})
+        if settings is None:
+            continue
+        if not isinstance(settings, dict):
+            raise BadRequest(f"extend.properties[{p['id']}].settings must be an object, not "
+                             f"{type(settings).__name__}")
+        origin = settings.get("origin", origin)
+        if origin not in ORIGINS:
+            raise BadRequest(f"extend.properties[{p['id']}].settings.origin must be one of "
+                             f"{', '.join(ORIGINS)}, not {origin!r}")
+    return {"ids": [str(i) for i in spec["ids"]], "props": props, "origin": origin}
+
+
+def _extend(request: Request, spec: dict) -> dict:
+    ids, props, origin = spec["ids"], spec["props"], spec["origin"]
     info = _entities(request, ids, partners=any(p["id"] == "partners" for p in props),
                      origin=origin)
     rows = {}
@@ -499,6 +556,7 @@ def _entities(request: Request, ids: list[str], partners: bool = False,
                                    country) if country and kind != "Country" else None,
              "partners": []}
         if partners and kind in ("City", "Ward"):
+            check_deadline()
             e["partners"] = _partners(holder.backend, iri, origin)
         out[ident] = e
     return out
