@@ -1,7 +1,7 @@
 """`/sparql`: the SPARQL 1.1 Protocol endpoint, read-only.
 
 GET `?query=`, POST a form (`query=`) or a `application/sparql-query` body. Results as the
-Accept header (or `?format=`) asks: SELECT/ASK as SPARQL JSON (default), XML, CSV or TSV;
+Accept header (or `format=`/`output=`/`results=`, as SPARQLWrapper sends them) asks: SELECT/ASK as SPARQL JSON (default), XML, CSV or TSV;
 CONSTRUCT/DESCRIBE as Turtle (default), N-Triples, JSON-LD or RDF/XML. Before a query reaches
 any store, updates are refused and so is SERVICE unless its host is allow-listed
 (sparql_guard). Embedded, queries run on the app's store under the query runner's time limit
@@ -34,15 +34,21 @@ MAX_QUERY = 512 * 1024
 RESULTS = {"application/sparql-results+json": "JSON", "application/json": "JSON",
            "application/sparql-results+xml": "XML", "application/xml": "XML",
            "text/xml": "XML", "text/csv": "CSV", "text/tab-separated-values": "TSV"}
+# N3 is asked for as Turtle (Turtle is N3's subset: an N3 parser reads it)
 GRAPHS = {"text/turtle": "TURTLE", "application/x-turtle": "TURTLE",
+          "application/turtle": "TURTLE", "text/n3": "TURTLE", "text/rdf+n3": "TURTLE",
           "application/n-triples": "N_TRIPLES", "text/plain": "N_TRIPLES",
-          "application/ld+json": "JSON_LD", "application/json": "JSON_LD",
-          "application/rdf+xml": "RDF_XML", "application/xml": "RDF_XML", "text/xml": "RDF_XML"}
+          "application/ld+json": "JSON_LD", "application/x-json+ld": "JSON_LD",
+          "application/json": "JSON_LD", "application/rdf+xml": "RDF_XML",
+          "application/xml": "RDF_XML", "text/xml": "RDF_XML"}
+# format names, as SPARQLWrapper, Virtuoso, Fuseki and others send them
 FORMATS = {"json": ("JSON", "JSON_LD"), "xml": ("XML", "RDF_XML"), "csv": ("CSV", None),
            "tsv": ("TSV", None), "turtle": (None, "TURTLE"), "ttl": (None, "TURTLE"),
-           "nt": (None, "N_TRIPLES"), "ntriples": (None, "N_TRIPLES"),
+           "n3": (None, "TURTLE"), "nt": (None, "N_TRIPLES"), "ntriples": (None, "N_TRIPLES"),
            "n-triples": (None, "N_TRIPLES"), "jsonld": (None, "JSON_LD"),
-           "json-ld": (None, "JSON_LD"), "rdfxml": (None, "RDF_XML"), "rdf": (None, "RDF_XML")}
+           "json-ld": (None, "JSON_LD"), "rdfxml": (None, "RDF_XML"), "rdf": (None, "RDF_XML"),
+           "rdf+xml": (None, "RDF_XML")}
+FORMAT_PARAMS = ("format", "output", "results")  # the names clients use for one choice
 DEFAULTS = ("JSON", "TURTLE")
 _lock = threading.Lock()
 
@@ -52,17 +58,38 @@ def error(status: int, message: str, **extra) -> JSONResponse:
 
 
 # ------------------------------------------------------------------- negotiation ----
-def negotiate(accept: str | None, fmt: str | None) -> tuple[str | None, str | None]:
-    """(results format, graph format) by `format=` or Accept; None where nothing fits."""
-    if fmt:
-        key = fmt.strip().lower()
-        if key in FORMATS:
-            return FORMATS[key]
-        media = key.split(";")[0].strip()
-        if media in RESULTS or media in GRAPHS:
-            return RESULTS.get(media), GRAPHS.get(media)
-        raise QueryFailed(400, f"unknown format {fmt!r}; use one of {', '.join(FORMATS)} "
-                               "or a media type")
+def negotiate(accept: str | None, formats: list[str] = ()) -> tuple[str, str]:
+    """(results format, graph format): the first of the `format=`/`output=`/`results=` values
+    that names one, else the Accept header's, else the default. A value naming a format of
+    the other query form only (`format=turtle` with a SELECT) leaves that form to Accept;
+    unknown values are passed over (clients send several, some meant for other servers)."""
+    named = [f for f in map(_named, formats) if f]
+    rf = next((r for r, _ in named if r), None)
+    gf = next((g for _, g in named if g), None)
+    if rf and gf:
+        return rf, gf
+    try:
+        accepted = _accepted(accept)
+    except QueryFailed:
+        if not named:
+            raise
+        accepted = DEFAULTS
+    return rf or accepted[0], gf or accepted[1]
+
+
+def _named(value: str) -> tuple[str | None, str | None] | None:
+    """What one format value names: a format's name or a list of media types (SPARQLWrapper
+    repeats its Accept header in `format=`)."""
+    key = value.strip().lower()
+    if key in FORMATS:
+        return FORMATS[key]
+    media = [m.split(";")[0].strip() for m in key.split(",")]
+    found = (next((RESULTS[m] for m in media if m in RESULTS), None),
+             next((GRAPHS[m] for m in media if m in GRAPHS), None))
+    return found if found != (None, None) else None
+
+
+def _accepted(accept: str | None) -> tuple[str, str]:
     ranges = []
     for i, part in enumerate((accept or "").split(",")):
         media, *params = [p.strip() for p in part.split(";")]
@@ -162,14 +189,26 @@ def _from_state(state) -> SparqlService:
 
 
 # --------------------------------------------------------------------- endpoints ----
-async def answer(request: Request, query: str | None, fmt: str | None,
+async def answer_fields(request: Request, fields: dict[str, list[str]]) -> Response:
+    """GET's query string and POST's form (or POST's query string) are read alike: repeated
+    format values are tried in turn, graphs are lists, and one `query`."""
+    if "update" in fields:
+        return error(403, guard.READ_ONLY)
+    if len(fields.get("query", [])) > 1:
+        return error(400, "give one `query` parameter")
+    formats = [v for name in FORMAT_PARAMS for v in fields.get(name, [])]
+    return await answer(request, (fields.get("query") or [None])[0], formats,
+                        fields.get("default-graph-uri", []), fields.get("named-graph-uri", []))
+
+
+async def answer(request: Request, query: str | None, formats: list[str],
                  dg: list[str], ng: list[str]) -> Response:
     if not query or not query.strip():
         return error(400, "missing the `query` parameter (a SPARQL query)")
     if len(query) > MAX_QUERY:
         return error(413, f"the query is longer than {MAX_QUERY} characters")
     try:
-        rf, gf = negotiate(request.headers.get("accept"), fmt)
+        rf, gf = negotiate(request.headers.get("accept"), formats)
         svc = service(request)
         cache, key = getattr(request.app.state, "cache", None), None
         holder = getattr(request.app.state, "holder", None)
@@ -219,12 +258,7 @@ GET_PARAMS = {"parameters": [
             openapi_extra=GET_PARAMS)
 async def sparql_get(request: Request):
     params = request.query_params
-    if "update" in params:
-        return error(403, guard.READ_ONLY)
-    if len(params.getlist("query")) > 1:
-        return error(400, "give one `query` parameter")
-    return await answer(request, params.get("query"), params.get("format"),
-                        params.getlist("default-graph-uri"), params.getlist("named-graph-uri"))
+    return await answer_fields(request, {k: params.getlist(k) for k in params})
 
 
 class FastPath:
@@ -271,13 +305,7 @@ async def sparql_post(request: Request):
     else:
         for k, v in parse_qs(text, keep_blank_values=True).items():
             fields.setdefault(k, []).extend(v)
-    if "update" in fields:
-        return error(403, guard.READ_ONLY)
-    if len(fields.get("query", [])) > 1:
-        return error(400, "give one `query` parameter")
-    return await answer(request, (fields.get("query") or [None])[0],
-                        (fields.get("format") or [None])[0],
-                        fields.get("default-graph-uri", []), fields.get("named-graph-uri", []))
+    return await answer_fields(request, fields)
 
 
 async def _body(request: Request, limit: int) -> bytes | None:
