@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
+from fastapi_offline import FastAPIOffline
 
 from citykg.api.cache import OrjsonResponse, ResponseCache
 from citykg.api.canned import load_queries
@@ -55,7 +56,8 @@ def create_app(backend: Backend | None = None, store: Path | str | None = None,
         yield
         app.state.runner.exit_if_abandoned()
 
-    app = FastAPI(title="citykg", version="0.1.0", description=DESCRIPTION,
+    # /docs and /redoc with Swagger UI and ReDoc from the package, not a CDN: they work offline
+    app = FastAPIOffline(title="citykg", version="0.1.0", description=DESCRIPTION,
                   default_response_class=OrjsonResponse, lifespan=lifespan)
     app.state.settings = settings
     app.state.holder = holder

@@ -1,12 +1,13 @@
 """`/sparql`: the SPARQL 1.1 Protocol endpoint, read-only.
 
 GET `?query=`, POST a form (`query=`) or a `application/sparql-query` body. Results as the
-Accept header (or `format=`/`output=`/`results=`, as SPARQLWrapper sends them) asks: SELECT/ASK as SPARQL JSON (default), XML, CSV or TSV;
-CONSTRUCT/DESCRIBE as Turtle (default), N-Triples, JSON-LD or RDF/XML. Before a query reaches
-any store, updates are refused and so is SERVICE unless its host is allow-listed
-(sparql_guard). Embedded, queries run on the app's store under the query runner's time limit
-(runner.py) and result caps; remote, they are forwarded to the endpoint under the same guards,
-limits and a check that the answer is complete. Errors are JSON: {"error": "…"}.
+Accept header (or `format=`/`output=`/`results=`, as SPARQLWrapper sends them) asks:
+SELECT/ASK as SPARQL JSON (default), XML, CSV or TSV; CONSTRUCT/DESCRIBE as Turtle (default),
+N-Triples, JSON-LD or RDF/XML. Before a query reaches any store, updates are refused and so
+is SERVICE unless its host is allow-listed (sparql_guard). Embedded, queries run on the app's
+store under the query runner's time limit (runner.py) and result caps; remote, they are
+forwarded to the endpoint under the same guards, limits and a check that the answer is
+complete. Errors are JSON: {"error": "…"}.
 GET requests skip FastAPI's routing (`FastPath`): it cost a third of a point lookup's time.
 
 Environment: CITYKG_QUERY_TIMEOUT (s, default 10), CITYKG_MAX_RESULTS (rows, 100000),
