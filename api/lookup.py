@@ -10,7 +10,8 @@ from fastapi.exceptions import RequestValidationError
 
 from citykg.api.canned import ParamError, check_text
 from citykg.api.graph import RelationGraph
-from citykg.api.search import CityIndex, is_iri
+from citykg.api.search import CityIndex, is_iri, resolve_city
+from citykg.relations import AmbiguousCity, CityNotFound
 
 
 def index_of(request: Request) -> CityIndex:
@@ -48,15 +49,12 @@ def city_iri(index: CityIndex, text: str, name: str = "city") -> str:
         if iri in index.cities:
             return iri
         raise HTTPException(404, f"no city {iri}")
-    found = index.resolve(text)
-    if found:
-        return found
-    # the index holds every city's names, folded: no need to ask the store again
-    named = index.named(text)
-    if named:
-        listed = ", ".join(c.id or c.iri for c in named[:5])
-        raise HTTPException(404, f"{text!r} names {len(named)} cities: {listed} (use an id)")
-    raise HTTPException(404, f"no city called {text!r} (try /cities?q=…)")
+    try:
+        return resolve_city(index, text)
+    except AmbiguousCity as exc:
+        raise HTTPException(404, str(exc)) from None
+    except CityNotFound as exc:
+        raise HTTPException(404, f"{exc} (try /cities?q=…)") from None
 
 
 def place_value(index: Callable[[], CityIndex], name: str, value: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import pyoxigraph as ox
 
@@ -16,7 +15,6 @@ PREFIX wd: <http://www.wikidata.org/entity/>
 AGREEMENT_TYPES = {"SisterCityAgreement": "sister", "FriendshipCityAgreement": "friendship",
                    "PartnerCityAgreement": "partner", "CooperationAgreement": "cooperation"}
 RELATION_TYPES = (*AGREEMENT_TYPES.values(), "office", "network", "aid")
-SUFFIXES = ("特別市", "広域市", "市", "city of ", " city")
 
 RELATIONS = PREFIXES + """
 SELECT ?rel ?kind ?partner ?start ?end ?derived ?status ?item ?graph WHERE {
@@ -84,54 +82,22 @@ SELECT ?e ?slug ?label_ja ?label_en ?label ?qid ?country_ja ?country_en ?code WH
   BIND(STRAFTER(STR(?wd), STR(wd:)) AS ?qid)
 }"""
 
-FIND = PREFIXES + """
-SELECT DISTINCT ?e WHERE {
-  { VALUES ?name { %(names)s } ?e ckg:slug ?name }
-  UNION { VALUES ?name { %(names)s } ?e ckg:localGovernmentCode ?name }
-  UNION { ?e rdfs:label|skos:altLabel ?l BIND(LCASE(STR(?l)) AS ?name)
-          VALUES ?name { %(names)s } }
-  ?e a ?cls . VALUES ?cls { ckg:City ckg:Ward }
-}"""
-BY_QID = PREFIXES + "SELECT ?e WHERE { ?e skos:exactMatch %(qid)s }"
-
-
 class CityNotFound(LookupError):
     pass
 
 
-def name_forms(text: str) -> list[str]:
-    """The forms a user's city name may be stored under: folded, with and without 市."""
-    t = unicodedata.normalize("NFKC", text).strip().lower()
-    forms = {t, t.replace(" ", "-")}
-    for suffix in SUFFIXES:
-        if t.endswith(suffix) and len(t) > len(suffix):
-            forms.add(t[: -len(suffix)].strip())
-        if t.startswith(suffix.strip()) and suffix.startswith("city"):
-            forms.add(t[len(suffix):].strip())
-    forms |= {f + "市" for f in list(forms) if not f.isascii()}
-    return sorted(f for f in forms if f)
+class AmbiguousCity(CityNotFound):
+    pass
 
 
 def find_city(store, text: str) -> str:
-    """The IRI of the one city `text` names (IRI, label, alias, slug, code or Q-id)."""
+    """The IRI of the one city `text` names (IRI, label, alias, slug, code or Q-id): names
+    are resolved by the API's name index (one rule for `citykg relations` and the API)."""
     if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", text.strip()):
-        return _city_by_iri(store, text.strip())
-    if re.fullmatch(r"[Qq]\d+", text.strip()):
-        rows = store.select(BY_QID % {"qid": ox.NamedNode(
-            "http://www.wikidata.org/entity/" + text.strip().upper())})
-    else:
-        names = " ".join(str(ox.Literal(f)) for f in name_forms(text))
-        rows = store.select(FIND % {"names": names})
-    found = sorted({r["e"].value for r in rows})
-    if not found:
-        raise CityNotFound(f"no city called {text!r}")
-    if len(found) > 1:
-        # several cities by that name: the one with relations of its own is the one meant
-        linked = [iri for iri in found if _has_relations(store, iri)]
-        if len(linked) != 1:
-            raise CityNotFound(f"{text!r} names {len(found)} cities: {', '.join(found[:5])}")
-        found = linked
-    return found[0]
+        return _city_by_iri(store, text.strip().strip("<>"))
+    from citykg.api.search import CityIndex, resolve_city
+
+    return resolve_city(CityIndex(store, version=""), text)
 
 
 def _city_by_iri(store, iri: str) -> str:
@@ -142,11 +108,6 @@ def _city_by_iri(store, iri: str) -> str:
     if not store.ask(PREFIXES + f"ASK {{ {node} a ?cls VALUES ?cls {{ ckg:City ckg:Ward }} }}"):
         raise CityNotFound(f"no city {iri}")
     return iri
-
-
-def _has_relations(store, iri: str) -> bool:
-    return bool(store.select(PREFIXES + f"SELECT ?r WHERE {{ {{ ?r ckg:party {ox.NamedNode(iri)} }}"
-                             f" UNION {{ ?r ckg:operatedBy {ox.NamedNode(iri)} }} }} LIMIT 1"))
 
 
 def describe(store, iris: list[str]) -> dict[str, dict]:

@@ -203,3 +203,10 @@ def test_hostile_values_never_change_the_query(client, backend):
                 assert len(bound) == 1
                 assert bound[0][p.var].value == value.strip().strip("<>") if p.type == "iri" \
                     else bound[0][p.var].value == value
+
+
+@pytest.mark.parametrize("name", ["city-partners", "agreements-timeline"])
+def test_booleans_are_json_booleans(client, name):
+    rows = client.get(f"/queries/{name}", params={"page_size": 1000}).json()["rows"]
+    derived = {r["start_derived"] for r in rows}
+    assert derived <= {True, False, None} and {True, False} <= derived, derived
