@@ -173,11 +173,13 @@ def relations(store, city: str, *, with_: str | None = None, type_: str | None =
             if source not in rel["sources"]:
                 rel["sources"].append(source)
     _latest_status(store, merged.values())
-    info = describe(store, [iri, *{r["partner"] for r in merged.values()}])
+    joined = _join_wikidata(merged)
+    info = describe(store, [iri, *{r["partner"] for r in joined}])
     out = []
-    for rel in merged.values():
+    for rel in joined:
         rel["partner"] = info.get(rel["partner"]) or {"id": rel["partner"], "iri": rel["partner"]}
         rel["origin"] = "wikidata" if "wikidata" in rel.pop("graph") else "document"
+        rel.setdefault("origins", [rel["origin"]])
         rel["sources"].sort(key=lambda s: (s["document"], _line_key(s["lines"]),
                                            s.get("url") or ""))
         out.append(rel)
@@ -199,6 +201,44 @@ def _latest_status(store, rels) -> None:
         if id(rel) in ids:
             latest = max(statuses, key=lambda g: (years.get(g, ""), g))
             rel["status"] = statuses[latest]
+
+
+def _join_wikidata(merged: dict[tuple, dict]) -> list[dict]:
+    """One relation per pair: Wikidata's statement about a pair the documents state joins the
+    documents' agreement with that partner (its type first), adding its source; where the
+    two differ on the type or a date, `differences` lists each value with its origin and
+    sources. Statements about pairs no document states stay relations of their own."""
+    documents = [rel for (_, _, origin), rel in merged.items() if origin == "document"]
+    out = list(documents)
+    for (kind, partner, origin), wd in merged.items():
+        if origin != "wikidata":
+            continue
+        same = [rel for rel in documents if rel["partner"] == partner
+                and rel["type"] in AGREEMENT_TYPES.values()]
+        if not same:
+            out.append(wd)
+            continue
+        rel = next((r for r in same if r["type"] == kind), same[0])
+        ours = list(rel["sources"])
+        differences = {}
+        if rel["type"] != wd["type"]:
+            differences["type"] = (rel["type"], wd["type"])
+        for key in ("start", "end"):
+            a, b = rel[key], wd[key]
+            if a and b and not (a.startswith(b) or b.startswith(a)):
+                differences[key] = (a, b)
+        if differences:
+            rel.setdefault("differences", {}).update({key: [
+                {"value": a, "origin": "document", "sources": ours},
+                {"value": b, "origin": "wikidata", "sources": wd["sources"]}]
+                for key, (a, b) in differences.items()})
+        # a date Wikidata gives more precisely is taken; one that contradicts is only listed
+        if "start" not in differences and _better_start((wd["start"], False),
+                                                        (rel["start"], rel["start_derived"])):
+            rel["start"], rel["start_derived"] = wd["start"], False
+        rel["sources"] += [s for s in wd["sources"] if s not in rel["sources"]]
+        rel["origins"] = ["document", "wikidata"]
+    return out
 
 
 def _better_start(new: tuple[str | None, bool], old: tuple[str | None, bool]) -> bool:
