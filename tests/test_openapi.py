@@ -4,6 +4,7 @@ server enforces (schemathesis, every check, finds nothing)."""
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -13,6 +14,8 @@ import pytest
 from conftest import running_server
 
 CHROMIUM = Path("/usr/bin/chromium")
+SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
+CONFIG = Path(__file__).parent / "schemathesis" / "schemathesis.toml"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync"]
 
@@ -85,3 +88,19 @@ def test_docs_render_offline(offline, base):
     page.wait_for_selector("[data-section-id]", state="attached", timeout=15_000)
     assert page.locator("[data-section-id*=relations]").count() > 0
     assert [url for kind, url in left if kind != "image"] == [], left
+
+
+@pytest.mark.slow
+def test_the_openapi_document_says_what_the_server_enforces(base, tmp_path):
+    """Every check schemathesis has (status codes, content types, headers, schemas of the
+    answers, schema-valid data accepted and invalid data refused, Allow on 405), on every
+    operation, a few examples each; a fixed seed, so a failure reproduces."""
+    if not SCHEMATHESIS.exists():
+        _missing("schemathesis is not installed (pip install -e '.[dev]')")
+    r = subprocess.run([str(SCHEMATHESIS), "--config-file", str(CONFIG), "run",
+                        base + "/openapi.json", "--checks", "all", "--max-examples", "5",
+                        "--seed", "1", "--workers", "2", "--no-color",
+                        "--generation-database", "none"],
+                       capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert r.returncode == 0, r.stdout[-6000:] + r.stderr[-2000:]
+    assert " passed" in r.stdout and "failure" not in r.stdout.split("SUMMARY")[-1], r.stdout[-3000:]

@@ -27,11 +27,14 @@ from fastapi.responses import JSONResponse
 from citykg.api import sparql_guard as guard
 from citykg.api.deps import BackendHolder
 from citykg.api.evaluate import QueryFailed, Reply, evaluate, serialize_result, syntax_error
+from citykg.api.models import Error
 from citykg.api.runner import QueryRunner
 from citykg.remote import ACCEPT, RemoteBackend, RemoteError, parse_body
 
 router = APIRouter(tags=["sparql"])
 MAX_QUERY = 512 * 1024
+# a GET's query rides in the request line, which the HTTP server caps at ~64 KB: longer, POST it
+MAX_GET_QUERY = 32 * 1024
 RESULTS = {"application/sparql-results+json": "JSON", "application/json": "JSON",
            "application/sparql-results+xml": "XML", "application/xml": "XML",
            "text/xml": "XML", "text/csv": "CSV", "text/tab-separated-values": "TSV"}
@@ -235,30 +238,35 @@ async def answer(request: Request, query: str | None, formats: list[str],
 
 
 DOC = {200: {"description": "results", "content": {m: {} for m in {**RESULTS, **GRAPHS}}},
-       400: {"description": "syntax error (with line and column), or a bad request"},
-       403: {"description": "an update, or SERVICE to a host not allowed"},
-       413: {"description": "the result exceeds the row or byte cap"},
-       503: {"description": "the query exceeded the time limit"}}
-
-
+       400: {"model": Error, "description": "a syntax error (with line and column), a graph "
+             "IRI that is not one, or a bad request"},
+       403: {"model": Error, "description": "an update, or SERVICE to a host not allowed"},
+       406: {"model": Error, "description": "none of the accepted types can be served"},
+       413: {"model": Error, "description": "the query, or its result, exceeds a cap"},
+       503: {"model": Error, "description": "the query exceeded the time limit"}}
+QUERY = {"type": "string", "minLength": 1, "maxLength": MAX_QUERY,
+         "description": "a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE)"}
+GET_QUERY = {**QUERY, "maxLength": MAX_GET_QUERY}
+FORMAT = {"type": "string", "description": "json, xml, csv, tsv, turtle, n3, nt, jsonld, rdfxml "
+          "or media types; overrides the Accept header (also as `output` or `results`); values "
+          "that name no format are passed over"}
+GRAPH_URIS = {"type": "array", "items": {"type": "string"}}
 GET_PARAMS = {"parameters": [
-    {"name": "query", "in": "query", "required": True, "schema": {"type": "string"},
-     "description": "a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE)"},
-    {"name": "format", "in": "query", "required": False, "schema": {"type": "string"},
-     "description": "json, xml, csv, tsv, turtle, nt, jsonld, rdfxml or a media type; "
-                    "overrides the Accept header"},
-    {"name": "default-graph-uri", "in": "query", "required": False,
-     "schema": {"type": "array", "items": {"type": "string"}}},
-    {"name": "named-graph-uri", "in": "query", "required": False,
-     "schema": {"type": "array", "items": {"type": "string"}}}]}
+    {"name": "query", "in": "query", "required": True, "schema": GET_QUERY},
+    {"name": "format", "in": "query", "required": False, "schema": FORMAT},
+    {"name": "default-graph-uri", "in": "query", "required": False, "schema": GRAPH_URIS},
+    {"name": "named-graph-uri", "in": "query", "required": False, "schema": GRAPH_URIS}]}
 
 
 # The parameters are read from the request, not declared to FastAPI: its parameter handling
 # costs ~0.2 ms a request, a third of a short query's time (documented via openapi_extra).
-@router.get("/sparql", summary="SPARQL 1.1 query endpoint (read-only)", responses=DOC,
+@router.get("/sparql", summary="SPARQL 1.1 query endpoint (read-only)",
+            responses={**DOC, 414: {"model": Error, "description": "a query too long for a GET"}},
             openapi_extra=GET_PARAMS)
 async def sparql_get(request: Request):
     params = request.query_params
+    if any(len(q) > MAX_GET_QUERY for q in params.getlist("query")):
+        return error(414, f"a GET query is at most {MAX_GET_QUERY} characters: POST a longer one")
     return await answer_fields(request, {k: params.getlist(k) for k in params})
 
 
@@ -277,13 +285,16 @@ class FastPath:
             await self.app(scope, receive, send)
 
 
-POST_BODY = {"requestBody": {"content": {
+POST_BODY = {"requestBody": {"required": True, "content": {
     "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
-        "query": {"type": "string"}, "format": {"type": "string"}}, "required": ["query"]}},
-    "application/sparql-query": {"schema": {"type": "string"}}}}}
+        "query": QUERY, "format": FORMAT, "default-graph-uri": GRAPH_URIS,
+        "named-graph-uri": GRAPH_URIS}, "required": ["query"]}},
+    "application/sparql-query": {"schema": {"type": "string", "minLength": 1}}}}}
+POST_DOC = {**DOC, 415: {"model": Error, "description": "a body that is neither a form nor a "
+                         "query"}}
 
 
-@router.post("/sparql", summary="SPARQL 1.1 query endpoint (read-only)", responses=DOC,
+@router.post("/sparql", summary="SPARQL 1.1 query endpoint (read-only)", responses=POST_DOC,
              openapi_extra=POST_BODY)
 async def sparql_post(request: Request):
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
