@@ -98,7 +98,7 @@ def test_the_openapi_document_says_what_the_server_enforces(base, tmp_path):
     if not SCHEMATHESIS.exists():
         _missing("schemathesis is not installed (pip install -e '.[dev]')")
     r = subprocess.run([str(SCHEMATHESIS), "--config-file", str(CONFIG), "run",
-                        base + "/openapi.json", "--checks", "all", "--max-examples", "5",
+                        base + "/openapi.json", "--checks", "all", "--max-examples", "3",
                         "--seed", "1", "--workers", "2", "--no-color",
                         "--generation-database", "none"],
                        capture_output=True, text=True, timeout=600, cwd=tmp_path)
