@@ -104,3 +104,13 @@ def test_the_openapi_document_says_what_the_server_enforces(base, tmp_path):
                        capture_output=True, text=True, timeout=600, cwd=tmp_path)
     assert r.returncode == 0, r.stdout[-6000:] + r.stderr[-2000:]
     assert " passed" in r.stdout and "failure" not in r.stdout.split("SUMMARY")[-1], r.stdout[-3000:]
+
+
+def test_a_405_names_every_method_of_the_path(base):
+    for path, allowed in (("/sparql", "GET, POST"), ("/reconcile", "GET, POST"),
+                          ("/relations", "GET")):
+        r = httpx.request("OPTIONS", base + path)
+        assert r.status_code == 405 and r.headers["allow"] == allowed, (path, r.headers)
+    r = httpx.get(base + "/sparql", params={"query": "ASK {}" + " " * 40_000})
+    assert r.status_code == 414 and "POST" in r.json()["error"]
+    assert httpx.post(base + "/sparql", data={"query": "ASK {}" + " " * 40_000}).json()["boolean"] is True

@@ -66,6 +66,8 @@ KIND_TYPE = {"City": "City", "Ward": "Ward", "Country": "Country", "Prefecture":
              "Association": "Organization"}
 
 
+URL_NOTE = ("JSON; the whole URL stays under 64 KB, percent-encoded UTF-8 (the HTTP server "
+            "answers 400 past that): POST larger batches")
 BAD = {400: {"model": Error, "description": "a parameter that is not the JSON it should be, "
              "or a bad callback"},
        413: {"model": Error, "description": "too many queries, or too long a form"}}
@@ -120,10 +122,11 @@ def _base(request: Request) -> str:
                         "values for reconciled ids. W3C Reconciliation Service API 0.2.")
 async def reconcile_get(
         request: Request,
-        # in a URL, which the server reads up to ~64 KB: larger batches are POSTed
-        queries: Annotated[str | None, Query(max_length=20_000)] = None,
-        query: Annotated[str | None, Query(max_length=10_000)] = None,
-        extend: Annotated[str | None, Query(max_length=20_000)] = None,
+        # in a URL, which the HTTP server reads up to 64 KB (percent-encoded UTF-8): larger
+        # batches are POSTed
+        queries: Annotated[str | None, Query(max_length=4_000, description=URL_NOTE)] = None,
+        query: Annotated[str | None, Query(max_length=2_000, description=URL_NOTE)] = None,
+        extend: Annotated[str | None, Query(max_length=4_000, description=URL_NOTE)] = None,
         callback: Annotated[str | None, Query(max_length=64)] = None) -> Response:
     return await _answer(request, queries, query, extend, callback)
 

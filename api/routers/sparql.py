@@ -246,7 +246,9 @@ DOC = {200: {"description": "results", "content": {m: {} for m in {**RESULTS, **
        503: {"model": Error, "description": "the query exceeded the time limit"}}
 QUERY = {"type": "string", "minLength": 1, "maxLength": MAX_QUERY,
          "description": "a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE)"}
-GET_QUERY = {**QUERY, "maxLength": MAX_GET_QUERY}
+GET_QUERY = {**QUERY, "maxLength": MAX_GET_QUERY, "description": QUERY["description"] + "; the "
+             "whole URL stays under 64 KB, percent-encoded UTF-8 (the HTTP server answers 400 "
+             "past that): POST longer queries"}
 FORMAT = {"type": "string", "description": "json, xml, csv, tsv, turtle, n3, nt, jsonld, rdfxml "
           "or media types; overrides the Accept header (also as `output` or `results`); values "
           "that name no format are passed over"}
