@@ -16,6 +16,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi_offline import FastAPIOffline
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from citykg.api.cache import OrjsonResponse, ResponseCache
 from citykg.api.canned import load_queries
@@ -31,6 +35,7 @@ from citykg.backends import Backend
 from citykg.paths import SPARQL_DIR
 from citykg.store import StoreError
 
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 OPTIONAL_ROUTERS = ("sparql", "reconcile", "wikidata")  # /sparql, /reconcile, /wikidata
 DESCRIPTION = """A knowledge graph of the international relations of cities (sister cities,
 friendship and partner agreements, overseas offices, networks, aid, programs and budgets),
@@ -57,7 +62,8 @@ def create_app(backend: Backend | None = None, store: Path | str | None = None,
         yield
         app.state.runner.exit_if_abandoned()
 
-    app = FastAPI(title="citykg", version="0.1.0", description=DESCRIPTION,
+    # /docs and /redoc with Swagger UI and ReDoc from the package, not a CDN: they work offline
+    app = FastAPIOffline(title="citykg", version="0.1.0", description=DESCRIPTION,
                   default_response_class=OrjsonResponse, lifespan=lifespan)
     app.state.settings = settings
     app.state.holder = holder
@@ -82,6 +88,14 @@ def create_app(backend: Backend | None = None, store: Path | str | None = None,
     app.add_middleware(CloseWhenRetiring)
     app.add_middleware(SecurityHeaders)  # the outermost: on every response
     app.include_router(ui.router)  # the explorer page at /, its /static files, /sources, /places
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 405:  # Allow: the methods of every route at the path, not one's
+            methods = [m for m in METHODS if any(
+                r.matches({**request.scope, "method": m})[0] == Match.FULL for r in app.router.routes)]
+            exc.headers = {**(exc.headers or {}), "Allow": ", ".join(methods)}
+        return await http_exception_handler(request, exc)
 
     @app.exception_handler(StoreError)
     async def store_error(request: Request, exc: StoreError) -> OrjsonResponse:

@@ -26,6 +26,8 @@ VARIABLE = re.compile(r"\?(_{1,2})([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*)")
 LANGS = ("en", "ja")
 XSD_TYPES = ("integer", "decimal", "date", "boolean")
 MAX_TEXT, MAX_IRI = 500, 2048
+# what check_text enforces, for the OpenAPI document: no control characters (category Cc)
+NO_CONTROL = {"pattern": r"^[^\x00-\x1f\x7f-\x9f]*$"}
 RESERVED = {"page", "page_size", "format", "request", "holder"}
 
 

@@ -8,9 +8,10 @@ import pyoxigraph as ox
 from fastapi import HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 
-from citykg.api.canned import ParamError, check_text
+from citykg.api.canned import MAX_IRI, ParamError, check_text
 from citykg.api.graph import RelationGraph
-from citykg.api.search import CityIndex, is_iri
+from citykg.api.search import CityIndex, is_iri, resolve_city
+from citykg.relations import AmbiguousCity, CityNotFound
 
 
 def index_of(request: Request) -> CityIndex:
@@ -36,34 +37,40 @@ def checked(name: str, value: str | None, limit: int = 500) -> str | None:
         raise invalid(name, str(exc), value) from None
 
 
-def city_iri(index: CityIndex, text: str, name: str = "city") -> str:
-    """The IRI of the city `text` names; 404 with a message when none (or several) does."""
-    text = checked(name, text).strip()
+def city_iri(index: CityIndex, text: str, name: str = "city", limit: int = 500) -> str:
+    """The IRI of the city `text` names; 404 with a message when none (or several) does.
+    Text that only looks like an IRI ("Foo: Bar") is a name like any other."""
+    text = checked(name, text, limit).strip()
     iri = text[1:-1] if text.startswith("<") and text.endswith(">") else text
-    if is_iri(iri):
-        try:
-            ox.NamedNode(iri)
-        except ValueError as exc:
-            raise invalid(name, f"not a valid IRI: {exc}", text) from None
+    problem = _iri_problem(iri) if is_iri(iri) else None
+    if is_iri(iri) and problem is None:
         if iri in index.cities:
             return iri
         raise HTTPException(404, f"no city {iri}")
-    found = index.resolve(text)
-    if found:
-        return found
-    # the index holds every city's names, folded: no need to ask the store again
-    named = index.named(text)
-    if named:
-        listed = ", ".join(c.id or c.iri for c in named[:5])
-        raise HTTPException(404, f"{text!r} names {len(named)} cities: {listed} (use an id)")
-    raise HTTPException(404, f"no city called {text!r} (try /cities?q=…)")
+    try:
+        return resolve_city(index, text)
+    except AmbiguousCity as exc:
+        raise HTTPException(404, str(exc)) from None
+    except CityNotFound:
+        if problem:
+            raise HTTPException(404, f"{name}: {text!r} is not a valid IRI ({problem}) nor the "
+                                     "name of a city") from None
+        raise HTTPException(404, f"{name}: no city called {text!r} (try /cities?q=…)") from None
+
+
+def _iri_problem(text: str) -> str | None:
+    try:
+        ox.NamedNode(text)
+    except ValueError as exc:
+        return str(exc)
+    return None
 
 
 def place_value(index: Callable[[], CityIndex], name: str, value: str) -> str:
     """For an IRI parameter named like a city or a country, what a user typed (slug, name,
     Q-id, code) as an IRI; anything that already is an IRI passes through unchanged."""
     text = value.strip()
-    if not text or is_iri(text.strip("<>")):
+    if is_iri(text.strip("<>")) and _iri_problem(text.strip("<>")) is None:
         return value
     if "country" in name:
         found = index().country(text)
@@ -71,5 +78,5 @@ def place_value(index: Callable[[], CityIndex], name: str, value: str) -> str:
             raise HTTPException(404, f"no country called {text!r}")
         return found
     if "city" in name:
-        return city_iri(index(), text, name)
+        return city_iri(index(), text, name, MAX_IRI)
     return value

@@ -78,6 +78,12 @@ class Source(Open):
                              "begin on, 1-based as a viewer counts")
 
 
+class Stated(Open):
+    value: str | None = Field(examples=["1965"])
+    origin: str = Field(examples=["document"], description="document or wikidata")
+    sources: list[Source]
+
+
 class Relation(Open):
     type: str = Field(examples=["sister"])
     partner: Partner
@@ -86,6 +92,12 @@ class Relation(Open):
     end: str | None = Field(None, examples=["2021"])
     status: str = Field(examples=["active"])
     sources: list[Source]
+    origin: str = Field(examples=["document"], description="document when a document states "
+                        "it, else wikidata")
+    origins: list[str] = Field(examples=[["document", "wikidata"]])
+    differences: dict[str, list[Stated]] | None = Field(
+        None, description="where the documents and Wikidata differ (type, start, end): each "
+        "value with its origin and sources")
 
 
 class Relations(Open):

@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from rdflib.namespace import RDFS, SKOS
 
 from citykg.gazetteer import fold
+from citykg.relations import AmbiguousCity, CityNotFound
 from citykg.terms import CKG, ID, WD
 
 PREFIXES = f"PREFIX ckg: <{CKG}>\nPREFIX rdfs: <{RDFS}>\nPREFIX skos: <{SKOS}>\n"
-KINDS = "VALUES (?cls ?kind) { (ckg:City 'city') (ckg:Ward 'ward') }"
+KINDS = ("VALUES (?cls ?kind) { (ckg:City 'city') (ckg:Ward 'ward') (ckg:Prefecture 'prefecture') "
+         "(ckg:Division 'division') }")
 ENTITIES = PREFIXES + f"""SELECT ?e ?kind ?slug ?code ?wd ?country ?parent WHERE {{ ?e a ?cls . {KINDS}
   OPTIONAL {{ ?e ckg:slug ?slug }} OPTIONAL {{ ?e ckg:parentCity ?parent }}
   OPTIONAL {{ ?e ckg:localGovernmentCode ?code }}
@@ -189,6 +191,19 @@ class CityIndex:
         c = self.cities.get(iri or "")
         return c and {"id": c.id, "label_ja": c.label_ja, "label_en": c.label_en,
                       "wikidata": c.wikidata, "iri": c.iri}
+
+
+def resolve_city(index: CityIndex, text: str) -> str:
+    """The IRI of the one city `text` names, for the API and the command line alike; else
+    CityNotFound saying none, or AmbiguousCity naming several."""
+    found = index.resolve(text)
+    if found:
+        return found
+    named = index.named(text)
+    if named:
+        listed = ", ".join(c.id or c.iri for c in named[:5])
+        raise AmbiguousCity(f"{text.strip()!r} names {len(named)} cities: {listed} (use an id)")
+    raise CityNotFound(f"no city called {text.strip()!r}")
 
 
 def query_forms(text: str) -> list[str]:

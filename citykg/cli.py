@@ -34,8 +34,12 @@ class RdfFormat(StrEnum):
     jsonld = "jsonld"
 
 
-def fail(message: str, code: int = 1):
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+def fail(message: str, code: int = 1, fmt: str | None = None):
+    """Report an error and exit; with `--format json` as JSON on stdout (where a script reads)."""
+    if fmt == "json":
+        print(json.dumps({"error": message}, ensure_ascii=False))
+    else:
+        err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -125,9 +129,9 @@ def query(sparql: Annotated[str, typer.Argument(help="a SPARQL query, or a file 
     try:
         result = GraphStore(store or default_store(), read_only=True).query(text)
     except _errors() as exc:
-        fail(str(exc))
+        fail(str(exc), fmt=fmt)
     except SyntaxError as exc:
-        fail(f"SPARQL syntax error: {exc}")
+        fail(f"SPARQL syntax error: {exc}", fmt=fmt)
     print_results(result, fmt.value, out)
 
 
@@ -141,7 +145,7 @@ def relations(city: str, store: StoreOpt = None,
     try:
         data = lookup(GraphStore(store or default_store(), read_only=True), city)
     except _errors() as exc:
-        fail(str(exc))
+        fail(str(exc), fmt=fmt)
     if fmt == TableFormat.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return
@@ -213,11 +217,17 @@ def cities(store: StoreOpt = None,
     try:
         rows = list_cities(GraphStore(store or default_store(), read_only=True), jp, prefecture)
     except _errors() as exc:
-        fail(str(exc))
+        fail(str(exc), fmt=fmt)
     if prefecture and not rows:
-        fail(f"no municipalities in prefecture {prefecture!r}")
+        fail(f"no municipalities in prefecture {prefecture!r}", fmt=fmt)
     if fmt == TableFormat.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    if fmt == TableFormat.table and out.is_terminal:  # piped, it stays tab-separated lines
+        table = Table(*(rows[0] if rows else ()))
+        for row in rows:
+            table.add_row(*(str(v or "") for v in row.values()))
+        out.print(table)
         return
     sep = "," if fmt == TableFormat.csv else "\t"
     if fmt == TableFormat.csv:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import pyoxigraph as ox
 
@@ -17,7 +16,6 @@ AGREEMENT_TYPES = {"SisterCityAgreement": "sister", "FriendshipCityAgreement": "
                    "PartnerCityAgreement": "partner", "TwinningAgreement": "twinning",
                    "CooperationAgreement": "cooperation"}
 RELATION_TYPES = (*AGREEMENT_TYPES.values(), "office", "network", "aid")
-SUFFIXES = ("特別市", "広域市", "市", "city of ", " city")
 
 RELATIONS = PREFIXES + """
 SELECT ?rel ?kind ?partner ?start ?end ?derived ?status ?item ?graph WHERE {
@@ -91,54 +89,24 @@ SELECT ?e ?slug ?label_ja ?label_en ?label ?qid ?country_ja ?country_en ?code WH
 }"""
 
 PARTY_CLASSES = "ckg:City ckg:Ward ckg:Prefecture ckg:Division"  # what a lookup may name
-FIND = PREFIXES + """
-SELECT DISTINCT ?e WHERE {
-  { VALUES ?name { %(names)s } ?e ckg:slug ?name }
-  UNION { VALUES ?name { %(names)s } ?e ckg:localGovernmentCode ?name }
-  UNION { ?e rdfs:label|skos:altLabel ?l BIND(LCASE(STR(?l)) AS ?name)
-          VALUES ?name { %(names)s } }
-  ?e a ?cls . VALUES ?cls { %(classes)s }
-}"""
-BY_QID = PREFIXES + "SELECT ?e WHERE { ?e skos:exactMatch %(qid)s }"
 
 
 class CityNotFound(LookupError):
     pass
 
 
-def name_forms(text: str) -> list[str]:
-    """The forms a user's city name may be stored under: folded, with and without 市."""
-    t = unicodedata.normalize("NFKC", text).strip().lower()
-    forms = {t, t.replace(" ", "-")}
-    for suffix in SUFFIXES:
-        if t.endswith(suffix) and len(t) > len(suffix):
-            forms.add(t[: -len(suffix)].strip())
-        if t.startswith(suffix.strip()) and suffix.startswith("city"):
-            forms.add(t[len(suffix):].strip())
-    forms |= {f + "市" for f in list(forms) if not f.isascii()}
-    return sorted(f for f in forms if f)
+class AmbiguousCity(CityNotFound):
+    pass
 
 
 def find_city(store, text: str) -> str:
-    """The IRI of the one city `text` names (IRI, label, alias, slug, code or Q-id)."""
+    """The IRI of the one city `text` names (IRI, label, alias, slug, code or Q-id): names
+    are resolved by the API's name index (one rule for `citykg relations` and the API)."""
     if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", text.strip()):
-        return _city_by_iri(store, text.strip())
-    if re.fullmatch(r"[Qq]\d+", text.strip()):
-        rows = store.select(BY_QID % {"qid": ox.NamedNode(
-            "http://www.wikidata.org/entity/" + text.strip().upper())})
-    else:
-        names = " ".join(str(ox.Literal(f)) for f in name_forms(text))
-        rows = store.select(FIND % {"names": names, "classes": PARTY_CLASSES})
-    found = sorted({r["e"].value for r in rows})
-    if not found:
-        raise CityNotFound(f"no city called {text!r}")
-    if len(found) > 1:
-        # several cities by that name: the one with relations of its own is the one meant
-        linked = [iri for iri in found if _has_relations(store, iri)]
-        if len(linked) != 1:
-            raise CityNotFound(f"{text!r} names {len(found)} cities: {', '.join(found[:5])}")
-        found = linked
-    return found[0]
+        return _city_by_iri(store, text.strip().strip("<>"))
+    from citykg.api.search import CityIndex, resolve_city
+
+    return resolve_city(CityIndex(store, version=""), text)
 
 
 def _city_by_iri(store, iri: str) -> str:
@@ -149,11 +117,6 @@ def _city_by_iri(store, iri: str) -> str:
     if not store.ask(PREFIXES + f"ASK {{ {node} a ?cls VALUES ?cls {{ {PARTY_CLASSES} }} }}"):
         raise CityNotFound(f"no city {iri}")
     return iri
-
-
-def _has_relations(store, iri: str) -> bool:
-    return bool(store.select(PREFIXES + f"SELECT ?r WHERE {{ {{ ?r ckg:party {ox.NamedNode(iri)} }}"
-                             f" UNION {{ ?r ckg:operatedBy {ox.NamedNode(iri)} }} }} LIMIT 1"))
 
 
 def describe(store, iris: list[str]) -> dict[str, dict]:
@@ -219,11 +182,13 @@ def relations(store, city: str, *, with_: str | None = None, type_: str | None =
             if source not in rel["sources"]:
                 rel["sources"].append(source)
     _latest_status(store, merged.values())
-    info = describe(store, [iri, *{r["partner"] for r in merged.values()}])
+    joined = _join_wikidata(merged)
+    info = describe(store, [iri, *{r["partner"] for r in joined}])
     out = []
-    for rel in merged.values():
+    for rel in joined:
         rel["partner"] = info.get(rel["partner"]) or {"id": rel["partner"], "iri": rel["partner"]}
         rel["origin"] = "wikidata" if "wikidata" in rel.pop("graph") else "document"
+        rel.setdefault("origins", [rel["origin"]])
         rel["sources"].sort(key=lambda s: (s["document"], _line_key(s["lines"]),
                                            s.get("url") or ""))
         out.append(rel)
@@ -245,6 +210,44 @@ def _latest_status(store, rels) -> None:
         if id(rel) in ids:
             latest = max(statuses, key=lambda g: (years.get(g, ""), g))
             rel["status"] = statuses[latest]
+
+
+def _join_wikidata(merged: dict[tuple, dict]) -> list[dict]:
+    """One relation per pair: Wikidata's statement about a pair the documents state joins the
+    documents' agreement with that partner (its type first), adding its source; where the
+    two differ on the type or a date, `differences` lists each value with its origin and
+    sources. Statements about pairs no document states stay relations of their own."""
+    documents = [rel for (_, _, origin), rel in merged.items() if origin == "document"]
+    out = list(documents)
+    for (kind, partner, origin), wd in merged.items():
+        if origin != "wikidata":
+            continue
+        same = [rel for rel in documents if rel["partner"] == partner
+                and rel["type"] in AGREEMENT_TYPES.values()]
+        if not same:
+            out.append(wd)
+            continue
+        rel = next((r for r in same if r["type"] == kind), same[0])
+        ours = list(rel["sources"])
+        differences = {}
+        if rel["type"] != wd["type"]:
+            differences["type"] = (rel["type"], wd["type"])
+        for key in ("start", "end"):
+            a, b = rel[key], wd[key]
+            if a and b and not (a.startswith(b) or b.startswith(a)):
+                differences[key] = (a, b)
+        if differences:
+            rel.setdefault("differences", {}).update({key: [
+                {"value": a, "origin": "document", "sources": ours},
+                {"value": b, "origin": "wikidata", "sources": wd["sources"]}]
+                for key, (a, b) in differences.items()})
+        # a date Wikidata gives more precisely is taken; one that contradicts is only listed
+        if "start" not in differences and _better_start((wd["start"], False),
+                                                        (rel["start"], rel["start_derived"])):
+            rel["start"], rel["start_derived"] = wd["start"], False
+        rel["sources"] += [s for s in wd["sources"] if s not in rel["sources"]]
+        rel["origins"] = ["document", "wikidata"]
+    return out
 
 
 def _better_start(new: tuple[str | None, bool], old: tuple[str | None, bool]) -> bool:

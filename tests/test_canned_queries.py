@@ -172,12 +172,16 @@ def test_city_parameter_takes_any_name(client):
 
 
 def test_invalid_values_give_422_naming_the_parameter(client):
-    cases = {"fiscal_year": "twenty", "city": "http://x y", "type": "enemy"}
+    cases = {"fiscal_year": "twenty", "type": "enemy"}
     for name, value in cases.items():
         query = "city-partners" if name == "type" else "city-budgets"
         r = client.get(f"/queries/{query}", params={name: value})
         assert r.status_code == 422, (name, r.text)
         assert name in str(r.json()["detail"])
+    # a city parameter takes names too (as /docs says, with no pattern): a text that is not a
+    # valid IRI is no city's name either
+    r = client.get("/queries/city-budgets", params={"city": "http://x y"})
+    assert r.status_code == 404 and "city" in r.json()["detail"] and "IRI" in r.json()["detail"]
     r = client.get("/queries/events", params={"name": "x" * 501})
     assert r.status_code == 422 and "name" in str(r.json()["detail"])
 
@@ -203,3 +207,10 @@ def test_hostile_values_never_change_the_query(client, backend):
                 assert len(bound) == 1
                 assert bound[0][p.var].value == value.strip().strip("<>") if p.type == "iri" \
                     else bound[0][p.var].value == value
+
+
+@pytest.mark.parametrize("name", ["city-partners", "agreements-timeline"])
+def test_booleans_are_json_booleans(client, name):
+    rows = client.get(f"/queries/{name}", params={"page_size": 1000}).json()["rows"]
+    derived = {r["start_derived"] for r in rows}
+    assert derived <= {True, False, None} and {True, False} <= derived, derived

@@ -52,6 +52,57 @@ def test_unknown_city_is_a_clear_error(store):
     assert r.returncode == 1 and "Atlantis" in r.stderr and "Traceback" not in r.stderr
 
 
+@pytest.mark.parametrize(("name", "city"), [("よこはま", "横浜市"), ("ヨコハマ", "横浜市"),
+                                           ("さっぽろ", "札幌市")])
+def test_the_cli_resolves_names_as_the_api_does(store, name, city):
+    from fastapi.testclient import TestClient
+
+    from citykg.api.app import create_app
+
+    data = json.loads(citykg("relations", name, "--store", store, "--format", "json").stdout)
+    assert data["city"]["label_ja"] == city
+    with TestClient(create_app(store=store)) as client:
+        api = client.get("/relations", params={"city": name}).json()
+    assert api["city"]["iri"] == data["city"]["iri"]
+
+
+def test_json_errors_are_json(store):
+    for args in (("relations", "Atlantis"), ("cities", "--prefecture", "Atlantis"),
+                 ("query", "SELECT * WHERE {")):
+        r = citykg(*args, "--store", store, "--format", "json", check=False)
+        assert r.returncode == 1, r.stdout
+        error = json.loads(r.stdout)["error"]
+        assert "Atlantis" in error or "syntax" in error, error
+
+
+def test_cities_prints_a_table_with_a_header_on_a_terminal(store):
+    import os
+    import pty
+
+    main, child = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "citykg.cli", "cities", "--store", str(store)],
+                            stdout=child, stderr=subprocess.PIPE, env=dict(os.environ, COLUMNS="200"))
+    os.close(child)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the child closed its end
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    assert proc.wait(60) == 0, proc.stderr.read()
+    os.close(main)
+    lines = [line for line in b"".join(chunks).decode().splitlines() if line.strip()]
+    header = next(line for line in lines if "name_en" in line)
+    assert all(col in header for col in ("id", "name", "country", "wikidata")), lines[:4]
+    assert any("Yokohama" in line and "│" in line for line in lines)
+    # piped, the rows stay tab-separated lines without a header (for scripts)
+    piped = citykg("cities", "--store", store).stdout.splitlines()
+    assert "\t" in piped[0] and "name_en" not in piped[0]
+
+
 def test_extract_prints_parseable_rdf(seeds):
     for fmt, parser in (("nt", "nt"), ("ttl", "turtle"), ("jsonld", "json-ld")):
         out = citykg("extract", YOKOHAMA, "--format", fmt).stdout

@@ -359,7 +359,7 @@ def test_link_online_end_to_end(fake, client, tmp_path):
     assert result.saved_to == tmp_path / "snap" and "Q38283" in saved.items
     assert any(t.start == "1965-11-21" for t in saved.twins)
     data = relations(GraphStore(store, read_only=True), "横浜市")
-    odesa = [r for r in data["relations"] if r["origin"] == "wikidata"
+    odesa = [r for r in data["relations"] if "wikidata" in r["origins"]
              and r["partner"].get("wikidata") == "Q1874"]
     assert odesa and odesa[0]["start"] == "1965-11-21"
     partner = [r for r in data["relations"] if r["partner"].get("wikidata") == "Q777"]

@@ -61,14 +61,54 @@ def by_qid(data: dict) -> dict[str, list[dict]]:
 
 
 # linking ----------------------------------------------------------------------------------
+def test_a_pair_both_state_is_one_relation_with_both_values(seed_store, tmp_path):
+    """Odesa: the report's sister city since 1965, Wikidata's (here) since 1966; Shanghai: the
+    report's friendship city, Wikidata's twin. One relation each, every differing value
+    with its origin and sources."""
+    import shutil
+
+    snap = load()
+    snap.twins = [Twin(t.qid, t.twin, "1966-03" if {t.qid, t.twin} == {"Q38283", "Q1874"}
+                       else t.start, t.end) for t in snap.twins]
+    save(snap, tmp_path / "snap")
+    store = tmp_path / "store"
+    shutil.copytree(seed_store, store)
+    run(store, tmp_path / "snap", today=TODAY)
+    data = relations(GraphStore(store, read_only=True), "横浜市")
+    partners = by_qid(data)
+    (odesa,) = [r for r in partners["Q1874"] if r["type"] == "sister"]
+    assert odesa["origins"] == ["document", "wikidata"] and odesa["start"] == "1965"
+    assert odesa["start_derived"] is False
+    wikidata = {"document": "Wikidata", "lines": None, "url": "https://www.wikidata.org/wiki/Q1874"}
+    assert wikidata in odesa["sources"] and any(s["lines"] for s in odesa["sources"])
+    document, other = odesa["differences"]["start"]
+    assert (document["value"], document["origin"]) == ("1965", "document")
+    assert document["sources"] and all(s["lines"] for s in document["sources"])
+    assert (other["value"], other["origin"]) == ("1966-03", "wikidata")
+    assert wikidata in other["sources"]
+    assert "type" not in odesa["differences"]
+    (shanghai,) = [r for r in partners["Q8686"] if r["type"] in ("sister", "friendship")]
+    assert shanghai["type"] == "friendship" and shanghai["origins"] == ["document", "wikidata"]
+    assert [(v["value"], v["origin"]) for v in shanghai["differences"]["type"]] == \
+        [("friendship", "document"), ("sister", "wikidata")]
+    # a pair only Wikidata states stays a relation of its own
+    (lyon,) = partners["Q456"]
+    assert lyon["origin"] == "wikidata" and lyon["origins"] == ["wikidata"]
+    assert "differences" not in lyon
+
+
+
 @needs_shared
 def test_yokohama_and_its_partners(linked):
     data = rels(linked, "横浜市")
     assert data["city"]["wikidata"] == "Q38283"
     partners = by_qid(data)
     for qid in ("Q1874", "Q8686", "Q16552", "Q79808"):  # the report's, and Wikidata's too
-        origins = {r["origin"] for r in partners[qid]}
-        assert origins == {"document", "wikidata"}, (qid, origins)
+        agreements = [r for r in partners[qid] if r["type"] in ("sister", "friendship")]
+        (rel,) = agreements  # one relation, both sources
+        assert rel["origin"] == "document" and rel["origins"] == ["document", "wikidata"], qid
+        documents = {s["document"] for s in rel["sources"]}
+        assert "Wikidata" in documents and len(documents) > 1, (qid, documents)
     for qid, name in (("Q456", "Lyon"), ("Q1156", "Mumbai"), ("Q1461", "Manila"),
                       ("Q24639", "Vancouver")):
         (rel,) = partners[qid]
@@ -79,7 +119,7 @@ def test_yokohama_and_its_partners(linked):
                         f"https://www.wikidata.org/wiki/{qid}"}
         assert all(s["document"] == "Wikidata" and s["lines"] is None for s in rel["sources"])
     for rel in data["relations"]:
-        if rel["origin"] == "document":
+        if rel["origins"] == ["document"]:
             assert all(s["document"] != "Wikidata" for s in rel["sources"])
 
 

@@ -12,6 +12,7 @@ from rdflib.namespace import RDFS
 
 from citykg.api import jsonld
 from citykg.api.cache import OrjsonResponse, cached
+from citykg.api.canned import NO_CONTROL
 from citykg.api.lookup import checked, city_iri, index_of
 from citykg.api.models import CityDetail, CitySearch, Error, Relations
 from citykg.api.routers.relations import CITY, Since, Type, With, lookup
@@ -23,7 +24,8 @@ NOT_FOUND = {404: {"model": Error, "description": "no such city"}}
 PREFECTURE = (f"PREFIX ckg: <{CKG}> PREFIX rdfs: <{RDFS}> SELECT ?pref ?l WHERE {{ "
               "{ %(e)s ckg:inRegion ?pref } UNION { %(e)s ckg:parentCity/ckg:inRegion ?pref } "
               "?pref rdfs:label ?l }")
-Id = Annotated[str, Path(max_length=500, description=CITY, examples=["yokohama"])]
+Id = Annotated[str, Path(max_length=500, description=CITY, examples=["yokohama"],
+                         json_schema_extra=NO_CONTROL)]
 
 
 @router.get("/cities", response_model=CitySearch, summary="Find cities by name",
@@ -36,6 +38,7 @@ Id = Annotated[str, Path(max_length=500, description=CITY, examples=["yokohama"]
 async def search_cities(
         request: Request,
         q: Annotated[str, Query(min_length=1, max_length=200, examples=["よこはま"],
+                                json_schema_extra=NO_CONTROL,
                                 description="a name, alias, slug, code or Wikidata id")],
         limit: Annotated[int, Query(ge=1, le=100, description="at most this many results")] = 20
 ) -> OrjsonResponse:

@@ -13,7 +13,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 
 from citykg.api import sparql_guard as guard
 from citykg.api.cache import OrjsonResponse, cached
-from citykg.api.canned import MAX_IRI, MAX_TEXT, CannedQuery, Param, ParamError
+from citykg.api.canned import MAX_IRI, MAX_TEXT, NO_CONTROL, CannedQuery, Param, ParamError
 from citykg.api.lookup import index_of, invalid, place_value
 from citykg.api.models import Error, QueryList, Rows
 from citykg.api.results import columns_of, negotiate, render
@@ -110,7 +110,8 @@ def query_param(p: Param):
     elif p.type == "iri" and "country" in p.name:
         note += ", or a country's ISO code or name"
         examples |= {"code": {"summary": "an ISO code", "value": "us"}}
-    extra = {"max_length": MAX_IRI if p.type == "iri" else MAX_TEXT} \
+    extra = {"max_length": MAX_IRI if p.type == "iri" else MAX_TEXT,
+             "json_schema_extra": NO_CONTROL} \
         if p.type in ("iri", "string", "lang", "decimal") and not p.enum else {}
     return Query(default, alias=p.name, description=f"{p.name}: {note}",
                  openapi_examples=examples or None, **extra)

@@ -41,6 +41,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from citykg.api.cache import OrjsonResponse
 from citykg.api.deps import public_base
 from citykg.api.lookup import index_of
+from citykg.api.models import Error
 from citykg.api.runner import check_deadline
 from citykg.api.search import CityIndex, query_forms
 from citykg.gazetteer import fold
@@ -72,6 +73,15 @@ INFO = PREFIXES + """SELECT ?e ?cls ?country WHERE { VALUES ?e { %s }
 KIND_TYPE = {"City": "City", "Ward": "Ward", "Country": "Country", "Prefecture": "City",
              "CityNetwork": "Organization", "InternationalOrganization": "Organization",
              "Association": "Organization"}
+
+
+URL_NOTE = ("JSON; the whole URL stays under 64 KB, percent-encoded UTF-8 (the HTTP server "
+            "answers 400 past that): POST larger batches")
+BAD = {400: {"model": Error, "description": "a parameter that is not the JSON it should be, "
+             "or a bad callback"},
+       413: {"model": Error, "description": "too many queries, or too long a form"}}
+NO_ENTITY = {404: {"description": "no such entity", "content": {"application/json": {
+    "schema": {"$ref": "#/components/schemas/Error"}}}}}
 
 
 class BadRequest(HTTPException):
@@ -116,21 +126,24 @@ async def _run(request: Request, fn):
     return await request.app.state.runner.run(fn, "reconciliation", untrusted=False)
 
 
-@router.get("", summary="Reconciliation service: manifest, queries, data extension",
+@router.get("", summary="Reconciliation service: manifest, queries, data extension", responses=BAD,
             description="Without parameters: the service manifest. With `queries` (a JSON batch "
                         "of reconciliation queries) or `query` (one): candidates from citykg's "
                         "cities, countries and organisations. With `extend` (JSON): property "
                         "values for reconciled ids. W3C Reconciliation Service API 0.2.")
 async def reconcile_get(
         request: Request,
-        queries: Annotated[str | None, Query(max_length=2_000_000)] = None,
-        query: Annotated[str | None, Query(max_length=10_000)] = None,
-        extend: Annotated[str | None, Query(max_length=1_000_000)] = None,
+        # in a URL, which the HTTP server reads up to 64 KB (percent-encoded UTF-8): larger
+        # batches are POSTed
+        queries: Annotated[str | None, Query(max_length=4_000, description=URL_NOTE)] = None,
+        query: Annotated[str | None, Query(max_length=2_000, description=URL_NOTE)] = None,
+        extend: Annotated[str | None, Query(max_length=4_000, description=URL_NOTE)] = None,
         callback: Annotated[str | None, Query(max_length=64)] = None) -> Response:
     return await _answer(request, queries, query, extend, callback)
 
 
-@router.post("", summary="Reconciliation queries or data extension (form POST)")
+@router.post("", summary="Reconciliation queries or data extension (form POST)",
+             responses={**BAD, 415: {"model": Error, "description": "not a form"}})
 async def reconcile_post(request: Request) -> Response:
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype not in ("application/x-www-form-urlencoded", ""):
@@ -428,7 +441,8 @@ async def propose_properties(type: Annotated[str | None, Query(max_length=100)] 
                            "properties": [{"id": p, "name": PROPERTIES[p]} for p in props][:limit]})
 
 
-@router.get("/preview", response_class=HTMLResponse, summary="An entity's HTML preview")
+@router.get("/preview", response_class=HTMLResponse, summary="An entity's HTML preview",
+            responses=NO_ENTITY)
 async def preview(request: Request, id: Annotated[str, Query(min_length=1, max_length=2048)]
                   ) -> HTMLResponse:
     info = await _run(request, lambda: _entities(request, [id], partners=True))
@@ -447,7 +461,8 @@ async def preview(request: Request, id: Annotated[str, Query(min_length=1, max_l
     return HTMLResponse(page)
 
 
-@router.get("/view", summary="An entity's page (its city page, or its preview)")
+@router.get("/view", summary="An entity's page (its city page, or its preview)",
+            responses=NO_ENTITY)
 async def view(request: Request, id: Annotated[str, Query(min_length=1, max_length=2048)]
                ) -> Response:
     iri = _iri(id)

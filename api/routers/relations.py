@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 
 from citykg.api.cache import OrjsonResponse, cached
+from citykg.api.canned import NO_CONTROL
 from citykg.api.lookup import city_iri, graph_of, index_of
 from citykg.api.models import Error, Paths, Relations
 from citykg.relations import RELATION_TYPES, describe, relations
@@ -17,6 +18,7 @@ CITY = ("a city: its name in Japanese or English (横浜市, Yokohama, よこは
         "Wikidata id (Q38283), local-government code (14100) or IRI")
 NOT_FOUND = {404: {"model": Error, "description": "no such city"}}
 With = Annotated[str | None, Query(alias="with", max_length=500, examples=["Odesa"],
+                                   json_schema_extra=NO_CONTROL,
                                    description="only the relations with this other city")]
 Type = Annotated[RelationType | None, Query(alias="type", examples=["sister"],
                                             description="only relations of this type")]
@@ -40,7 +42,8 @@ def lookup(request: Request, city: str, with_: str | None, type_: str | None,
                         "it comes from.")
 async def get_relations(
         request: Request,
-        city: Annotated[str, Query(max_length=500, description=CITY, examples=["横浜市"])],
+        city: Annotated[str, Query(max_length=500, description=CITY, examples=["横浜市"],
+                                   json_schema_extra=NO_CONTROL)],
         with_: With = None, type_: Type = None, since: Since = None) -> OrjsonResponse:
     return await cached(request, request.app.state.holder,
                         lambda: lookup(request, city, with_, type_, since))
@@ -54,8 +57,10 @@ async def get_relations(
 async def get_paths(
         request: Request,
         from_: Annotated[str, Query(alias="from", max_length=500, description=CITY,
+                                    json_schema_extra=NO_CONTROL,
                                     examples=["横浜市"])],
-        to: Annotated[str, Query(max_length=500, description=CITY, examples=["San Diego"])],
+        to: Annotated[str, Query(max_length=500, description=CITY, examples=["San Diego"],
+                                 json_schema_extra=NO_CONTROL)],
         max_: Annotated[int, Query(alias="max", ge=1, le=4, description="at most this many "
                                    "relations in a chain (1 to 4)")] = 3) -> OrjsonResponse:
     return await cached(request, request.app.state.holder,

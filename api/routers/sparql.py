@@ -1,11 +1,12 @@
 """`/sparql`: the SPARQL 1.1 Protocol endpoint, read-only.
 
 GET `?query=`, POST a form (`query=`) or a `application/sparql-query` body. Results as the
-Accept header (or `?format=`) asks: SELECT/ASK as SPARQL JSON (default), XML, CSV or TSV;
-CONSTRUCT/DESCRIBE as Turtle (default), N-Triples, JSON-LD or RDF/XML. Before a query reaches
-any store, updates are refused, so are queries past a nesting limit, and so is SERVICE unless
-its target is allow-listed (sparql_guard); a federated query that fails gets a 502 that does
-not pass on the remote's words. Embedded, queries run on the app's store under the query runner's time limit
+Accept header (or `format=`/`output=`/`results=`, as SPARQLWrapper sends them) asks:
+SELECT/ASK as SPARQL JSON (default), XML, CSV or TSV; CONSTRUCT/DESCRIBE as Turtle (default),
+N-Triples, JSON-LD or RDF/XML. Before a query reaches any store, updates are refused, so are
+queries past a nesting limit, and so is SERVICE unless its target is allow-listed
+(sparql_guard); a federated query that fails gets a 502 that does not pass on the remote's
+words. Embedded, queries run on the app's store under the query runner's time limit
 (runner.py) and result caps; remote, they are forwarded to the endpoint under the same guards,
 limits and a check that the answer is complete. Errors are JSON: {"error": "…"}.
 GET requests skip FastAPI's routing (`FastPath`): it cost a third of a point lookup's time.
@@ -27,23 +28,32 @@ from fastapi.responses import JSONResponse
 from citykg.api import sparql_guard as guard
 from citykg.api.deps import BackendHolder
 from citykg.api.evaluate import QueryFailed, Reply, evaluate, serialize_result, syntax_error
+from citykg.api.models import Error
 from citykg.api.runner import QueryRunner
 from citykg.remote import ACCEPT, RemoteBackend, RemoteError, parse_body
 
 router = APIRouter(tags=["sparql"])
 MAX_QUERY = 512 * 1024
+# a GET's query rides in the request line, which the HTTP server caps at ~64 KB: longer, POST it
+MAX_GET_QUERY = 32 * 1024
 RESULTS = {"application/sparql-results+json": "JSON", "application/json": "JSON",
            "application/sparql-results+xml": "XML", "application/xml": "XML",
            "text/xml": "XML", "text/csv": "CSV", "text/tab-separated-values": "TSV"}
+# N3 is asked for as Turtle (Turtle is N3's subset: an N3 parser reads it)
 GRAPHS = {"text/turtle": "TURTLE", "application/x-turtle": "TURTLE",
+          "application/turtle": "TURTLE", "text/n3": "TURTLE", "text/rdf+n3": "TURTLE",
           "application/n-triples": "N_TRIPLES", "text/plain": "N_TRIPLES",
-          "application/ld+json": "JSON_LD", "application/json": "JSON_LD",
-          "application/rdf+xml": "RDF_XML", "application/xml": "RDF_XML", "text/xml": "RDF_XML"}
+          "application/ld+json": "JSON_LD", "application/x-json+ld": "JSON_LD",
+          "application/json": "JSON_LD", "application/rdf+xml": "RDF_XML",
+          "application/xml": "RDF_XML", "text/xml": "RDF_XML"}
+# format names, as SPARQLWrapper, Virtuoso, Fuseki and others send them
 FORMATS = {"json": ("JSON", "JSON_LD"), "xml": ("XML", "RDF_XML"), "csv": ("CSV", None),
            "tsv": ("TSV", None), "turtle": (None, "TURTLE"), "ttl": (None, "TURTLE"),
-           "nt": (None, "N_TRIPLES"), "ntriples": (None, "N_TRIPLES"),
+           "n3": (None, "TURTLE"), "nt": (None, "N_TRIPLES"), "ntriples": (None, "N_TRIPLES"),
            "n-triples": (None, "N_TRIPLES"), "jsonld": (None, "JSON_LD"),
-           "json-ld": (None, "JSON_LD"), "rdfxml": (None, "RDF_XML"), "rdf": (None, "RDF_XML")}
+           "json-ld": (None, "JSON_LD"), "rdfxml": (None, "RDF_XML"), "rdf": (None, "RDF_XML"),
+           "rdf+xml": (None, "RDF_XML")}
+FORMAT_PARAMS = ("format", "output", "results")  # the names clients use for one choice
 DEFAULTS = ("JSON", "TURTLE")
 _lock = threading.Lock()
 
@@ -53,17 +63,38 @@ def error(status: int, message: str, **extra) -> JSONResponse:
 
 
 # ------------------------------------------------------------------- negotiation ----
-def negotiate(accept: str | None, fmt: str | None) -> tuple[str | None, str | None]:
-    """(results format, graph format) by `format=` or Accept; None where nothing fits."""
-    if fmt:
-        key = fmt.strip().lower()
-        if key in FORMATS:
-            return FORMATS[key]
-        media = key.split(";")[0].strip()
-        if media in RESULTS or media in GRAPHS:
-            return RESULTS.get(media), GRAPHS.get(media)
-        raise QueryFailed(400, f"unknown format {fmt!r}; use one of {', '.join(FORMATS)} "
-                               "or a media type")
+def negotiate(accept: str | None, formats: list[str] = ()) -> tuple[str, str]:
+    """(results format, graph format): the first of the `format=`/`output=`/`results=` values
+    that names one, else the Accept header's, else the default. A value naming a format of
+    the other query form only (`format=turtle` with a SELECT) leaves that form to Accept;
+    unknown values are passed over (clients send several, some meant for other servers)."""
+    named = [f for f in map(_named, formats) if f]
+    rf = next((r for r, _ in named if r), None)
+    gf = next((g for _, g in named if g), None)
+    if rf and gf:
+        return rf, gf
+    try:
+        accepted = _accepted(accept)
+    except QueryFailed:
+        if not named:
+            raise
+        accepted = DEFAULTS
+    return rf or accepted[0], gf or accepted[1]
+
+
+def _named(value: str) -> tuple[str | None, str | None] | None:
+    """What one format value names: a format's name or a list of media types (SPARQLWrapper
+    repeats its Accept header in `format=`)."""
+    key = value.strip().lower()
+    if key in FORMATS:
+        return FORMATS[key]
+    media = [m.split(";")[0].strip() for m in key.split(",")]
+    found = (next((RESULTS[m] for m in media if m in RESULTS), None),
+             next((GRAPHS[m] for m in media if m in GRAPHS), None))
+    return found if found != (None, None) else None
+
+
+def _accepted(accept: str | None) -> tuple[str, str]:
     ranges = []
     for i, part in enumerate((accept or "").split(",")):
         media, *params = [p.strip() for p in part.split(";")]
@@ -174,14 +205,26 @@ def _from_state(state) -> SparqlService:
 
 
 # --------------------------------------------------------------------- endpoints ----
-async def answer(request: Request, query: str | None, fmt: str | None,
+async def answer_fields(request: Request, fields: dict[str, list[str]]) -> Response:
+    """GET's query string and POST's form (or POST's query string) are read alike: repeated
+    format values are tried in turn, graphs are lists, and one `query`."""
+    if "update" in fields:
+        return error(403, guard.READ_ONLY)
+    if len(fields.get("query", [])) > 1:
+        return error(400, "give one `query` parameter")
+    formats = [v for name in FORMAT_PARAMS for v in fields.get(name, [])]
+    return await answer(request, (fields.get("query") or [None])[0], formats,
+                        fields.get("default-graph-uri", []), fields.get("named-graph-uri", []))
+
+
+async def answer(request: Request, query: str | None, formats: list[str],
                  dg: list[str], ng: list[str]) -> Response:
     if not query or not query.strip():
         return error(400, "missing the `query` parameter (a SPARQL query)")
     if len(query) > MAX_QUERY:
         return error(413, f"the query is longer than {MAX_QUERY} characters")
     try:
-        rf, gf = negotiate(request.headers.get("accept"), fmt)
+        rf, gf = negotiate(request.headers.get("accept"), formats)
         svc = service(request)
         cache, key = getattr(request.app.state, "cache", None), None
         holder = getattr(request.app.state, "holder", None)
@@ -207,36 +250,38 @@ async def answer(request: Request, query: str | None, fmt: str | None,
 
 
 DOC = {200: {"description": "results", "content": {m: {} for m in {**RESULTS, **GRAPHS}}},
-       400: {"description": "syntax error (with line and column), or a bad request"},
-       403: {"description": "an update, or SERVICE to a host not allowed"},
-       413: {"description": "the result exceeds the row or byte cap"},
-       503: {"description": "the query exceeded the time limit"}}
-
-
+       400: {"model": Error, "description": "a syntax error (with line and column), a graph "
+             "IRI that is not one, or a bad request"},
+       403: {"model": Error, "description": "an update, or SERVICE to a host not allowed"},
+       406: {"model": Error, "description": "none of the accepted types can be served"},
+       413: {"model": Error, "description": "the query, or its result, exceeds a cap"},
+       503: {"model": Error, "description": "the query exceeded the time limit"}}
+QUERY = {"type": "string", "minLength": 1, "maxLength": MAX_QUERY,
+         "description": "a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE)"}
+GET_QUERY = {**QUERY, "maxLength": MAX_GET_QUERY, "description": QUERY["description"] + "; the "
+             "whole URL stays under 64 KB, percent-encoded UTF-8 (the HTTP server answers 400 "
+             "past that): POST longer queries"}
+FORMAT = {"type": "string", "description": "json, xml, csv, tsv, turtle, n3, nt, jsonld, rdfxml "
+          "or media types; overrides the Accept header (also as `output` or `results`); values "
+          "that name no format are passed over"}
+GRAPH_URIS = {"type": "array", "items": {"type": "string"}}
 GET_PARAMS = {"parameters": [
-    {"name": "query", "in": "query", "required": True, "schema": {"type": "string"},
-     "description": "a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE)"},
-    {"name": "format", "in": "query", "required": False, "schema": {"type": "string"},
-     "description": "json, xml, csv, tsv, turtle, nt, jsonld, rdfxml or a media type; "
-                    "overrides the Accept header"},
-    {"name": "default-graph-uri", "in": "query", "required": False,
-     "schema": {"type": "array", "items": {"type": "string"}}},
-    {"name": "named-graph-uri", "in": "query", "required": False,
-     "schema": {"type": "array", "items": {"type": "string"}}}]}
+    {"name": "query", "in": "query", "required": True, "schema": GET_QUERY},
+    {"name": "format", "in": "query", "required": False, "schema": FORMAT},
+    {"name": "default-graph-uri", "in": "query", "required": False, "schema": GRAPH_URIS},
+    {"name": "named-graph-uri", "in": "query", "required": False, "schema": GRAPH_URIS}]}
 
 
 # The parameters are read from the request, not declared to FastAPI: its parameter handling
 # costs ~0.2 ms a request, a third of a short query's time (documented via openapi_extra).
-@router.get("/sparql", summary="SPARQL 1.1 query endpoint (read-only)", responses=DOC,
+@router.get("/sparql", summary="SPARQL 1.1 query endpoint (read-only)",
+            responses={**DOC, 414: {"model": Error, "description": "a query too long for a GET"}},
             openapi_extra=GET_PARAMS)
 async def sparql_get(request: Request):
     params = request.query_params
-    if "update" in params:
-        return error(403, guard.READ_ONLY)
-    if len(params.getlist("query")) > 1:
-        return error(400, "give one `query` parameter")
-    return await answer(request, params.get("query"), params.get("format"),
-                        params.getlist("default-graph-uri"), params.getlist("named-graph-uri"))
+    if any(len(q) > MAX_GET_QUERY for q in params.getlist("query")):
+        return error(414, f"a GET query is at most {MAX_GET_QUERY} characters: POST a longer one")
+    return await answer_fields(request, {k: params.getlist(k) for k in params})
 
 
 class FastPath:
@@ -254,13 +299,16 @@ class FastPath:
             await self.app(scope, receive, send)
 
 
-POST_BODY = {"requestBody": {"content": {
+POST_BODY = {"requestBody": {"required": True, "content": {
     "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
-        "query": {"type": "string"}, "format": {"type": "string"}}, "required": ["query"]}},
-    "application/sparql-query": {"schema": {"type": "string"}}}}}
+        "query": QUERY, "format": FORMAT, "default-graph-uri": GRAPH_URIS,
+        "named-graph-uri": GRAPH_URIS}, "required": ["query"]}},
+    "application/sparql-query": {"schema": {"type": "string", "minLength": 1}}}}}
+POST_DOC = {**DOC, 415: {"model": Error, "description": "a body that is neither a form nor a "
+                         "query"}}
 
 
-@router.post("/sparql", summary="SPARQL 1.1 query endpoint (read-only)", responses=DOC,
+@router.post("/sparql", summary="SPARQL 1.1 query endpoint (read-only)", responses=POST_DOC,
              openapi_extra=POST_BODY)
 async def sparql_post(request: Request):
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -283,13 +331,7 @@ async def sparql_post(request: Request):
     else:
         for k, v in parse_qs(text, keep_blank_values=True).items():
             fields.setdefault(k, []).extend(v)
-    if "update" in fields:
-        return error(403, guard.READ_ONLY)
-    if len(fields.get("query", [])) > 1:
-        return error(400, "give one `query` parameter")
-    return await answer(request, (fields.get("query") or [None])[0],
-                        (fields.get("format") or [None])[0],
-                        fields.get("default-graph-uri", []), fields.get("named-graph-uri", []))
+    return await answer_fields(request, fields)
 
 
 async def _body(request: Request, limit: int) -> bytes | None:

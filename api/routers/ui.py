@@ -19,13 +19,16 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import Field
 
 from citykg.api.cache import OrjsonResponse, cached
+from citykg.api.canned import NO_CONTROL
 from citykg.api.lookup import checked, invalid
 from citykg.api.models import Error, Open
 from citykg.relations import PREFIXES
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
-MAX_PLACES = 300
-LINES = re.compile(r"\s*(\d{1,7})\s*(?:[-–]\s*(\d{1,7})\s*)?")
+MAX_PLACES, MAX_PLACE_IRI = 300, 150  # 300 IRIs in one URL (the server reads ~64 KB)
+# a line or a range of lines (13-14); the OpenAPI document declares the same pattern
+LINES_PATTERN = r"^ *([0-9]{1,7}) *(?:[-–] *([0-9]{1,7}) *)?$"
+LINES = re.compile(LINES_PATTERN)
 # the most specific of these classes names an entity's kind (first wins)
 KINDS = ("Ward", "City", "Country", "Prefecture", "WorldRegion", "Region", "CityNetwork",
          "InternationalOrganization", "Association", "OverseasOffice", "Organization", "Place")
@@ -110,9 +113,10 @@ async def explorer() -> FileResponse:
                         "comes first, then every other span that overlaps them.")
 async def sources(
         request: Request,
-        document: Annotated[str, Query(min_length=1, max_length=500,
+        document: Annotated[str, Query(min_length=1, max_length=500, json_schema_extra=NO_CONTROL,
                                        examples=["004_1f68e00701a21ecf.txt"])],
-        lines: Annotated[str, Query(min_length=1, max_length=20, examples=["640", "13-14"])]
+        lines: Annotated[str, Query(min_length=1, max_length=20, examples=["640", "13-14"],
+                                    json_schema_extra={"pattern": LINES_PATTERN})]
 ) -> OrjsonResponse:
     return await cached(request, request.app.state.holder,
                         lambda: _sources(request, document, lines))
@@ -123,14 +127,10 @@ def _sources(request: Request, document: str, lines: str) -> OrjsonResponse:
     m = LINES.fullmatch(lines)
     if not m:
         raise invalid("lines", "expected a line number or a range such as 13-14", lines)
+    # a range that ends before it starts holds no span: the 404 below says so
     first, last = int(m[1]), int(m[2] or m[1])
-    if last < first:
-        raise invalid("lines", "the range ends before it starts", lines)
-    if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", document):
-        try:
-            node = ox.NamedNode(document)
-        except ValueError as exc:
-            raise invalid("document", f"not a valid IRI: {exc}", document) from None
+    node = _iri(document) if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", document) else None
+    if node is not None:
         pattern = BY_IRI % {"iri": node}
     else:
         pattern = BY_FILE % ox.Literal(document)
@@ -164,18 +164,26 @@ def _sources(request: Request, document: str, lines: str) -> OrjsonResponse:
 async def places(
         request: Request,
         iri: Annotated[list[str], Query(min_length=1, max_length=MAX_PLACES,
+                                        json_schema_extra={"items": {"type": "string", "maxLength": MAX_PLACE_IRI,
+                                                                     **NO_CONTROL}},
                                         examples=[["https://w3id.org/citykg/id/city/ua/odesa"]])]
 ) -> OrjsonResponse:
     return await cached(request, request.app.state.holder, lambda: _places(request, iri))
 
 
+def _iri(text: str) -> ox.NamedNode | None:
+    try:
+        return ox.NamedNode(text)
+    except ValueError:
+        return None
+
+
 def _places(request: Request, iris: list[str]) -> OrjsonResponse:
-    nodes = []
-    for value in dict.fromkeys(iris):
-        try:
-            nodes.append(str(ox.NamedNode(checked("iri", value, 2048).strip())))
-        except ValueError as exc:
-            raise invalid("iri", f"not a valid IRI: {exc}", value) from None
+    # what is not an IRI the graph could know is left out, like an IRI it does not know
+    nodes = [str(node) for node in (_iri(checked("iri", v, MAX_PLACE_IRI).strip()) for v in dict.fromkeys(iris))
+             if node is not None]
+    if not nodes:
+        return OrjsonResponse({"places": {}})
     rows = request.app.state.holder.backend.select(PLACES % " ".join(nodes))
     out: dict[str, dict] = {}
     kinds: dict[str, set] = {}

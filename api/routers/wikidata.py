@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response
 
 from citykg.api.cache import OrjsonResponse, cached
+from citykg.api.canned import NO_CONTROL
 from citykg.api.lookup import city_iri, index_of
 from citykg.api.models import Error
 from citykg.wikidata import WIKIDATA_GRAPH
@@ -32,6 +33,7 @@ router = APIRouter(prefix="/wikidata", tags=["wikidata"])
 async def get_compare(
         request: Request,
         city: Annotated[str | None, Query(max_length=500, examples=["横浜市"],
+                                          json_schema_extra=NO_CONTROL,
                                           description="a city (name, slug, code, Q-id or IRI); "
                                                       "default: every document's publisher")] = None,
         format: Annotated[Literal["json", "csv"], Query()] = "json") -> Response:

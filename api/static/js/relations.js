@@ -43,7 +43,8 @@ export function renderRelationsTable(table, data, { onOpen }) {
       el("td", { "data-label": t("partner") }, ...partnerCell(rel.partner, onOpen)),
       el(`td${country ? "" : ".blank"}`, { "data-label": t("country") }, country),
       el(`td.num${rel.start ? "" : ".blank"}`, { "data-label": t("start") }, startText(rel)),
-      el("td", { "data-label": t("origin") }, el(`span.origin.origin-${rel.origin}`, {}, t(`origin_${rel.origin}`)),
+      el("td", { "data-label": t("origin") },
+        ...(rel.origins || [rel.origin]).map((o) => el(`span.origin.origin-${o}`, {}, t(`origin_${o}`))),
         rel.status && rel.status !== "active" ? el("span.secondary", {}, t(`status_${rel.status}`)) : null),
       el("td", { "data-label": t("sources") }, sourceLinks(rel.sources, { wikidata: rel.partner.wikidata }))));
   }
