@@ -82,7 +82,7 @@ def test_parameter_types_from_variable_names():
     assert budgets["city"].type == "iri" and budgets["fiscal_year"].type == "integer"
     assert budgets["fiscal_year"].default == "2023" and not budgets["city"].required
     assert by_name["pillar-programs"]["pillar"].type_name == "string@ja"
-    assert by_name["city-partners"]["type"].enum == ["sister", "friendship", "partner",
+    assert by_name["city-partners"]["type"].enum == ["sister", "friendship", "partner", "twinning",
                                                      "cooperation"]
     assert by_name["shared-partners"]["city"].default is None  # ?__city_iri: optional
 

@@ -184,3 +184,14 @@ def test_english_profile_with_prose_below_its_entry(tmp_path):
                  "The sister city agreement was signed on March 4, 1992.\n")
     _, rels, _ = relations(doc, resolve_publisher("浜松市"))
     assert dated(rels) == {("sister", "rennes"): ("1992-03-04", False)}
+
+
+def test_a_city_the_gazetteer_lacks_after_its_state(tmp_path):
+    """"アメリカ合衆国オレゴン州ノースベンド市(…姉妹都市締結)": the city after its state is the
+    partner, not the state, also where the gazetteer lacks it."""
+    doc = report(tmp_path, "state.txt", "姉妹都市の紹介\n"
+                 "アメリカ合衆国オレゴン州ノースベンド市(1988年5月3日姉妹都市締結)\n人口 | 約1万人 |\n")
+    _, rels, _ = relations(doc, resolve_publisher("浜松市"))
+    (key, fact), = rels.items()
+    assert key[0] == "sister" and fact.data["partner"].label_ja == "ノースベンド市"
+    assert fact.data["partner"].country == "us" and fact.data["start"].iso() == "1988-05-03"

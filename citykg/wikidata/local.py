@@ -22,7 +22,8 @@ KINDS = {"City": "city", "Prefecture": "prefecture", "Country": "country",
          "InternationalOrganization": "intl_org", "Association": "association"}
 MINTED = str(ID["wd/"])  # cities a link run mints from their Q-id: not ours to link
 DOC_GRAPHS = str(GRAPH["doc/"])
-AGREEMENTS = {"SisterCityAgreement": "sister", "FriendshipCityAgreement": "friendship",
+AGREEMENTS = {"TwinningAgreement": "twinning", "SisterCityAgreement": "sister",
+              "FriendshipCityAgreement": "friendship",
               "PartnerCityAgreement": "partner", "CooperationAgreement": "cooperation"}
 AGREEMENT_VALUES = " ".join(f'(ckg:{c} "{k}")' for c, k in AGREEMENTS.items())
 
@@ -140,7 +141,8 @@ def agreements(store) -> list[Agreement]:
     out: dict[tuple, Agreement] = {}
     for r in store.select(DOCUMENT_AGREEMENTS):
         key = (r["rel"].value, r["a"].value, r["b"].value, r["graph"].value)
-        if key not in out:
+        # a sister agreement is a twinning too: the narrower kind is the one it has
+        if key not in out or out[key].kind == "twinning":
             out[key] = Agreement(
                 r["rel"].value, r["kind"].value, r["a"].value, r["b"].value,
                 r["start"].value if "start" in r else None,

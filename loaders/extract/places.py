@@ -163,7 +163,26 @@ def _unknown(ctx: Context, block: Block, known: list[Mention]) -> list[Mention]:
         label = name + m.group(2)
         entity = unknown_city(ctx, label, country, block.line_at(m.start(1)))
         found.append(Mention(m.start(1), m.end(2), label, (entity,)))
+    for m in STATE_CITY.finditer(block.text) if "州" in block.text else ():
+        if any(k.start < m.end() and m.start(2) < k.end for k in known + found):
+            continue
+        states = ctx.world.lookup(m.group(1))
+        before = re.split(r"[\s、。,()・]", block.text[max(0, m.start() - 12):m.start()])[-1]
+        country = _one_country(ctx, before) or (
+            ctx.world.lookup(states[0].country, "country")[0]
+            if len(states) == 1 and ctx.world.lookup(states[0].country, "country") else None)
+        name = m.group(2).strip("・")
+        if not country or country.key == "jp" or ctx.world.lookup(name + m.group(3)):
+            continue
+        label = name + m.group(3)
+        entity = unknown_city(ctx, label, country, block.line_at(m.start(2)))
+        found.append(Mention(m.start(2), m.end(3), label, (entity,)))
     return found
+
+
+# "米国テネシー州スマーナ市", "アメリカ合衆国カリフォルニア州サウスサンフランシスコ市": a city the
+# gazetteer lacks, after its state (and its country)
+STATE_CITY = re.compile(r"([ァ-ヺー・]{2,12}州)([ァ-ヺー・]{2,20})(市|町|村)(?![ァ-ヺー一-龥])")
 
 
 def _one_country(ctx: Context, text: str) -> Entity | None:
