@@ -107,11 +107,15 @@ SERVICE_ATTACKS = [
     ("a non-HTTP target", f"SELECT * WHERE {{ SERVICE <ftp://{WIKIDATA}/> {{ }} }}", 403, 400),
     ("a file target", "SELECT * WHERE { SERVICE <file:///etc/passwd> { } }", 403, 400),
     ("an update", "INSERT DATA { <urn:a> <urn:b> <urn:c> }", 403, 403),
+    # the cost of failing closed: a name that holds the letters is refused, its full IRI is not
+    ("a prefixed name holding 'service'", "PREFIX schema: <http://schema.org/> "
+     "SELECT * WHERE { ?a schema:serviceArea ?b }", 403, 403),
 ]
 HARMLESS = [  # the letters "service" where no engine reads a keyword: answered
     ("in a string, a comment, a variable and an IRI",
      'PREFIX ex: <http://example.org/service/> SELECT ?service WHERE { BIND("SERVICE <'
      + T + '/> { }" AS ?service) } # SERVICE <' + T + '/> {}'),
+    ("in a full IRI", "SELECT * WHERE { ?a <http://schema.org/serviceArea> ?b }"),
     ("in a long string", 'SELECT * WHERE { BIND("""a\nSERVICE <' + T + '/> {}""" AS ?x) }'),
 ]
 
