@@ -321,9 +321,11 @@ async def check(query: str, allow: Iterable[str] = ()) -> Verdict:
     return Verdict(form, tuple(dict.fromkeys(targets)))
 
 
-def failed(verdict: Verdict) -> tuple[int, str]:
-    """The answer when a federated query fails at run time: the same words whatever the
-    remote said or did (its body could leak internal text; its kind of failure, which ports
-    listen)."""
+def failed(verdict: Verdict, late: bool = False) -> tuple[int, str]:
+    """The answer when a federated query fails at run time (`late`: past the time limit):
+    the same words whatever the remote said or did (its body could leak internal text; its
+    kind of failure, which ports listen)."""
     hosts = ", ".join(sorted({"{}://{}:{}".format(*origin(t)) for t in verdict.services}))
+    if late:
+        return 504, f"the query to SERVICE {hosts} did not finish within the time limit"
     return 502, f"a SERVICE endpoint ({hosts}) did not answer with results"

@@ -129,10 +129,12 @@ class SparqlService:
             return await self._run(query, rf, gf, dg, ng)
         except (QueryFailed, RemoteError, OSError, RuntimeError, ValueError) as exc:
             # a federated query's failure is the remote's: its words are not passed on
-            if not verdict.services or getattr(exc, "status", 500) in (406, 413, 503) \
-                    or str(exc).startswith(("SPARQL syntax", "error at ")):
+            status = getattr(exc, "status", 500)
+            if not verdict.services or status in (406, 413) \
+                    or str(exc).startswith(("SPARQL syntax", "error at ")) \
+                    or status == 503 and "time limit" not in str(exc):
                 raise
-            raise QueryFailed(*guard.failed(verdict)) from None
+            raise QueryFailed(*guard.failed(verdict, late=status in (503, 504))) from None
 
     async def _run(self, query: str, rf: str | None, gf: str | None,
                    dg: list[str], ng: list[str]) -> Reply:
