@@ -4,11 +4,11 @@ GET `?query=`, POST a form (`query=`) or a `application/sparql-query` body. Resu
 Accept header (or `?format=`) asks: SELECT/ASK as SPARQL JSON (default), XML, CSV or TSV;
 CONSTRUCT/DESCRIBE as Turtle (default), N-Triples, JSON-LD or RDF/XML. Before a query reaches
 any store, updates are refused, so are queries past a nesting limit, and so is SERVICE unless
-its target is allow-listed (sparql_guard); a federated query that fails gets a 502 (504 past the
-time limit) that does
-not pass on the remote's words. Embedded, queries run on the app's store under the query runner's time limit
-(runner.py) and result caps; remote, they are forwarded to the endpoint under the same guards,
-limits and a check that the answer is complete. Errors are JSON: {"error": "…"}.
+its target is allow-listed (sparql_guard); a federated query that fails gets a 502 (504 past
+the time limit) that does not pass on the remote's words. Embedded, queries run on the app's
+store under the query runner's time limit (runner.py) and result caps; remote, they are
+forwarded to the endpoint under the same guards, limits and a check that the answer is
+complete. Errors are JSON: {"error": "…"}.
 GET requests skip FastAPI's routing (`FastPath`): it cost a third of a point lookup's time.
 
 Environment: CITYKG_QUERY_TIMEOUT (s, default 10), CITYKG_MAX_RESULTS (rows, 100000),
