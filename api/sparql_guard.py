@@ -173,7 +173,9 @@ def _read(text: str) -> _View:
             continue
         mentions = True
         if kind != "word" or tok.upper() != "SERVICE":
-            unnamed = unnamed or f"{tok!r} is read as the keyword SERVICE; write SERVICE <iri>"
+            unnamed = unnamed or (f"{tok!r} may be read as the keyword SERVICE glued to what "
+                                  "follows (write SERVICE <iri>, and a name holding the letters "
+                                  "'service' as a full <IRI>)")
             continue
         j = i + 1
         if j < len(tokens) and tokens[j][0] == "word" and tokens[j][1].upper() == "SILENT":
@@ -293,9 +295,9 @@ async def check(query: str, allow: Iterable[str] = ()) -> Verdict:
     refusal = ("SERVICE (federated query) is refused on this endpoint"
                + (f"; allowed: {', '.join(allow)}" if allow else
                   "; set CITYKG_SERVICE_ALLOW to allow hosts"))
-    if not allow:
-        raise Refused(403, refusal)
     unnamed = next((v.unnamed for v in views if v.unnamed), None)
+    if not allow:
+        raise Refused(403, f"{refusal}: {unnamed}" if unnamed else refusal)
     if unnamed:
         raise Refused(403, f"{refusal}: {unnamed}")
     if _ESCAPE.search(query):  # readers differ in where they apply them: no sure reading
@@ -319,9 +321,11 @@ async def check(query: str, allow: Iterable[str] = ()) -> Verdict:
     return Verdict(form, tuple(dict.fromkeys(targets)))
 
 
-def failed(verdict: Verdict) -> tuple[int, str]:
-    """The answer when a federated query fails at run time: the same words whatever the
-    remote said or did (its body could leak internal text; its kind of failure, which ports
-    listen)."""
+def failed(verdict: Verdict, late: bool = False) -> tuple[int, str]:
+    """The answer when a federated query fails at run time (`late`: past the time limit):
+    the same words whatever the remote said or did (its body could leak internal text; its
+    kind of failure, which ports listen)."""
     hosts = ", ".join(sorted({"{}://{}:{}".format(*origin(t)) for t in verdict.services}))
+    if late:
+        return 504, f"the query to SERVICE {hosts} did not finish within the time limit"
     return 502, f"a SERVICE endpoint ({hosts}) did not answer with results"

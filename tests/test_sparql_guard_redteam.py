@@ -107,11 +107,15 @@ SERVICE_ATTACKS = [
     ("a non-HTTP target", f"SELECT * WHERE {{ SERVICE <ftp://{WIKIDATA}/> {{ }} }}", 403, 400),
     ("a file target", "SELECT * WHERE { SERVICE <file:///etc/passwd> { } }", 403, 400),
     ("an update", "INSERT DATA { <urn:a> <urn:b> <urn:c> }", 403, 403),
+    # the cost of failing closed: a name that holds the letters is refused, its full IRI is not
+    ("a prefixed name holding 'service'", "PREFIX schema: <http://schema.org/> "
+     "SELECT * WHERE { ?a schema:serviceArea ?b }", 403, 403),
 ]
 HARMLESS = [  # the letters "service" where no engine reads a keyword: answered
     ("in a string, a comment, a variable and an IRI",
      'PREFIX ex: <http://example.org/service/> SELECT ?service WHERE { BIND("SERVICE <'
      + T + '/> { }" AS ?service) } # SERVICE <' + T + '/> {}'),
+    ("in a full IRI", "SELECT * WHERE { ?a <http://schema.org/serviceArea> ?b }"),
     ("in a long string", 'SELECT * WHERE { BIND("""a\nSERVICE <' + T + '/> {}""" AS ?x) }'),
 ]
 
@@ -201,13 +205,14 @@ def test_service_letters_where_no_keyword_is_read_are_answered(server, trap, att
 
 class Remote:
     """Listeners an allow-list names: one that resets each connection, one that answers 500
-    with a secret body, and a port where nothing listens."""
+    with a secret body, one that never answers, and a port where nothing listens."""
 
     SECRET = b"internal-secret-7f3a"
 
     def __init__(self):
-        self.socks = []
+        self.socks, self.held = [], []
         self.reset = self._listen(None)
+        self.silent = self._listen(b"")
         self.error = self._listen(b"HTTP/1.1 500 Oops\r\nContent-Type: text/plain\r\n"
                                   b"Content-Length: %d\r\n\r\n%s" % (len(self.SECRET), self.SECRET))
         with socket.socket() as s:
@@ -226,6 +231,9 @@ class Remote:
                     conn, _ = sock.accept()
                 except OSError:
                     return
+                if answer == b"":
+                    self.held.append(conn)
+                    continue
                 if answer is not None:
                     conn.recv(65536)
                     conn.sendall(answer)
@@ -235,16 +243,19 @@ class Remote:
         return sock.getsockname()[1]
 
     def close(self):
-        for sock in self.socks:
+        for sock in self.socks + self.held:
             sock.close()
 
 
-def test_allowed_but_failing_hosts_get_one_502_without_the_remote_words(seed_store, trap):
+def test_allowed_but_failing_hosts_get_502_or_504_without_the_remote_words(seed_store, trap):
     remote = Remote()
     ports = {"reset": remote.reset, "error": remote.error, "closed": remote.closed}
-    allow = ",".join(f"127.0.0.1:{p}" for p in ports.values())
+    allow = ",".join(f"127.0.0.1:{p}" for p in [*ports.values(), remote.silent])
+    command = [sys.executable, "-m", "citykg.cli", "serve", "--store", str(seed_store),
+               "--host", "127.0.0.1", "--workers", "1"]
+    env = {"CITYKG_SERVICE_ALLOW": allow, "CITYKG_QUERY_TIMEOUT": "3"}
     try:
-        with serve(seed_store, allow) as url:
+        with running_server(command, env, wait=240) as url:
             answers = {}
             for name, port in ports.items():
                 q = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
@@ -257,6 +268,10 @@ def test_allowed_but_failing_hosts_get_one_502_without_the_remote_words(seed_sto
             other = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{trap.port}/> {{ ?s ?p ?o }} }}"
             assert httpx.get(url + "/sparql", params={"query": other}).status_code == 403
             assert httpx.get(url + "/health").status_code == 200
+            # one that never answers: 504 at the time limit
+            q = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{remote.silent}/> {{ ?s ?p ?o }} }}"
+            r = httpx.get(url + "/sparql", params={"query": q}, timeout=60)
+            assert r.status_code == 504 and "SERVICE" in r.json()["error"], r.text
     finally:
         remote.close()
 

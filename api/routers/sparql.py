@@ -5,7 +5,8 @@ Accept header (or `format=`/`output=`/`results=`, as SPARQLWrapper sends them) a
 SELECT/ASK as SPARQL JSON (default), XML, CSV or TSV; CONSTRUCT/DESCRIBE as Turtle (default),
 N-Triples, JSON-LD or RDF/XML. Before a query reaches any store, updates are refused, so are
 queries past a nesting limit, and so is SERVICE unless its target is allow-listed
-(sparql_guard); a federated query that fails gets a 502 that does not pass on the remote's
+(sparql_guard); a federated query that fails gets a 502 (504 past
+the time limit) that does not pass on the remote's
 words. Embedded, queries run on the app's store under the query runner's time limit
 (runner.py) and result caps; remote, they are forwarded to the endpoint under the same guards,
 limits and a check that the answer is complete. Errors are JSON: {"error": "…"}.
@@ -160,10 +161,12 @@ class SparqlService:
             return await self._run(query, rf, gf, dg, ng)
         except (QueryFailed, RemoteError, OSError, RuntimeError, ValueError) as exc:
             # a federated query's failure is the remote's: its words are not passed on
-            if not verdict.services or getattr(exc, "status", 500) in (406, 413, 503) \
-                    or str(exc).startswith(("SPARQL syntax", "error at ")):
+            status = getattr(exc, "status", 500)
+            if not verdict.services or status in (406, 413) \
+                    or str(exc).startswith(("SPARQL syntax", "error at ")) \
+                    or status == 503 and "time limit" not in str(exc):
                 raise
-            raise QueryFailed(*guard.failed(verdict)) from None
+            raise QueryFailed(*guard.failed(verdict, late=status in (503, 504))) from None
 
     async def _run(self, query: str, rf: str | None, gf: str | None,
                    dg: list[str], ng: list[str]) -> Reply:
