@@ -65,7 +65,7 @@ export function sourceLinks(sources, options = {}) {
 }
 
 /** Where a span is in the file a person opens: " (p.425, line 8)", " (sheet 予算, row 12)". */
-function where(span) {
+function placeOf(span) {
   if (span.page) return ` (p.${span.page}${span.line_on_page ? `, line ${span.line_on_page}` : ""})`;
   if (span.row) return ` (${span.sheet ? `sheet ${span.sheet}, ` : ""}row ${span.row})`;
   return span.source_line ? ` (source line ${span.source_line})` : "";
@@ -88,7 +88,7 @@ export async function openSource(document, lines, opener = null) {
     for (const span of data.spans) {
       const range = span.first_line === span.last_line ? `${span.first_line}` : `${span.first_line}–${span.last_line}`;
       body.append(el("figure.span", {},
-        el("figcaption", {}, `${span.document}:${range}${where(span)}`),
+        el("figcaption", {}, `${span.document}:${range}${placeOf(span)}`),
         el("blockquote", { lang: "ja" }, span.text || t("source_none"))));
     }
   } catch (err) {
