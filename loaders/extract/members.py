@@ -47,11 +47,11 @@ def extract_members(ctx: Context) -> None:
                        for b in ctx.blocks[:6])  # a title: "世界に拡がる環境協力のネットワーク"
     since = -10  # the position of the block that named `network`
     for i, block in enumerate(ctx.blocks):
-        named = _named_network(ctx, block, alone=True)
+        named, mentioned = _named_network(ctx, block)
         if named and members_page:  # "アジア環境協力都市機構" alone, on a page of the city's networks
             ctx.out.add("membership", ctx.span(block), network=named, role_ja="会員",
                         role_en="member", member=None)
-        if found := named or _named_network(ctx, block):
+        if found := named or mentioned:
             network, since = found, i
         if JOIN_VERB.search(block.text) and not _joined(ctx, block) and network and i - since <= 3:
             _joined_section(ctx, block, network)
@@ -59,18 +59,18 @@ def extract_members(ctx: Context) -> None:
             _listed(ctx, i, network, m.group(1))
 
 
-def _named_network(ctx: Context, block: Block, alone: bool = False) -> Entity | None:
-    """The network a block names first: a gazetteer network, or a short line that is a body's
-    name alone ("アジア環境協力都市機構", "…機構 環境部会"); `alone`: only the latter."""
-    nets = [m for m in ctx.mentions(block, {"network"})]
-    if nets and not alone:
-        return nets[0].entity
+def _named_network(ctx: Context, block: Block) -> tuple[Entity | None, Entity | None]:
+    """(a body's name alone on a short line, "アジア環境協力都市機構", "…機構 環境部会"; the first
+    gazetteer network the block names)."""
+    nets = ctx.mentions(block, {"network"})
     text = block.text.strip()
+    alone = None
     if block.kind in ("paragraph", "heading") and len(text) <= 30 and \
+            text.endswith((*BODY_ENDS, "部会", "分科会", "委員会")) and \
             (m := re.fullmatch(rf"({BODY})(?:\s+\S{{1,8}}(?:部会|分科会|委員会))?", text)) \
             and not _generic(m.group(1)):
-        return _network(ctx, m.group(1))
-    return None
+        alone = _network(ctx, m.group(1))
+    return alone, nets[0].entity if nets else None
 
 
 def _generic(name: str) -> bool:
