@@ -178,3 +178,11 @@ def test_an_office_opened_with_a_clause_between_place_and_office(tmp_path):
     text = ("堺市 国際課\n\n堺市は、韓国の首都ソウルに職員が常駐する市事務所を10年ぶりに開設しました。\n"
             "市長は「交流の拠点として市事務所を開設しました」と述べました。\n")
     assert offices(facts_of(tmp_path, text)) == {"ソウル事務所": "seoul"}
+
+
+def test_a_records_key_and_its_amount_on_lines_of_their_own(tmp_path):
+    """"事業名 X" names the program; "予算額" / "2,983,000円" is its budget, "決算額" is not; the
+    account under "款" is no program."""
+    text = ("令和元年度 堺市 主要施策の成果\n事業番号 3\n\n事業名 姉妹都市提携事業\n\n款\n\n2 総務費\n\n"
+            "予 算 額\n\n2,983,000円\n\n決 算 額\n\n2,860,460円\n\n項\n\n1 総務管理費\n")
+    assert budgets(facts_of(tmp_path, text)) == {("姉妹都市提携事業", 2019): 2_983_000}
