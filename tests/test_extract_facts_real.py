@@ -178,3 +178,22 @@ def test_an_office_opened_with_a_clause_between_place_and_office(tmp_path):
     text = ("堺市 国際課\n\n堺市は、韓国の首都ソウルに職員が常駐する市事務所を10年ぶりに開設しました。\n"
             "市長は「交流の拠点として市事務所を開設しました」と述べました。\n")
     assert offices(facts_of(tmp_path, text)) == {"ソウル事務所": "seoul"}
+
+
+def test_a_records_key_and_its_amount_on_lines_of_their_own(tmp_path):
+    """"事業名 X" names the program; "予算額" / "2,983,000円" is its budget, "決算額" is not; the
+    account under "款" is no program."""
+    text = ("令和元年度 堺市 主要施策の成果\n事業番号 3\n\n事業名 姉妹都市提携事業\n\n款\n\n2 総務費\n\n"
+            "予 算 額\n\n2,983,000円\n\n決 算 額\n\n2,860,460円\n\n項\n\n1 総務管理費\n")
+    assert budgets(facts_of(tmp_path, text)) == {("姉妹都市提携事業", 2019): 2_983_000}
+
+
+def test_a_role_a_sentence_says_its_subject_holds(tmp_path):
+    """"…の副会長都市を務めて", "…協議会の代表幹事として" are the publisher's; "広島市は…の会長都市です"
+    is Hiroshima's, not the publisher's."""
+    text = ("堺市 国際ネットワーク\n\n本市は、平成25年から平和首長会議の副会長都市を務めています。\n"
+            "また、堺市長は核兵器廃絶平和都市協議会の代表幹事として活動しています。\n"
+            "なお、広島市は平和首長会議の会長都市です。\n")
+    assert memberships(facts_of(tmp_path, text)) == {
+        ("平和首長会議", "副会長", None), ("核兵器廃絶平和都市協議会", "代表幹事", None),
+        ("平和首長会議", "会長", "hiroshima")}

@@ -42,7 +42,9 @@ GENERIC_COST = re.compile(r"^(?:直接|総)?事業費(?:計)?$|^(?:当初)?予�
 ACCOUNT_HEADER = re.compile(r"款|科目|会計")
 NOT_A_BUDGET = re.compile(r"人件費|人員|職員数|員数|フルコスト|トータルコスト|総コスト|間接事業費")
 # "国際化推進事業 国際化推進事業", the page's title: the program a one-program page is about
-PAGE_PROGRAM = re.compile(r"^(\S{2,30}?(?:事業|事業費))(?:\s+\1)?$")
+PAGE_PROGRAM = re.compile(r"^(?:(?:事務|細)?事業名\s*:?\s*)?(\S{2,30}?(?:事業|事業費))(?:\s+\1)?$")
+# a record's key on a line of its own, its amount on the next: "予算額" / "2,983,000円"
+KEY_ALONE = re.compile(r"(?:本年度|当初)?予算額|事業費")
 UNIT_FACTORS = {"円": 1, "千円": 1_000, "万円": 10_000, "百万円": 1_000_000, "億円": 100_000_000}
 ERA_STARTS = {"令和": 2019, "平成": 1989, "昭和": 1926}
 # a row of totals, not a program: "合計", "国際交流・共生推進室 計", "一般会計（国際部計）", "Total"
@@ -111,10 +113,14 @@ def extract_budgets(ctx: Context) -> None:
             continue  # "本年度予算額  235,000千円": keys and values spaced, not tabbed
         if head and cells and _key_row(ctx, block, cells, head, unit):
             continue
+        if block.kind == "paragraph" and KEY_ALONE.fullmatch(block.text) and _value_below(ctx, blocks, i):
+            continue
         if block.kind in ("row", "paragraph") and "予算" in block.text and KEYED.search(block.text) \
                 and (program := head or _page_program(ctx)) and _keyed(ctx, block, program):
             continue
         if block.kind == "heading" and block.level == 1:
+            if i and blocks[i - 1].text.strip() in ("款", "項", "目"):
+                continue  # "款" / "2 総務費": the account a record's program is charged to
             _program(ctx, blocks, i, block.text, head, unit)
         elif ctx.lines[block.first_line - 1].lstrip().startswith("※"):
             pass  # a note: "※ 令和4年度決算見込額は 55,918千円である。"
@@ -209,6 +215,20 @@ def _table_row(ctx: Context, block: Block, years: dict[int, int], unit: str,
                     amount=amounts[year], previous=amounts.get(year - 1),
                     _factor=UNIT_FACTORS.get(unit, 1))
     return state
+
+
+def _value_below(ctx: Context, blocks: list[Block], i: int) -> bool:
+    """"予算額" / "2,983,000円": the page's program's budget in the page's fiscal year."""
+    nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+    found = normalise.find_amounts(nxt.text) if nxt and nxt.kind == "paragraph" else []
+    if len(found) != 1 or found[0].start != 0 or found[0].end != len(nxt.text.strip()) \
+            or found[0].yen is None or not ctx.fiscal_year or not (program := _page_program(ctx)):
+        return False
+    span = ctx.block_span(blocks[i], nxt)
+    ctx.out.add("program", span, name=program, parent=None, head=False)
+    ctx.out.add("budget", span, program=program, fiscal_year=ctx.fiscal_year, amount=found[0].yen,
+                previous=None, _factor=_factor(found[0].raw))
+    return True
 
 
 def _keyed(ctx: Context, block: Block, program: str) -> bool:

@@ -38,6 +38,10 @@ MEMBER_LABEL = re.compile(rf"^[【\[<〈■◆●]?\s*({'|'.join(sorted(MEMBER_L
                           r"\s*[】\]>〉]?\s*[:]?$")
 GENERIC_STEMS = {"国際", "都市", "国際都市", "自治体", "地域", "各種", "関係", "世界", "全国", "国内",
                  "海外", "国際的", "都市間", "首長", "市長", "環境"}
+ROLE_WORDS = "|".join(sorted((r for r in MEMBER_LABELS if not r.endswith("都市")), key=len, reverse=True))
+ROLE_WORD = re.compile(ROLE_WORDS)
+# "本市は、…協議会の代表幹事を務めて", "平和首長会議の副会長都市として"
+ROLE_OF = re.compile(rf"({BODY})\s*の\s*({ROLE_WORDS})(都市)?\s*(?:を務め|に就任|に選出|として|となっ|です|である)")
 LIST_GAP = 2  # blocks of other text a list of members may span (a photo's caption)
 
 
@@ -47,30 +51,32 @@ def extract_members(ctx: Context) -> None:
                        for b in ctx.blocks[:6])  # a title: "世界に拡がる環境協力のネットワーク"
     since = -10  # the position of the block that named `network`
     for i, block in enumerate(ctx.blocks):
-        named = _named_network(ctx, block, alone=True)
+        named, mentioned = _named_network(ctx, block)
         if named and members_page:  # "アジア環境協力都市機構" alone, on a page of the city's networks
             ctx.out.add("membership", ctx.span(block), network=named, role_ja="会員",
                         role_en="member", member=None)
-        if found := named or _named_network(ctx, block):
+        if found := named or mentioned:
             network, since = found, i
         if JOIN_VERB.search(block.text) and not _joined(ctx, block) and network and i - since <= 3:
             _joined_section(ctx, block, network)
+        if "の" in block.text and ROLE_WORD.search(block.text):
+            _role_taken(ctx, block)
         if network and len(block.text) <= 12 and (m := MEMBER_LABEL.match(block.text)):
             _listed(ctx, i, network, m.group(1))
 
 
-def _named_network(ctx: Context, block: Block, alone: bool = False) -> Entity | None:
-    """The network a block names first: a gazetteer network, or a short line that is a body's
-    name alone ("アジア環境協力都市機構", "…機構 環境部会"); `alone`: only the latter."""
-    nets = [m for m in ctx.mentions(block, {"network"})]
-    if nets and not alone:
-        return nets[0].entity
+def _named_network(ctx: Context, block: Block) -> tuple[Entity | None, Entity | None]:
+    """(a body's name alone on a short line, "アジア環境協力都市機構", "…機構 環境部会"; the first
+    gazetteer network the block names)."""
+    nets = ctx.mentions(block, {"network"})
     text = block.text.strip()
+    alone = None
     if block.kind in ("paragraph", "heading") and len(text) <= 30 and \
+            text.endswith((*BODY_ENDS, "部会", "分科会", "委員会")) and \
             (m := re.fullmatch(rf"({BODY})(?:\s+\S{{1,8}}(?:部会|分科会|委員会))?", text)) \
             and not _generic(m.group(1)):
-        return _network(ctx, m.group(1))
-    return None
+        alone = _network(ctx, m.group(1))
+    return alone, nets[0].entity if nets else None
 
 
 def _generic(name: str) -> bool:
@@ -90,7 +96,7 @@ def _joined_section(ctx: Context, block: Block, network: Entity) -> None:
     """"平成21年9月1日に加盟をしています。" under the network's name: the publisher joined it."""
     for m in JOINED_IT.finditer(block.text):
         start = block.text.rfind("。", 0, m.start()) + 1
-        if _subject(ctx, block.text[start:m.start()]) is None:
+        if subject(ctx, block.text[start:m.start()]) is None:
             ctx.out.add("membership", ctx.span(block, start, m.end()), network=network,
                         role_ja="会員", role_en="member", member=None)
 
@@ -103,7 +109,7 @@ def _joined(ctx: Context, block: Block) -> bool:
         m = JOINED.search(block.text, start, verb.start())
         if not m:
             continue
-        member = _subject(ctx, block.text[start:m.start()])
+        member = subject(ctx, block.text[start:m.start()])
         if member is False:
             continue
         known = ctx.mentions(block, {"network"})
@@ -124,13 +130,30 @@ def _joined(ctx: Context, block: Block) -> bool:
     return named
 
 
-def _subject(ctx: Context, head: str):
-    """Who joined: None for the publisher (named, "本市", or no subject at all), another
-    Japanese municipality's entity, or False for anyone else."""
+def _role_taken(ctx: Context, block: Block) -> None:
+    """"本市は全国市長会議の代表幹事を務めています": the role a sentence says the city holds."""
+    for m in ROLE_OF.finditer(block.text):
+        start = block.text.rfind("。", 0, m.start()) + 1
+        known = next((k for k in ctx.mentions(block, {"network"})
+                      if k.start < m.end(1) and m.start(1) < k.end), None)
+        if not known and _generic(m.group(1)):
+            continue
+        member = subject(ctx, block.text[start:m.start()])
+        if member is False:
+            continue
+        role = m.group(2)  # "副会長都市" is the role 副会長, as organisations names it
+        ctx.out.add("membership", ctx.span(block, m.start(), m.end()),
+                    network=known.entity if known else _network(ctx, m.group(1)), role_ja=role,
+                    role_en=MEMBER_LABELS[role], member=member)
+
+
+def subject(ctx: Context, head: str):
+    """Who a sentence says joined (or holds a role): None for the publisher (named, "本市", or
+    no subject at all), another Japanese municipality's entity, or False for anyone else."""
     subjects = SUBJECT.findall(head)
     if not subjects:
         return None
-    who = subjects[-1]
+    who = re.sub(r"(?<=[市町村区県都府道])(?:長|知事)$", "", subjects[-1])  # "横浜市長が…": the city
     if who in ctx.publisher_names() or any(who.endswith(n) for n in ("本市", "当市", "本県", "本町")):
         return None
     found = ctx.japan.find(who, {"city", "prefecture"})

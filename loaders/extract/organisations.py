@@ -140,12 +140,19 @@ def _networks(ctx: Context, block: Block) -> None:
     for r in ROLE.finditer(block.text):
         if block.kind != "heading" and not ROLE_TAKEN.match(block.text[r.end():]):
             continue  # "会員都市への…" speaks of other members, not of the city's own role
+        if _someone_else(ctx, block.text[block.text.rfind("。", 0, r.start()) + 1:r.start()]):
+            continue  # "広島市は平和首長会議の会長都市です": Hiroshima's role (members records it)
         net = next((m for m in reversed(nets) if m.start < r.start()), None) or nets[0]
         role = r.group(2)
         committee = r.group(1)
         ctx.out.add("membership", ctx.span(block, min(net.start, r.start()), r.end()),
                     network=net.entity, role_ja=f"{committee} {role}" if committee else role,
                     role_en=f"{ROLES[role]} ({english(committee)})" if committee else ROLES[role])
+
+
+def _someone_else(ctx: Context, head: str) -> bool:
+    from citykg.loaders.extract.members import subject  # members reads this module's headings
+    return subject(ctx, head) is not None
 
 
 def _under_members_heading(ctx: Context, block: Block) -> bool:
