@@ -28,10 +28,6 @@ from citykg.api.runner import SUPERVISED
 KEEP_ALIVE = 5  # s an idle connection stays open (uvicorn's default)
 SETTLE = 0.5  # s a retiring worker gives its keep-alive clients to move elsewhere
 WAIT = 0.1  # s between looks for another serving worker, when this one may not leave yet
-# s the supervisor waits for a worker to answer its ping before it kills it as hung; uvicorn's
-# 5 s are less than a fresh worker takes to import on a loaded machine, which then kills every
-# replacement before it serves
-HEALTHCHECK = 30
 _server: RetiringServer | None = None  # this worker's server, once it runs
 _retiring: asyncio.Task | None = None  # held: a task nobody holds may be collected mid-way
 
@@ -111,7 +107,7 @@ def _supervise(host: str, port: int, workers: int) -> None:
     timeout = Settings.from_env().query_timeout
     config = uvicorn.Config("citykg.api.app:create_app", factory=True, host=host, port=port,
                             workers=workers, log_level="warning", access_log=False,
-                            timeout_keep_alive=KEEP_ALIVE, timeout_worker_healthcheck=HEALTHCHECK,
+                            timeout_keep_alive=KEEP_ALIVE,
                             timeout_graceful_shutdown=int(timeout) + KEEP_ALIVE + 1)
     multiprocess.Process = _Worker  # this process only supervises: its workers are ours
     multiprocess.Multiprocess(config, sockets=[config.bind_socket()]).run()
