@@ -26,6 +26,9 @@ ROMAJI_FOLDS = ((r"[^a-z]", ""), (r"o[uh](?![aeiou])", "o"), (r"ou", "o"), (r"uu
 # is not the prefecture as subject.
 PREFECTURE_AS_PLACE = re.compile(r"\s*(?:内|下|在住|出身)")
 TITLE_WEIGHT, HEADING_WEIGHT = 3, 2
+# The government a sentence is about: named first, as its topic ("岸和田市は、…", "本県では")
+SUBJECT_AFTER = re.compile(r"\s*(?:は|では|が|として)")
+SUBJECT_BEFORE = re.compile(r"(?:^|[。\n]|^\s*[・\-■◆●○])\s*$")
 
 
 def romaji_key(text: str) -> str:
@@ -120,8 +123,14 @@ def _counts(ctx: Context) -> Counter[Entity]:
             if any(w.start < m.start and m.end <= w.end for w in foreign):
                 continue  # 津市 inside 天津市
             if found := _named(ctx, block, mentions, i, prefectures):
-                counts[found] += weight
+                counts[found] += weight + _as_subject(block.text, m)
     return counts
+
+
+def _as_subject(text: str, m: Mention) -> int:
+    """1 where a sentence opens with the name as its topic, else 0."""
+    return int(bool(SUBJECT_AFTER.match(text, m.end)
+                    and SUBJECT_BEFORE.search(text[max(0, m.start - 4):m.start])))
 
 
 def _named(ctx: Context, block, mentions: list[Mention], i: int,
