@@ -38,6 +38,14 @@ def test_a_province_before_its_city_only_locates_it(tmp_path):
     assert set(found) == {"蘇州市"}
 
 
+def test_words_that_pick_cities_out_are_not_cities(tmp_path):
+    extraction = extract(tmp_path, "加古川市の友好都市\n\n"
+                         "加古川市は江蘇省の蘇州市と友好都市を結んでいます。県内では他にも3市が江蘇省各市と"
+                         "友好都市を結びました。\n")
+    assert set(partners(extraction)) == {"蘇州市"}
+    assert not any("各市" in p.message for p in extraction.problems)
+
+
 def test_words_that_are_not_places(tmp_path):
     extraction = extract(tmp_path, "加古川市の友好都市\n\n"
                          "汕頭市(中国)とは1990年に友好都市を締結しました。汕頭市は中国の港町です。\n"

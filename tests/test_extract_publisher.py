@@ -92,3 +92,17 @@ def test_an_english_prefecture_page(tmp_path):
             "Nagano Prefecture welcomes visitors.\n")
     found = publisher(tmp_path, text)
     assert found.kind == "prefecture" and found.label_ja == "長野県"
+
+
+def test_the_government_a_page_is_about_breaks_a_tie(tmp_path):
+    text = ("交流の記録\n\n高岡市は、今年も安曇野市から訪問団を迎えました。\n"
+            "安曇野市の市民と高岡市の市民が交流しました。\n")
+    assert publisher(tmp_path, text).label_ja == "高岡市"
+
+
+def test_a_page_that_speaks_as_a_prefecture(tmp_path):
+    text = ("知事のページ\n\n海外交流\n\n今年は県民の皆さんと州を訪ねます。県立博物館の展示交流も行いました。\n"
+            "州都には県事務所があり、松本市と共同で使っています。松本市の姉妹都市でもあります。\n"
+            "長野県内では上田市や松本市も交流しています。\n")
+    found = publisher(tmp_path, text)
+    assert found.kind == "prefecture" and found.label_ja == "長野県"

@@ -40,6 +40,8 @@ CITY_AFTER = re.compile(r"\s*の?\s*((?<![ァ-ヺー])[ァ-ヺー・]{2,20}|[一
                         r"(?![ァ-ヺー一-龥])")
 # A district right after its city, written in kanji ("上海市徐匯区", "ソウル特別市江南区")
 DISTRICT_AFTER = re.compile(r"([一-龥]{1,4}区)(?![一-龥])")
+# Words before 市/区 that pick cities out rather than name one ("浙江省各市", "州内の全市")
+DETERMINER = re.compile(r"[各全両同本当他諸某]|[州省県道]?内の?[各全]?|一部の?|主要|周辺")
 NOT_DISTRICT = re.compile(r"(園区|開発区|地区|市区|特区)$")  # parks, zones, "the city area"
 # "フリーマントル港湾公社", "シアトル商工会議所": a body named after the city, not the city
 ORGANISATION_AFTER = re.compile(r"港湾公社|港湾局|公社|大学|商工会議所|空港|銀行|港務局")
@@ -89,6 +91,9 @@ def _narrowest(ctx: Context, block: Block, found: list[Mention]) -> list[Mention
         after = found[i + 1] if i + 1 < len(found) else None
         if after and m.entity.division and LOCATES.fullmatch(block.text, m.end, after.start):
             continue  # the state only says where the city is
+        if m.entity.division and (hit := CITY_AFTER.match(block.text, m.end)) \
+                and DETERMINER.fullmatch(hit[1]):
+            continue  # "浙江省各市": cities of the province, none named
         if m.entity.division and (hit := CITY_AFTER.match(block.text, m.end)) and not (
                 after and after.start < hit.end()) and not ctx.world.lookup(hit[1]):
             label = hit[1] + hit[2]
@@ -97,7 +102,8 @@ def _narrowest(ctx: Context, block: Block, found: list[Mention]) -> list[Mention
                         (unknown_city(ctx, label, country, block.line_at(hit.start(1))),))
         elif m.entity.country in CHINESE | KOREAN and not m.entity.division and \
                 (hit := DISTRICT_AFTER.match(block.text, m.end)) and not (
-                after and after.start < hit.end()) and not NOT_DISTRICT.search(hit[1]):
+                after and after.start < hit.end()) and not NOT_DISTRICT.search(hit[1]) \
+                and not DETERMINER.fullmatch(hit[1][:-1]):
             country = ctx.world.by_key("country", m.entity.country)
             m = Mention(hit.start(1), hit.end(), hit[1], (unknown_city(
                 ctx, hit[1], country, block.line_at(hit.start(1))),))

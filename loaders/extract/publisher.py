@@ -26,6 +26,15 @@ ROMAJI_FOLDS = ((r"[^a-z]", ""), (r"o[uh](?![aeiou])", "o"), (r"ou", "o"), (r"uu
 # is not the prefecture as subject.
 PREFECTURE_AS_PLACE = re.compile(r"\s*(?:内|下|在住|出身)")
 TITLE_WEIGHT, HEADING_WEIGHT = 3, 2
+# Words a government uses of itself and its people, by level: a page that speaks as a
+# prefecture (本県, 県民, 県立, 知事) is the prefecture's even where it names cities more.
+SELF_WORDS = {"prefecture": re.compile(r"(?<![一-龥])(?:本県|当県|本道)|県民|県立|県内|県庁|県事務所|"
+                                       r"知事|道民|府民|府立|都民|都立"),
+              "city": re.compile(r"(?<![一-龥])(?:本市|当市|本町|本村)|市民|市立|市内|市役所|市長|町民|"
+                                 r"町長|村民|村長|区民|区長")}  # not 松本市
+# The government a sentence is about: named first, as its topic ("岸和田市は、…", "本県では")
+SUBJECT_AFTER = re.compile(r"\s*(?:は|では|が|として)")
+SUBJECT_BEFORE = re.compile(r"(?:^|[。\n]|^\s*[・\-■◆●○])\s*$")
 
 
 def romaji_key(text: str) -> str:
@@ -108,6 +117,9 @@ def _counts(ctx: Context) -> Counter[Entity]:
     counting more. A name several municipalities share (伊達市) counts for the one in a
     prefecture named in the same block, else for none."""
     counts: Counter[Entity] = Counter()
+    words = {level: sum(len(w.findall(b.text)) for b in ctx.blocks)
+             for level, w in SELF_WORDS.items()}
+    as_prefecture = words["prefecture"] >= 3 and words["prefecture"] > 2 * words["city"]
     for number, block in enumerate(ctx.blocks):
         mentions = ctx.local_governments(block)
         if URL_LINE.match(block.text):
@@ -119,9 +131,19 @@ def _counts(ctx: Context) -> Counter[Entity]:
         for i, m in enumerate(mentions):
             if any(w.start < m.start and m.end <= w.end for w in foreign):
                 continue  # 津市 inside 天津市
-            if found := _named(ctx, block, mentions, i, prefectures):
-                counts[found] += weight
+            if as_prefecture:
+                found = next((e for e in m.entities if e.kind == "prefecture"), None)
+            else:
+                found = _named(ctx, block, mentions, i, prefectures)
+            if found:
+                counts[found] += weight + _as_subject(block.text, m)
     return counts
+
+
+def _as_subject(text: str, m: Mention) -> int:
+    """1 where a sentence opens with the name as its topic, else 0."""
+    return int(bool(SUBJECT_AFTER.match(text, m.end)
+                    and SUBJECT_BEFORE.search(text[max(0, m.start - 4):m.start])))
 
 
 def _named(ctx: Context, block, mentions: list[Mention], i: int,
