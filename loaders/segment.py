@@ -115,6 +115,9 @@ def _cells(lines: list[str]) -> set[int]:
     return out
 
 
+WEB_ADDRESS_LINE = re.compile(r"URL:\s*\S+$")
+
+
 def segment(lines: list[str]) -> list[Block]:
     """Blocks in document order; `lines` are the normalised lines, line 1 first."""
     blocks: list[Block] = []
@@ -148,6 +151,10 @@ def segment(lines: list[str]) -> list[Block]:
         line = raw.strip()
         if not line:
             close_paragraph()
+            continue
+        if WEB_ADDRESS_LINE.match(line):  # a saved page's "URL: …" line opens no paragraph
+            close_paragraph()
+            blocks.append(Block("paragraph", number, number, line, [0]))
             continue
         if "\t" in raw.strip(" ") or "\t" in raw:
             close_paragraph()

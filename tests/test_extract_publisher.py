@@ -106,3 +106,15 @@ def test_a_page_that_speaks_as_a_prefecture(tmp_path):
             "長野県内では上田市や松本市も交流しています。\n")
     found = publisher(tmp_path, text)
     assert found.kind == "prefecture" and found.label_ja == "長野県"
+
+
+def test_a_page_opening_with_its_web_address_and_a_paragraph_is_titled_by_the_paragraphs_start(tmp_path):
+    from citykg.loaders.pipeline import extract_document
+
+    page = tmp_path / "page.txt"
+    body = "横浜市は港町として発展し、" + "海外の多くの都市と交流を重ねてきました。" * 6
+    page.write_text(f"URL: https://www.city.yokohama.lg.jp/kokusai/1.html\n{body}\n", encoding="utf-8")
+    _, extraction = extract_document(page)
+    (doc,) = [f for f in extraction.facts if f.kind == "document"]
+    assert not doc.data["title"].startswith("URL:")
+    assert doc.data["title"].startswith("横浜市は港町として") and len(doc.data["title"]) <= 80

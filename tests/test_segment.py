@@ -44,3 +44,10 @@ def test_a_table_dumped_a_cell_a_line_with_pipes_is_rows_again():
     assert [(b.first_line, b.last_line, b.cells) for b in rows] == [
         (2, 5, ["款", "戦略計画", "事業費"]), (6, 10, ["総務費", "地方自治・都市経営", "2,929", "0"])]
     assert [b.text for b in segment(lines) if b.kind != "row"] == ["(単位:千円)", "目的"]
+
+
+def test_a_saved_pages_web_address_line_is_a_block_of_its_own():
+    blocks = segment(["URL: https://www.city.example.lg.jp/kokusai/1.html", "本市は湖のほとりにあり、",
+                      "国際交流を進めています。"])
+    assert [b.text for b in blocks] == ["URL: https://www.city.example.lg.jp/kokusai/1.html",
+                                        "本市は湖のほとりにあり、国際交流を進めています。"]

@@ -16,7 +16,8 @@ UPDATED = re.compile(r"(?:最終)?(?:更新|公開|掲載)日\s*[:]?\s*(\S{6,20}
 UNIT = re.compile(r"国際[一-龥・]{0,8}?(?:局|部|課|室)")
 AS_OF = re.compile(r"([^。]{0,40}?)(?:時点|現在)")
 SELF_REFERENCE = ("本冊子", "本書", "本資料", "本報告", "本誌", "この冊子")
-TITLE_SKIP = re.compile(r"^(目\s*次|はじめに|◆.*)$")
+TITLE_SKIP = re.compile(r"^(目\s*次|はじめに|◆.*|URL:\s*\S+)$")
+TITLE_MAX = 80  # a page that opens with a paragraph is titled by its start
 
 
 def fiscal_year(ctx: Context) -> int | None:
@@ -49,7 +50,9 @@ def _updated_year(ctx: Context) -> int | None:
 
 
 def extract_document(ctx: Context) -> None:
-    title = next((b.text for b in ctx.blocks[:10] if not TITLE_SKIP.match(b.text)), ctx.name)
+    title = next((b.line_texts()[0] for b in ctx.blocks[:10] if not TITLE_SKIP.match(b.text)), ctx.name)
+    if len(title) > TITLE_MAX:
+        title = title[:TITLE_MAX - 1] + "…"
     first = ctx.blocks[0] if ctx.blocks else None
     as_of = _as_of(ctx)
     if first:

@@ -43,6 +43,8 @@ DISTRICT_AFTER = re.compile(r"([一-龥]{1,4}区)(?![一-龥])")
 # Words before 市/区 that pick cities out rather than name one ("浙江省各市", "州内の全市")
 DETERMINER = re.compile(r"[各全両同本当他諸某]|[州省県道]?内の?[各全]?|一部の?|主要|周辺")
 NOT_DISTRICT = re.compile(r"(園区|開発区|地区|市区|特区)$")  # parks, zones, "the city area"
+# "Maple Grove, Minnesota": in English the state follows its city after a comma
+STATE_AFTER_COMMA = re.compile(r",\s*")
 # "フリーマントル港湾公社", "シアトル商工会議所": a body named after the city, not the city
 ORGANISATION_AFTER = re.compile(r"港湾公社|港湾局|公社|大学|商工会議所|空港|銀行|港務局")
 
@@ -63,7 +65,8 @@ def partner_mentions(ctx: Context, block: Block) -> list[Mention]:
         # "コーパスクリスティ市(米国テキサス州)": a state in the brackets after a city is where
         # the city lies, not a partner of its own
         cache_[id(block)] = [m for i, m in enumerate(found) if not (
-            m.entity.division and i and IN_BRACKET.fullmatch(block.text, found[i - 1].end, m.start)
+            m.entity.division and i and (IN_BRACKET.fullmatch(block.text, found[i - 1].end, m.start)
+                                         or STATE_AFTER_COMMA.fullmatch(block.text, found[i - 1].end, m.start))
             or ORGANISATION_AFTER.match(block.text, m.end))]
     return cache_[id(block)]
 
