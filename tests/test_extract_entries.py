@@ -195,3 +195,14 @@ def test_a_city_the_gazetteer_lacks_after_its_state(tmp_path):
     (key, fact), = rels.items()
     assert key[0] == "sister" and fact.data["partner"].label_ja == "ノースベンド市"
     assert fact.data["partner"].country == "us" and fact.data["start"].iso() == "1988-05-03"
+
+
+def test_english_date_fields_named_otherwise(tmp_path):
+    """"The conclusion day :" and "Date of Affiliation:" are date fields too, and a date written
+    without a space after its comma ("April 2nd,1970") is read; a city's founding is not one."""
+    doc = report(tmp_path, "fields.txt", "Sister Cities\n\nSister City Portland (U.S.A)\n"
+                 "The conclusion day : April 2nd,1970\n\nPortland has many bridges.\n\n"
+                 "Friendship City Suzhou (China)\nFounded: 514 BC\nDate of Affiliation: May 3rd, 1985\n")
+    _, rels, _ = relations(doc, resolve_publisher("浜松市"))
+    starts = set(dated(rels).values())
+    assert ("1970-04-02", False) in starts and ("1985-05-03", False) in starts

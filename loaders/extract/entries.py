@@ -17,11 +17,14 @@ from citykg.loaders.extract.words import RELATION_RE
 from citykg.loaders.segment import Block
 
 # A record's field for the agreement's date, its key alone or before its value:
-# "提携日", "提携年月日", "姉妹都市提携:", "友好都市提携日:", "Partnership Established:", "est."
+# "提携日", "提携年月日", "姉妹都市提携:", "友好都市提携日:", "Partnership Established:", "est.",
+# "The conclusion day :", "Date of Affiliation:"
 DATE_KEY = re.compile(rf"^\s*[<＜〈‹(]?\s*(?:(?:{RELATION_RE.pattern})\s*)?"
                       r"(?:提携|締結|調印|縁組)(?:年月日|日|年月|年)?\s*(?:[:：]|$|\s)"
-                      r"|^\s*(?:(?:Partnership|Agreement|Affiliation|Sister[- ]city|Twinning)\s+)?"
-                      r"(?:[Ee]stablished|[Ss]igned|[Cc]oncluded)\s*(?::|$|\s)|^\s*est\.\s*")
+                      r"|^\s*(?:[Tt]he\s+)?(?:(?:Partnership|Agreement|Affiliation|Sister[- ]city|Twinning)\s+)?"
+                      r"(?:[Ee]stablished|[Ss]igned|[Cc]oncluded|[Cc]onclusion(?:\s+(?:[Dd]ay|[Dd]ate))?"
+                      r"|[Dd]ate\s+of\s+(?:[Aa]ffiliation|[Aa]greement|[Cc]onclusion|[Pp]artnership|[Ss]igning"
+                      r"|[Tt]winning))\s*(?::|$|\s)|^\s*est\.\s*")
 # What ties a date to the agreement in a sentence: a making verb, or a relation word it names
 MAKING = re.compile(r"提携|締結|盟約|調印|縁組|結[びんぶ]|となっ|になっ|となり|になり|established|signed")
 # the sentence is about a visit, a question, a merger: its date is not the agreement's
