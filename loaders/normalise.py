@@ -207,8 +207,11 @@ def _year_of(m: re.Match, p: str) -> int | None:
 
 def _scan(text: str):
     """Yield (kind, raw, year, month, day); kind "年" for calendar years, "年度" for fiscal."""
-    for m in _DATE_RE.finditer(fold(text)):
+    folded = fold(text)
+    for m in _DATE_RE.finditer(folded):
         raw = m[0].strip()
+        if folded.startswith("号", m.end()):
+            continue  # "県民だより2017年3月号": a newsletter's issue, not a date of anything
         if m["en"]:
             if not (m["ed1"] and m["ed2"]):
                 yield ("年", raw, int(m["ey"]), MONTHS[m["emon"].lower()],

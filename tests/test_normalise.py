@@ -348,3 +348,9 @@ def test_find_amounts_spans(ns):
     ms = find_amounts(text)
     assert [m.yen for m in ms] == [n * 1000 for n in ns]
     assert all(text[m.start : m.end] == m.raw for m in ms)
+
+
+def test_a_newsletters_issue_is_no_date():
+    assert parse_date("市政だより2017年3月号") is None
+    assert parse_date("2017年3月号の特集で、1982年4月の提携を紹介") == PartialDate(1982, 4, None)
+    assert parse_date("2017年3月に提携") == PartialDate(2017, 3, None)
