@@ -206,3 +206,16 @@ def test_english_date_fields_named_otherwise(tmp_path):
     _, rels, _ = relations(doc, resolve_publisher("浜松市"))
     starts = set(dated(rels).values())
     assert ("1970-04-02", False) in starts and ("1985-05-03", False) in starts
+
+
+def test_a_sentence_introducing_a_bulleted_list_types_it(tmp_path):
+    """"本市には3つの姉妹都市があります。" over bullets works as a heading: the items are
+    agreements of that type, each with its date field; the next sentence ends the list."""
+    doc = report(tmp_path, "faq.txt", "質問\n\n姉妹都市はどこですか。\n\n回答\n\n"
+                 "本市には世界に2つの姉妹都市があります。(提携順)\n\n"
+                 "  • ポートランド市(アメリカ合衆国) 提携日:1965年4月1日\n"
+                 "  • 蘇州市(中華人民共和国) 提携日:1981年6月13日\n\n"
+                 "市民の交流も盛んです。\n\n  • 大連市(中華人民共和国)の物産展\n")
+    _, rels, _ = relations(doc, resolve_publisher("浜松市"))
+    assert {(t, f.data["start"].iso()) for (t, _), f in rels.items()} == {
+        ("sister", "1965-04-01"), ("sister", "1981-06-13")}

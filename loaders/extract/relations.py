@@ -106,7 +106,11 @@ def _drop_collective(ctx: Context) -> None:
 
 def _relations(ctx: Context) -> None:
     heading_type: str | None = None
-    for block in ctx.blocks:
+    introduced = False  # heading_type comes from a sentence introducing the items below it
+    blocks = ctx.blocks
+    for i, block in enumerate(blocks):
+        if introduced and block.kind != "item":
+            heading_type, introduced = None, False
         if block.kind == "heading":
             ctx.__dict__["_other_owner"] = table_owner(ctx, block)
             ctx.__dict__["_kind_last"] = False
@@ -123,12 +127,14 @@ def _relations(ctx: Context) -> None:
             heading_type, ctx.__dict__["_collective_heading"] = row_type, False
             continue
         continued = _continued(ctx, block)
-        if not continued and (block.kind == "heading"
+        # "金沢市には7つの姉妹都市があります。" over a bulleted list introduces it as a heading would
+        introduces = block.kind == "paragraph" and i + 1 < len(blocks) and blocks[i + 1].kind == "item"
+        if not continued and (block.kind == "heading" or introduces
                               or block.kind == "paragraph" and len(block.text) < 40
                               and not is_prose(block.text)):  # "…友好都市を提携。" is no title
             words = RELATION_RE.findall(block.text)
             if words and not partner_mentions(ctx, block):
-                heading_type = type_of(words[0])
+                heading_type, introduced = type_of(words[0]), introduces and block.kind == "paragraph"
                 ctx.__dict__["_collective_heading"] = collective(words[0]) or bool(
                     re.search(re.escape(words[0]) + r"\s*(?:等|など)", block.text))  # 姉妹都市等
                 continue
