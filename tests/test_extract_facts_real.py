@@ -197,3 +197,13 @@ def test_a_role_a_sentence_says_its_subject_holds(tmp_path):
     assert memberships(facts_of(tmp_path, text)) == {
         ("平和首長会議", "副会長", None), ("核兵器廃絶平和都市協議会", "代表幹事", None),
         ("平和首長会議", "会長", "hiroshima")}
+
+
+def test_a_budget_books_rows_of_cells_under_a_header_row_of_units(tmp_path):
+    """A PDF budget book read into cells: "区分 | 金額", then "千円 | 千円", then a program,
+    maybe after its code, and a bare amount; a description line between rows is no program."""
+    text = ("令和6年度 堺市一般会計予算書\n節\n区分\t金額\n千円\t千円\n006 国際交流費\t8,250\n"
+            "001 姉妹都市交流事業費\t8,250\n訪問団の受入れ\n国際交流団体補助金\t600\n")
+    assert budgets(facts_of(tmp_path, text)) == {("国際交流費", 2024): 8_250_000,
+                                                 ("姉妹都市交流事業費", 2024): 8_250_000,
+                                                 ("国際交流団体補助金", 2024): 600_000}

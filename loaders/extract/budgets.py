@@ -57,6 +57,8 @@ QUOTED = re.compile(r"「([^」]{2,40}?(?:事業|費|金|経費|プログラム)
                     r"|(?:^|[、。])\s*([^、。\s「」をがはのにと]{2,30}(?:事業|費))として\s*(?=\d)")
 # a program line ending in a bare amount, its unit in the table's header ("(単位:千円)")
 # (one space is enough after a name that ends as programs do: "006 国際友好交流費 19,477")
+BOOK_ROW_NAME = re.compile(r"(?:\d{1,3}\s+)?(\S.{0,40}?(?:費|事業|金))")
+BOOK_AMOUNT = re.compile(r"[△▲]?\d{1,3}(?:,\d{3})*")
 BARE_AMOUNT = re.compile(r"(?:\s{2,}|(?<=[費業金])\s)([△▲]?(?:\d{1,3}(?:,\d{3})+|\d{4,}))\s*$")
 
 
@@ -70,6 +72,8 @@ def extract_budgets(ctx: Context) -> None:
         if not block.text.strip(" -─━=_"):
             continue  # a rule line ("-----") inside a table
         unit = normalise.parse_unit(block.text) or unit
+        if block.kind == "row" and block.cells and all(c in UNIT_FACTORS for c in block.cells if c):
+            unit = next(c for c in block.cells if c)  # a header row of units: "千円 | 千円"
         if block.first_line not in in_cell_rows and block.first_line == block.last_line \
                 and (rows := _cell_table(ctx, blocks, i)):
             cell_rows.update(rows)
@@ -138,6 +142,8 @@ def extract_budgets(ctx: Context) -> None:
             _program(ctx, blocks, i, m.group(2), head, unit)
         elif block.kind == "row" and _named_amount(block):
             _program(ctx, blocks, i, block.text, head, unit)  # "多文化共生推進費  7,420千円(前年度 …)"
+        elif block.kind == "row" and unit != "円" and len(cells) == 2:
+            _book_row(ctx, block, cells, head, unit)  # a budget book's "006 国際友好交流費 | 19,477"
         if block.kind == "paragraph" and ("「" in block.text or "として" in block.text):
             _quoted_programs(ctx, block, head)
         if block.kind == "paragraph" and ALLOTTED.search(block.text):
@@ -373,6 +379,18 @@ def _amount_follows(blocks: list[Block], i: int) -> bool:
     return bool(nxt and nxt.kind in ("paragraph", "row") and re.match(r"\s*(?:予算額|事業費)", nxt.text)
                 and (amts := normalise.find_amounts(nxt.text))
                 and amts[0].start == AMOUNT_LEAD.match(nxt.text).end())
+
+
+def _book_row(ctx: Context, block: Block, cells: list[str], head: str | None, unit: str) -> None:
+    """A budget book's row: a program, maybe after its code, and a bare amount in the unit of
+    the table's header ("006 国際友好交流費 | 19,477", "国際交流事業費補助金 | 600")."""
+    name = BOOK_ROW_NAME.fullmatch(cells[0])
+    if not (name and BOOK_AMOUNT.fullmatch(cells[1]) and ctx.fiscal_year):
+        return
+    span, program = ctx.block_span(block, block), _name(name[1])
+    ctx.out.add("program", span, name=program, parent=head, head=False)
+    ctx.out.add("budget", span, program=program, fiscal_year=ctx.fiscal_year,
+                amount=normalise.parse_amount(cells[1], unit), previous=None, _factor=_factor(cells[1] + unit))
 
 
 def _bare_amount(text: str, unit: str) -> list[normalise.AmountMatch]:
