@@ -28,6 +28,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 from conftest import free_port
+from test_sparql_endpoint import _cpu_seconds, _running
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 1
@@ -104,24 +105,6 @@ def _workers(pid: int) -> set[int]:
         if b"multiprocessing.spawn" in cmdline and b"resource_tracker" not in cmdline:
             out.add(int(kid))
     return out
-
-
-def _running(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
-def _cpu_seconds(pids: set[int]) -> float:
-    total = 0.0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
 
 
 def _idle_within(proc, seconds: float) -> bool:
