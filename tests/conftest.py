@@ -1,5 +1,7 @@
 import os
+import socket
 import subprocess
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -69,3 +71,29 @@ def running_server(command: list[str], env: dict | None = None, wait: float = 60
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+class Trap:
+    """A listener on 127.0.0.1: any connection to it is recorded, and fails the test."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.1)
+        self.port, self.hits, self.stop = self.sock.getsockname()[1], [], False
+        threading.Thread(target=self._watch, daemon=True).start()
+
+    def _watch(self):
+        while not self.stop:
+            try:
+                conn, peer = self.sock.accept()
+            except OSError:
+                continue
+            self.hits.append(peer)
+            conn.close()
+
+    def close(self):
+        self.stop = True
+        time.sleep(0.2)
+        self.sock.close()

@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
+from conftest import Trap
 
 RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
            "?m ?n2 ?o }")
@@ -33,32 +34,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-class Trap:
-    """A listener that counts the connections it receives (it never answers)."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.1)
-        self.port, self.hits, self.stop = self.sock.getsockname()[1], 0, False
-        threading.Thread(target=self._watch, daemon=True).start()
-
-    def _watch(self):
-        while not self.stop:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.hits += 1
-            conn.close()
-
-    def close(self):
-        self.stop = True
-        time.sleep(0.2)
-        self.sock.close()
 
 
 @pytest.fixture(scope="module")
@@ -256,7 +231,7 @@ def test_service_is_refused_before_any_connection(http, trap, template):
     assert r.status_code in (400, 403), r.text
     assert "SERVICE" in r.json()["error"]
     time.sleep(0.3)
-    assert trap.hits == 0
+    assert not trap.hits
 
 
 def test_service_words_in_strings_and_comments_are_fine(http):
@@ -287,7 +262,7 @@ def test_service_allow_list(seed_store, server, trap, monkeypatch):
         var = "SELECT * WHERE { BIND(<http://example.org/> AS ?e) SERVICE ?e { ?s ?p ?o } }"
         assert client.get("/sparql", params={"query": var}).status_code == 403
     time.sleep(0.3)
-    assert trap.hits == 0
+    assert not trap.hits
 
 
 # --------------------------------------------------------------- limits and workers ----

@@ -16,7 +16,7 @@ import time
 
 import httpx
 import pytest
-from conftest import running_server
+from conftest import Trap, running_server
 
 from citykg.api import sparql_guard as guard
 
@@ -118,32 +118,6 @@ HARMLESS = [  # the letters "service" where no engine reads a keyword: answered
     ("in a full IRI", "SELECT * WHERE { ?a <http://schema.org/serviceArea> ?b }"),
     ("in a long string", 'SELECT * WHERE { BIND("""a\nSERVICE <' + T + '/> {}""" AS ?x) }'),
 ]
-
-
-class Trap:
-    """A listener on 127.0.0.1: any connection to it is recorded, and fails the test."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.1)
-        self.port, self.hits, self.stop = self.sock.getsockname()[1], [], False
-        threading.Thread(target=self._watch, daemon=True).start()
-
-    def _watch(self):
-        while not self.stop:
-            try:
-                conn, peer = self.sock.accept()
-            except OSError:
-                continue
-            self.hits.append(peer)
-            conn.close()
-
-    def close(self):
-        self.stop = True
-        time.sleep(0.2)
-        self.sock.close()
 
 
 @pytest.fixture(scope="module")
