@@ -7,9 +7,11 @@ from collections import Counter
 
 from citykg.loaders import normalise
 from citykg.loaders.extract.context import Context
+from citykg.loaders.prefilter import needs
 
-FISCAL_YEAR = re.compile(r"(?:令和|平成|昭和|R|H)?\s*[\d元]{1,4}\s*年度(?:\s*[(（]\s*\d{4}\s*年度\s*[)）])?"
-                         r"|(?:FY|Fiscal [Yy]ear|fiscal year|FISCAL YEAR)\s*\d{4}")
+FISCAL_YEAR = needs(re.compile(r"(?:令和|平成|昭和|R|H)?\s*[\d元]{1,4}\s*年度(?:\s*[(（]\s*\d{4}\s*年度\s*[)）])?"
+                               r"|(?:FY|Fiscal [Yy]ear|fiscal year|FISCAL YEAR)\s*\d{4}"),
+                    ("年度", "FY", "iscal", "ISCAL"))  # tried on lines holding one of these
 BOUND = re.compile(r"\s*(?:以前|以降|以後|から|より|まで|[~〜～-])")
 BOUND_BEFORE = re.compile(r"(?:[~〜～-]|から|より)\s*$")
 UPDATED = re.compile(r"(?:最終)?(?:更新|公開|掲載)日\s*[:]?\s*(\S{6,20}?日)")

@@ -6,6 +6,7 @@ import re
 
 from citykg.loaders import normalise
 from citykg.loaders.extract.context import Context
+from citykg.loaders.prefilter import needs
 from citykg.loaders.segment import Block, strip_toc_leader
 
 KANJI_NUMBERS = "一二三四五六七八九十"
@@ -41,15 +42,16 @@ PILLAR_SECTION = re.compile(r"(?:施策|政策)の柱|基本目標|重点施策|
 NOT_A_PILLAR = re.compile(r"^(?:計|合計|小計|総計)(?:\s|$)|[とのや・、及並]$")
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 PILLAR_NUMBER = re.compile(r"「?([^「」【】\s]{2,20}?)」?\s*【(?:[^】・]*・)?政策\s*(\d+)】")
-TAGGED = re.compile(r"^(.{2,60}?)\s*【([^】・]{2,20})(?:・政策\s*(\d+))?】\s*$")
+TAGGED = needs(re.compile(r"^(.{2,60}?)\s*【([^】・]{2,20})(?:・政策\s*(\d+))?】\s*$"), ("【",))
 POLICY_KINDS = [("条例", "ordinance"), ("基本方針", "basic_policy"), ("方針", "basic_policy"),
                 ("アクションプラン", "plan"), ("計画", "plan"), ("ビジョン", "plan"),
                 ("戦略", "plan"), ("プラン", "plan")]
 KIND_RE = "|".join(k for k, _ in POLICY_KINDS)
-QUOTED_POLICY = re.compile(rf"「([^」]{{2,60}}?(?:{KIND_RE})[^」]{{0,15}})」")
-BARE_POLICY = re.compile(r"(?:^|(?<=[\s「『(（]))(第\d+次|(?:令和|平成)?\d+年度)?"
-                         rf"[一-龥ぁ-んァ-ヺー・·]{{2,30}}(?:{KIND_RE})(?:\s*[・·]?\s*"
-                         rf"(?:アクションプラン))?(?:\s*\d{{4}}(?:[～〜~-]\d{{4}})?)?")
+QUOTED_POLICY = needs(re.compile(rf"「([^」]{{2,60}}?(?:{KIND_RE})[^」]{{0,15}})」"), [k for k, _ in POLICY_KINDS])
+BARE_POLICY = needs(re.compile(r"(?:^|(?<=[\s「『(（]))(第\d+次|(?:令和|平成)?\d+年度)?"
+                               rf"[一-龥ぁ-んァ-ヺー・·]{{2,30}}(?:{KIND_RE})(?:\s*[・·]?\s*"
+                               rf"(?:アクションプラン))?(?:\s*\d{{4}}(?:[～〜~-]\d{{4}})?)?"),
+                    [k for k, _ in POLICY_KINDS])
 ENACTED = re.compile(r"(制定|策定|施行)")
 CONFERENCE_WORDS = "会議|サミット|フォーラム|総会|大会|シンポジウム|コンベンション|講演会|理事会"
 CONFERENCE = re.compile(rf"{CONFERENCE_WORDS}|[Ss]ummit|SUMMIT|[Ff]orum|FORUM|[Cc]onference|"
@@ -59,8 +61,9 @@ EVENT_WORDS = (f"{CONFERENCE_WORDS}|見本市|トリエンナーレ|ビエンナ
 EVENT_WORD = re.compile(EVENT_WORDS)  # a cheap test before EVENT, which tries every position
 EVENT = re.compile(rf"(第\s*(\d+)\s*回\s*)?([一-龥ァ-ヺーA-Za-z・]{{2,24}}?(?:{EVENT_WORDS}))"
                    r"(?:\s*(\d{4}))?(?:\s*[(（]([A-Z][A-Za-z0-9\-]{1,10})[)）])?")
-EVENT_QUOTED = re.compile(r"(?:国際コンベンション|イベント|サミット)「([^」]{2,30})」|"
-                          rf"「([^」]{{1,30}}(?:{EVENT_WORDS})\s*(?:\d{{4}})?)」")
+EVENT_QUOTED = needs(re.compile(r"(?:国際コンベンション|イベント|サミット)「([^」]{2,30})」|"
+                                rf"「([^」]{{1,30}}(?:{EVENT_WORDS})\s*(?:\d{{4}})?)」"),
+                     ("国際コンベンション", "イベント", *EVENT_WORDS.split("|")))
 GENERIC_EVENTS = {"国際会議", "会議", "サミット", "フォーラム", "総会", "大会", "セミナー", "実行委員会",
                   "国際コンベンション", "コンベンション", "見本市", "シンポジウム"}
 

@@ -17,6 +17,7 @@ from citykg.loaders.extract.places import _one_country, partner_mentions, unknow
 from citykg.loaders.extract.status import STATUS, mark_statuses
 from citykg.loaders.extract.words import KIND_CELL, RELATION_RE, WORD_RE, collective, type_of
 from citykg.loaders.facts import Fact, Span
+from citykg.loaders.prefilter import needs
 from citykg.loaders.segment import Block
 
 ENTRY_BLOCK = 80  # a block no longer is an entry, with a record below it
@@ -226,8 +227,9 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
 
 # "6都市〔サンノゼ市、…、洛陽(らくよう)市〕", "米国の3市(ストックトン、オマハ、シェルビービル)": a
 # count, then as many names in brackets (a country before it may qualify them)
-COUNTED = re.compile(r"(?:([^\s、。]{1,10}?)の)?(\d+)\s*(?:都市|市|自治体|か国)\s*"
-                     r"(?:〔(?P<a>[^〕]{2,200})〕|[(（](?P<b>[^()（）]{2,200})[)）])")
+COUNTED = needs(re.compile(r"(?:([^\s、。]{1,10}?)の)?(\d+)\s*(?:都市|市|自治体|か国)\s*"
+                           r"(?:〔(?P<a>[^〕]{2,200})〕|[(（](?P<b>[^()（）]{2,200})[)）])"),
+                hint=re.compile(r"\d\s*(?:都市|市|自治体|か国)\s*[〔(（]"))  # its count, then a bracket
 READING = re.compile(r"[(（][ぁ-ゖー]+[)）]")  # "洛陽(らくよう)市"
 
 

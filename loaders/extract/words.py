@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from citykg.loaders.prefilter import needs
+
 # Longest first: 友好姉妹都市 must win over 姉妹都市. "twinning": a word for sister and
 # friendship cities together, which does not say which a partner is.
 RELATION_WORDS = [
@@ -32,14 +34,16 @@ RELATION_WORDS = [
 ]
 # English words as written in lower, Capitalised, Title and UPPER case: a case-insensitive
 # flag, even on a part of the pattern, makes every search ~20x slower (no prefix scan)
-WORD = "|".join(re.escape(v) for w, _ in RELATION_WORDS
-                for v in dict.fromkeys((w, w.capitalize(), w.title(), w.upper())))
-WORD_RE = re.compile(WORD)
+WORDS = [v for w, _ in RELATION_WORDS for v in dict.fromkeys((w, w.capitalize(), w.title(), w.upper()))]
+WORD = "|".join(re.escape(v) for v in WORDS)
+# (each pattern tried only on texts that hold a relation word: most blocks hold none)
+WORD_RE = needs(re.compile(WORD), WORDS)
 # one relation word, or several joined ("姉妹都市・友好交流都市"): a collective word too
-RELATION_RE = re.compile(rf"(?:{WORD})(?:\s*(?:・|、|及び|および|並びに|や|/|&|and)\s*(?:{WORD}))*")
+RELATION_RE = needs(re.compile(rf"(?:{WORD})(?:\s*(?:・|、|及び|および|並びに|や|/|&|and)\s*(?:{WORD}))*"),
+                    WORDS)
 TYPE_OF = {w.lower(): t for w, t in RELATION_WORDS}
 # a table's kind cell: a relation word, maybe narrowed ("青少年交流協定")
-KIND_CELL = re.compile(rf"[^\s\d]{{0,6}}?(?:{RELATION_RE.pattern})")
+KIND_CELL = needs(re.compile(rf"[^\s\d]{{0,6}}?(?:{RELATION_RE.pattern})"), WORDS)
 
 
 def type_of(words: str) -> str:

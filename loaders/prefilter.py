@@ -1,0 +1,73 @@
+"""A cheap test before a costly pattern. Python's `re` jumps ahead only to a pattern's first
+character: one that may start almost anywhere (an optional prefix, a run of name characters
+before its keyword) is tried at every position of every block. Most blocks hold none of the
+words such a pattern needs, so `needs(PATTERN, words)` answers those at once, with exactly
+what the pattern would answer (None, [], no match, the text unchanged), and searches the rest
+as before."""
+from __future__ import annotations
+
+import re
+
+import ahocorasick_rs
+
+
+class Needs:
+    """`pattern`, searched only in texts that hold one of `words` (or a match of `hint`):
+    every match of the pattern must hold one. The test is of the whole string, whatever
+    `pos` and `endpos` (a superset: never a match lost)."""
+
+    __slots__ = ("_re", "_words", "_automaton", "_hint", "_last", "pattern")
+
+    def __init__(self, pattern: re.Pattern, words=(), hint: re.Pattern | None = None):
+        self._re = pattern
+        self.pattern = pattern.pattern
+        self._words = tuple(dict.fromkeys(words))
+        # many words: one Aho–Corasick scan; a few: `in`, faster still
+        self._automaton = ahocorasick_rs.AhoCorasick(list(self._words)) \
+            if len(self._words) > 8 else None
+        self._hint = hint
+        self._last: tuple[str | None, bool] = (None, True)  # the same block, searched again
+
+    def may_match(self, text: str) -> bool:
+        last = self._last  # one tuple: threads never see a text with another's answer
+        if last[0] is text:
+            return last[1]
+        if self._automaton is not None:
+            may = bool(self._automaton.find_matches_as_indexes(text))
+        else:
+            may = any(w in text for w in self._words)
+        if not may and self._hint is not None:
+            may = self._hint.search(text) is not None
+        self._last = (text, may)
+        return may
+
+    def search(self, text, *args):
+        return self._re.search(text, *args) if self.may_match(text) else None
+
+    def match(self, text, *args):
+        return self._re.match(text, *args) if self.may_match(text) else None
+
+    def fullmatch(self, text, *args):
+        return self._re.fullmatch(text, *args) if self.may_match(text) else None
+
+    def finditer(self, text, *args):
+        return self._re.finditer(text, *args) if self.may_match(text) else iter(())
+
+    def findall(self, text, *args):
+        return self._re.findall(text, *args) if self.may_match(text) else []
+
+    def sub(self, repl, text, count=0):
+        return self._re.sub(repl, text, count) if self.may_match(text) else text
+
+    def split(self, text, maxsplit=0):
+        return self._re.split(text, maxsplit) if self.may_match(text) else [text]
+
+    def __getattr__(self, name):  # groups, groupindex, flags
+        return getattr(self._re, name)
+
+    def __repr__(self) -> str:
+        return f"needs({self._re!r}, {len(self._words)} words)"
+
+
+def needs(pattern: re.Pattern, words=(), hint: re.Pattern | None = None) -> Needs:
+    return Needs(pattern, words, hint)
