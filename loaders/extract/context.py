@@ -111,7 +111,8 @@ class Context:
             every = (id(block), None)
             if every not in cache:
                 cache[every] = self.world.find(block.text, prepared=self.prepared(block))
-            cache[key] = [m for m in cache[every] if any(e.kind in kinds for e in m.entities)]
+            cache[key] = [m for m in cache[every] if any(e.kind in kinds for e in m.entities)] \
+                if cache[every] else []
         return cache[key]
 
     def local_governments(self, block: Block) -> list[Mention]:

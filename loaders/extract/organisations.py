@@ -241,6 +241,8 @@ def _wards_near(ctx: Context, block: Block, index: int) -> tuple:
     start = block.text.rfind("。", 0, index) + 1
     end = block.text.find("。", index)
     sentence = block.text[start:end if end >= 0 else None]
+    if "区" not in sentence:  # every ward's name ends in it (and no other character folds to it)
+        return ()
     found = []
     for m in ctx.japan.find(sentence, {"ward"}):
         own = [e for e in m.entities if e.parent == ctx.publisher.code]

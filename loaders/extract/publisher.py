@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from citykg.gazetteer import Entity, Gazetteer, Mention
 from citykg.loaders.extract.context import Context
+from citykg.loaders.prefilter import needs
 
 URL_LINE = re.compile(r"^\s*URL\s*[:：]\s*(\S+)", re.IGNORECASE)
 HOST = re.compile(r"(?<![a-z0-9.-])((?:[a-z0-9-]+\.)+jp)(?![a-z0-9-])")
@@ -32,6 +33,12 @@ SELF_WORDS = {"prefecture": re.compile(r"(?<![一-龥])(?:本県|当県|本道)|
                                        r"知事|道民|府民|府立|都民|都立"),
               "city": re.compile(r"(?<![一-龥])(?:本市|当市|本町|本村)|市民|市立|市内|市役所|市長|町民|"
                                  r"町長|村民|村長|区民|区長")}  # not 松本市
+# (each tried only on blocks holding one of its words, most hold none: its alternatives, the
+# lookbehind left out)
+_SELF = {level: re.sub(r"\(\?<!\[一-龥\]\)|\(\?:|\)", "", w.pattern).split("|")
+         for level, w in SELF_WORDS.items()}
+assert all(re.escape(w) == w for words in _SELF.values() for w in words), "SELF_WORDS: words only"
+SELF_WORDS = {level: needs(w, _SELF[level]) for level, w in SELF_WORDS.items()}
 # The government a sentence is about: named first, as its topic ("岸和田市は、…", "本県では")
 SUBJECT_AFTER = re.compile(r"\s*(?:は|では|が|として)")
 SUBJECT_BEFORE = re.compile(r"(?:^|[。\n]|^\s*[・\-■◆●○])\s*$")

@@ -374,7 +374,7 @@ def _planned(ctx: Context, block: Block, rel: re.Match) -> bool:
 def _agreementsentences(ctx: Context, block: Block) -> set[str]:
     """"A市とB市は、…1965年に姉妹都市提携を行い": one partner, a relation word, a making verb."""
     found = set()
-    for start, sentence in sentences(block.text):
+    for start, sentence in sentences(block.text) if RELATION_RE.search(block.text) else ():
         rel = RELATION_RE.search(sentence)
         if not rel or not MAKING.search(sentence[rel.start():]) or _plans(sentence, rel.end()):
             continue
