@@ -47,7 +47,7 @@ POLICY_KINDS = [("条例", "ordinance"), ("基本方針", "basic_policy"), ("方
                 ("アクションプラン", "plan"), ("計画", "plan"), ("ビジョン", "plan"),
                 ("戦略", "plan"), ("プラン", "plan")]
 KIND_RE = "|".join(k for k, _ in POLICY_KINDS)
-QUOTED_POLICY = needs(re.compile(rf"「([^」]{{2,60}}?(?:{KIND_RE})[^」]{{0,15}})」"), [k for k, _ in POLICY_KINDS])
+QUOTED_POLICY = re.compile(rf"「([^」]{{2,60}}?(?:{KIND_RE})[^」]{{0,15}})」")
 BARE_POLICY = needs(re.compile(r"(?:^|(?<=[\s「『(（]))(第\d+次|(?:令和|平成)?\d+年度)?"
                                rf"[一-龥ぁ-んァ-ヺー・·]{{2,30}}(?:{KIND_RE})(?:\s*[・·]?\s*"
                                rf"(?:アクションプラン))?(?:\s*\d{{4}}(?:[～〜~-]\d{{4}})?)?"),
@@ -61,9 +61,8 @@ EVENT_WORDS = (f"{CONFERENCE_WORDS}|見本市|トリエンナーレ|ビエンナ
 EVENT_WORD = re.compile(EVENT_WORDS)  # a cheap test before EVENT, which tries every position
 EVENT = re.compile(rf"(第\s*(\d+)\s*回\s*)?([一-龥ァ-ヺーA-Za-z・]{{2,24}}?(?:{EVENT_WORDS}))"
                    r"(?:\s*(\d{4}))?(?:\s*[(（]([A-Z][A-Za-z0-9\-]{1,10})[)）])?")
-EVENT_QUOTED = needs(re.compile(r"(?:国際コンベンション|イベント|サミット)「([^」]{2,30})」|"
-                                rf"「([^」]{{1,30}}(?:{EVENT_WORDS})\s*(?:\d{{4}})?)」"),
-                     ("国際コンベンション", "イベント", *EVENT_WORDS.split("|")))
+EVENT_QUOTED = re.compile(r"(?:国際コンベンション|イベント|サミット)「([^」]{2,30})」|"
+                          rf"「([^」]{{1,30}}(?:{EVENT_WORDS})\s*(?:\d{{4}})?)」")
 GENERIC_EVENTS = {"国際会議", "会議", "サミット", "フォーラム", "総会", "大会", "セミナー", "実行委員会",
                   "国際コンベンション", "コンベンション", "見本市", "シンポジウム"}
 

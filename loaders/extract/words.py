@@ -36,13 +36,12 @@ RELATION_WORDS = [
 # flag, even on a part of the pattern, makes every search ~20x slower (no prefix scan)
 WORDS = [v for w, _ in RELATION_WORDS for v in dict.fromkeys((w, w.capitalize(), w.title(), w.upper()))]
 WORD = "|".join(re.escape(v) for v in WORDS)
-# (each pattern tried only on texts that hold a relation word: most blocks hold none)
-WORD_RE = needs(re.compile(WORD), WORDS)
+WORD_RE = re.compile(WORD)
 # one relation word, or several joined ("姉妹都市・友好交流都市"): a collective word too
-RELATION_RE = needs(re.compile(rf"(?:{WORD})(?:\s*(?:・|、|及び|および|並びに|や|/|&|and)\s*(?:{WORD}))*"),
-                    WORDS)
+RELATION_RE = re.compile(rf"(?:{WORD})(?:\s*(?:・|、|及び|および|並びに|や|/|&|and)\s*(?:{WORD}))*")
 TYPE_OF = {w.lower(): t for w, t in RELATION_WORDS}
-# a table's kind cell: a relation word, maybe narrowed ("青少年交流協定")
+# a table's kind cell: a relation word, maybe narrowed ("青少年交流協定"); tried only on texts
+# holding a relation word (its optional lead would be tried at every position)
 KIND_CELL = needs(re.compile(rf"[^\s\d]{{0,6}}?(?:{RELATION_RE.pattern})"), WORDS)
 
 

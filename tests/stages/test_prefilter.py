@@ -6,7 +6,7 @@ import re
 import pytest
 
 from citykg.loaders.extract.organisations import FACILITY, LEGAL
-from citykg.loaders.extract.words import RELATION_RE
+from citykg.loaders.extract.words import KIND_CELL
 from citykg.loaders.prefilter import needs
 
 TEXTS = ["", "本市の国際交流", "市内の国際交流ラウンジ「ひろば」で", "公益財団法人サクラ国際交流協会",
@@ -17,7 +17,7 @@ def span(m):
     return m and m.span()
 
 
-@pytest.mark.parametrize("pattern", [FACILITY, LEGAL, RELATION_RE])
+@pytest.mark.parametrize("pattern", [FACILITY, LEGAL, KIND_CELL])
 @pytest.mark.parametrize("text", TEXTS)
 def test_every_method_answers_as_the_pattern(pattern, text):
     raw = pattern._re
