@@ -47,3 +47,12 @@ def test_the_fiscal_year_is_the_one_named_most_not_a_periods_bounds(context):
     assert fiscal_year(context("令和5年度 事業概要\n\n令和5年度の予算\n\n令和4年度の実績")) == 2023
     assert fiscal_year(context("FY2021 report")) == 2021
     assert fiscal_year(context("2013年度~2017年度の計画")) is None
+
+
+def test_every_wards_name_holds_ku_which_no_other_character_folds_to():
+    # (_wards_near looks for wards only in a sentence holding 区)
+    from citykg.gazetteer import fold, japan
+
+    assert all("区" in key for key, entities in japan()._index.items()
+               if any(e.kind == "ward" for e in entities))
+    assert [c for c in map(chr, range(0x3000, 0xFFFF)) if c != "区" and "区" in fold(c)] == []
