@@ -16,7 +16,7 @@ class Needs:
     every match of the pattern must hold one. The test is of the whole string, whatever
     `pos` and `endpos` (a superset: never a match lost)."""
 
-    __slots__ = ("_re", "_automaton", "_test", "_last", "pattern")
+    __slots__ = ("_re", "_automaton", "_test", "_word", "_last", "pattern")
 
     def __init__(self, pattern: re.Pattern, words=(), hint: re.Pattern | None = None):
         self._re = pattern
@@ -24,15 +24,18 @@ class Needs:
         words = list(dict.fromkeys(words))
         if not words and hint is None:
             raise ValueError("needs words or a hint")
-        # many words: one Aho–Corasick scan; fewer: an alternation of them, faster still
+        # one word: `in`; many: one Aho–Corasick scan; else an alternation of them
+        self._word = words[0] if len(words) == 1 and hint is None else None
         self._automaton = ahocorasick_rs.AhoCorasick(words) if len(words) > 20 else None
-        tests = [] if self._automaton else [re.escape(w) for w in words]
+        tests = [] if self._automaton or self._word else [re.escape(w) for w in words]
         tests += [f"(?:{hint.pattern})"] if hint is not None else []
         self._test = re.compile("|".join(tests), hint.flags if hint is not None else 0) \
             if tests else None
         self._last: tuple[str | None, bool] = (None, True)  # the same block, searched again
 
     def may_match(self, text: str) -> bool:
+        if self._word is not None:
+            return self._word in text
         last = self._last  # one tuple: threads never see a text with another's answer
         if last[0] is text:
             return last[1]
