@@ -306,3 +306,25 @@ def test_a_shift_jis_html_page_without_main_reads_its_body_not_its_navigation(tm
     assert [line for line in read_document(path).lines if line] == [
         "URL: https://www.city.example.jp/a.html", "友好都市", "■ 友好都市",
         "上海市(中国)と1973年に友好都市提携"]
+
+
+def test_a_budget_books_numbered_policy_lines_with_their_bureau(tmp_path):
+    """A ward's budget book: under a 千円 header, a program's numbered policy lines, each with
+    the bureau that runs it in full-width brackets and its amount far right (a leader's gap): the
+    name without the bureau, the amount in 千円, the page; a line of specific funds is none."""
+    page = [(60, 800, "令和7年度 テスト区予算（一般会計）"), (60, 790, "説明"),
+            (400, 780, "千円"), (470, 780, "千円"),
+            (60, 760, "3 国際交流費"), (470, 760, "31,250"),
+            (70, 745, "1 友好都市との交流の推進（文化交流部）"), (470, 745, "9,420"),
+            (70, 730, "特財：その他"), (470, 730, "500"),
+            (70, 715, "2 多文化共生のまちづくり（文化交流部）"), (470, 715, "21,830"),
+            (70, 700, "3 防災施設管理（北）（北総合支所）"), (470, 700, "4,100")]
+    path = make_pdf(tmp_path / "yosan.pdf", [[(60, 800, "令和7年度 テスト区予算")], page])
+    loaded = load_document(path, resolve_publisher("世田谷区"))
+    doc = read_document(path)
+    got = {(f.data["program"], f.data["fiscal_year"], f.data["amount"],
+            doc.origins[f.span.first_line - 1].page)
+           for f in loaded.extraction.facts if f.kind == "budget"}
+    assert got == {("国際交流費", 2025, 31_250_000, 2), ("友好都市との交流の推進", 2025, 9_420_000, 2),
+                   ("多文化共生のまちづくり", 2025, 21_830_000, 2),
+                   ("防災施設管理(北)", 2025, 4_100_000, 2)}
