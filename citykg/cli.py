@@ -162,9 +162,15 @@ def relations(city: str, store: StoreOpt = None,
 
 
 def _source_label(s: dict) -> str:
-    """"report.txt:640", or a PDF's page: "budget.pdf p.425"."""
+    """"report.txt:640", or a PDF's page: "budget.pdf p.425", or a sheet's cell:
+    "data.xlsx sheet 予算 row 12 col C"."""
     if s.get("page"):
         return f"{s['document']} p.{s['page']}"
+    if s.get("row"):
+        from citykg.loaders.formats import Origin
+
+        return f"{s['document']} " + Origin(sheet=s.get("sheet"), row=s["row"],
+                                             column=s.get("column")).label()
     return f"{s['document']}:{s['lines']}" if s["lines"] else s.get("url") or s["document"]
 
 

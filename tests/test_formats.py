@@ -18,6 +18,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from citykg.loaders.formats import Origin
 from citykg.loaders.pipeline import load_document, resolve_publisher
 from citykg.loaders.read import LoadError, read_document
 from citykg.terms import CKG
@@ -239,7 +240,8 @@ def test_a_cp932_budget_csv_gives_programs_with_amounts_per_year(tmp_path):
     assert budgets == {("姉妹都市交流推進事業", 2025, 11_800_000), ("姉妹都市交流推進事業", 2026, 12_500_000),
                        ("多文化共生推進事業", 2026, 3_400_000)}
     _, spans = spans_of(loaded.triples, CKG.Budget)
-    assert {props(loaded.triples, s)["row"] for s in spans} == {"2", "4"}
+    assert {(props(loaded.triples, s)["row"], props(loaded.triples, s)["column"])
+            for s in spans} == {("2", "3"), ("4", "3")}  # the program's name: column C
 
 
 def test_an_xlsx_sheet_is_read_as_table_rows_with_sheet_and_row(tmp_path):
@@ -328,3 +330,43 @@ def test_a_budget_books_numbered_policy_lines_with_their_bureau(tmp_path):
     assert got == {("国際交流費", 2025, 31_250_000, 2), ("友好都市との交流の推進", 2025, 9_420_000, 2),
                    ("多文化共生のまちづくり", 2025, 21_830_000, 2),
                    ("防災施設管理(北)", 2025, 4_100_000, 2)}
+
+
+def cities_sheet(path):
+    """A sheet whose table starts in column B under a title in A1."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "姉妹都市"
+    sheet.append(["横浜市の姉妹都市"])
+    sheet.append([None, "都市名", "国名", "提携日", "種別"])
+    sheet.append([None, "オデーサ市", "ウクライナ", "1965年7月3日", "姉妹都市"])
+    book.save(path)
+    return path
+
+
+def test_facts_of_a_sheet_name_the_sheet_row_and_column(tmp_path):
+    loaded = load_document(cities_sheet(tmp_path / "cities.xlsx"), resolve_publisher("横浜市"))
+    _, spans = spans_of(loaded.triples, CKG.SisterCityAgreement)
+    assert [(p["sheet"], p["row"], p["column"]) for p in map(
+        lambda s: props(loaded.triples, s), spans)] == [("姉妹都市", "3", "2")]
+    doc = read_document(tmp_path / "cities.xlsx")
+    assert doc.origins[2].label() == "sheet 姉妹都市 row 3 col B"
+    assert Origin(row=40, column=28).label() == "row 40 col AB"
+
+
+@pytest.mark.slow
+def test_the_sheet_row_and_column_are_shown_by_the_cli_and_sources(tmp_path):
+    book = cities_sheet(tmp_path / "cities.xlsx")
+    store = tmp_path / "store"
+    run = [sys.executable, "-m", "citykg.cli"]
+    subprocess.run([*run, "build", book, "--store", store, "--no-validate", "--publisher", "横浜市"],
+                   check=True, capture_output=True, timeout=600)
+    table = subprocess.run([*run, "relations", "横浜市", "--store", store], check=True,
+                           capture_output=True, text=True, env=dict(os.environ, COLUMNS="300"))
+    assert re.search(r"オデーサ市 / Odesa .*cities\.xlsx sheet 姉妹都市 row 3 col B", table.stdout)
+    command = [sys.executable, "-m", "uvicorn", "--factory", "citykg.api.app:create_app",
+               "--host", "127.0.0.1", "--log-level", "warning"]
+    with running_server(command, {"CITYKG_STORE": str(store)}) as url:
+        body = httpx.get(url + "/sources", params={"document": "cities.xlsx", "lines": "3"}).json()
+    assert {k: body["spans"][0][k] for k in ("sheet", "row", "column")} == {
+        "sheet": "姉妹都市", "row": 3, "column": 2}
