@@ -23,7 +23,7 @@ ALT, EXACT = ox.NamedNode(str(SKOS.altLabel)), ox.NamedNode(str(SKOS.exactMatch)
 IN_SCHEME = ox.NamedNode(str(SKOS.inScheme))
 DERIVED = ox.NamedNode(str(PROV.wasDerivedFrom))
 PUBLISHER, TITLE = ox.NamedNode(str(DCTERMS.publisher)), ox.NamedNode(str(DCTERMS.title))
-PART_OF = ox.NamedNode(str(DCTERMS.isPartOf))
+PART_OF, LANGUAGE = ox.NamedNode(str(DCTERMS.isPartOf)), ox.NamedNode(str(DCTERMS.language))
 SPAN, IN_DOCUMENT = ox.NamedNode(str(CKG.SourceSpan)), ox.NamedNode(str(CKG.inDocument))
 FIRST_LINE, LAST_LINE = ox.NamedNode(str(CKG.firstLine)), ox.NamedNode(str(CKG.lastLine))
 TEXT = ox.NamedNode(str(CKG.text))
@@ -179,7 +179,9 @@ class Mapper:
         self.add(self.doc, n(CKG.sha256), lit(self.sha256))
         self.add(self.doc, PUBLISHER, self.city)
         self.labels(self.doc, d["title"], f"{self.publisher.label_en}: {english(d['title'])}")
-        self.add(self.doc, TITLE, lit(d["title"], lang="ja"))
+        self.add(self.doc, TITLE, lit(d["title"], lang=d.get("language") or "ja"))
+        if d.get("language"):
+            self.add(self.doc, LANGUAGE, lit(d["language"]))
         if d.get("fiscal_year"):
             self.add(self.doc, n(CKG.fiscalYear), lit(d["fiscal_year"], "gYear"))
         if d.get("as_of"):

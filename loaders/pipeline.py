@@ -41,7 +41,7 @@ def extract_document(path: Path | str, publisher: Entity | None = None, progress
     lines = [normalise.repair_line(normalise.fold(line)) for line in doc.lines]
     blocks = segment(lines)
     try:
-        extraction = extract(doc.name, lines, blocks, world(), japan(), publisher)
+        extraction = extract(doc.name, lines, blocks, world(), japan(), publisher, doc.language)
     except PublisherUnknown as exc:
         raise LoadError(doc.path, str(exc)) from exc
     except normalise.NormaliseError as exc:

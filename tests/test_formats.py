@@ -370,3 +370,55 @@ def test_the_sheet_row_and_column_are_shown_by_the_cli_and_sources(tmp_path):
         body = httpx.get(url + "/sources", params={"document": "cities.xlsx", "lines": "3"}).json()
     assert {k: body["spans"][0][k] for k in ("sheet", "row", "column")} == {
         "sheet": "姉妹都市", "row": 3, "column": 2}
+
+
+def html_page(path, body, lang=None, title="国際交流", canonical=None):
+    attr = f' lang="{lang}"' if lang else ""
+    link = f'<link rel="canonical" href="{canonical}">' if canonical else ""
+    path.write_text(f"<!DOCTYPE html><html{attr}><head><meta charset='utf-8'><title>{title}</title>"
+                    f"{link}</head><body><main>{body}</main></body></html>", encoding="utf-8")
+    return path
+
+
+def language_of_page(loaded):
+    doc = next(t.subject for t in loaded.triples if t.object == ox.NamedNode(str(CKG.SourceDocument)))
+    language = {t.object.value for t in loaded.triples if t.subject == doc
+                and t.predicate.value == "http://purl.org/dc/terms/language"}
+    titles = {t.object.language for t in loaded.triples if t.subject == doc
+              and t.predicate.value == "http://purl.org/dc/terms/title"}
+    return language, titles
+
+
+ENGLISH_NOTE = ("<p>This page introduces the exchange programmes of the city with its partner "
+                "cities abroad, the visits of delegations and the homestay programme for "
+                "students; it is updated every spring when the new programme starts.</p>")
+
+
+@pytest.mark.parametrize("lang, body, expected", [
+    ("en", "<h1>Sister Cities</h1><p>Yokohama and Odesa became sister cities in 1965.</p>", "en"),
+    (None, "<h1>Sister Cities</h1><p>Yokohama and Odesa became sister cities in 1965.</p>", "en"),
+    (None, "<h1>姉妹都市</h1><p>横浜市は1965年にオデーサ市と姉妹都市提携を結んだ。</p>", "ja"),
+    # the page's own declaration is the first signal: a Japanese page with a long English note
+    ("ja", "<p>横浜市の姉妹都市の紹介。</p>" + ENGLISH_NOTE, "ja"),
+    (None, "<p>横浜市の姉妹都市の紹介。</p>" + ENGLISH_NOTE, "en"),
+    ("en-US", "<p>横浜市の姉妹都市の紹介。</p>", "en-us"),
+])
+def test_the_html_lang_attribute_decides_the_documents_language(tmp_path, lang, body, expected):
+    path = html_page(tmp_path / "page.html", body, lang, title="Yokohama 横浜市")
+    assert read_document(path).language == (lang and lang.lower())
+    loaded = load_document(path, resolve_publisher("横浜市"))
+    assert language_of_page(loaded) == ({expected}, {expected})
+
+
+def test_the_canonical_url_and_the_title_feed_the_publisher(tmp_path):
+    body = "<p>横浜市との交流を進めた。</p><p>横浜市の訪問団を迎えた。</p>"
+    # the canonical URL names the city: it wins over the city the text names most
+    page = html_page(tmp_path / "a.html", body, "ja", canonical="https://www.city.kawasaki.jp/k/a.html")
+    assert load_document(page).publisher.label_ja == "川崎市"
+    # no URL: the title counts more than a line of the body
+    page = html_page(tmp_path / "b.html", "<p>横浜市の訪問団を迎えた。</p>", "ja",
+                     title="国際交流 | 川崎市")
+    assert load_document(page).publisher.label_ja == "川崎市"
+    # neither: the text alone
+    page = html_page(tmp_path / "c.html", body, "ja", title="国際交流")
+    assert load_document(page).publisher.label_ja == "横浜市"

@@ -4,7 +4,7 @@ from __future__ import annotations
 from citykg.gazetteer import Entity, Gazetteer
 from citykg.loaders.extract.budgets import dedupe_budgets, extract_budgets
 from citykg.loaders.extract.context import Context
-from citykg.loaders.extract.document import extract_document, fiscal_year
+from citykg.loaders.extract.document import extract_document, fiscal_year, language_of
 from citykg.loaders.extract.members import extract_members
 from citykg.loaders.extract.office_sentences import extract_office_sentences
 from citykg.loaders.extract.organisations import extract_organisations
@@ -24,8 +24,12 @@ class PublisherUnknown(ValueError):
 
 
 def extract(name: str, lines: list[str], blocks: list[Block], world: Gazetteer,
-            japan: Gazetteer, publisher: Entity | None = None) -> Extraction:
+            japan: Gazetteer, publisher: Entity | None = None,
+            language: str | None = None) -> Extraction:
+    """`language`: the one the file declares (an HTML page's <html lang>), the first signal of
+    the document's language; else its script decides."""
     ctx = Context(name, lines, blocks, world, japan)
+    ctx.language = language or language_of(lines)
     ctx.publisher = publisher or infer_publisher(ctx)
     if ctx.publisher is None:
         why = "; ".join(f"line {p.line}: {p.message}" for p in ctx.out.problems[:3])

@@ -55,12 +55,13 @@ def column_letters(column: int) -> str:
 
 @dataclass
 class Lines:
-    """What a reader gives: lines, one origin a line, and notes for the load report
-    (line number, message), e.g. a page whose text layer looks garbled."""
+    """What a reader gives: lines, one origin a line, notes for the load report (line number,
+    message), e.g. a page whose text layer looks garbled, and the language the file declares."""
     lines: list[str]
     origins: list[Origin]
     notes: list[tuple[int, str]]
     kind: str
+    language: str | None = None  # what the file declares (HTML's <html lang>), a BCP 47 tag
 
 
 def kind_of(path: Path, data: bytes) -> str:
