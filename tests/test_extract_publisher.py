@@ -118,3 +118,13 @@ def test_a_page_opening_with_its_web_address_and_a_paragraph_is_titled_by_the_pa
     (doc,) = [f for f in extraction.facts if f.kind == "document"]
     assert not doc.data["title"].startswith("URL:")
     assert doc.data["title"].startswith("横浜市は港町として") and len(doc.data["title"]) <= 80
+
+
+def test_a_village_named_as_often_as_its_own_prefecture_published_the_page(tmp_path):
+    """A village newsletter names the village and its prefecture equally (北海道 says where
+    the village is): the village; two cities tied stay a question for --publisher."""
+    text = ("広報テスト 第12号\n\n北海道の北にある音威子府村の夏まつりの報告です。\n"
+            "北海道各地から音威子府村を訪れた人でにぎわいました。\n")
+    assert publisher(tmp_path, text).label_ja == "音威子府村"
+    with pytest.raises(LoadError, match="as often as each other"):
+        publisher(tmp_path, "報告\n\n札幌市の夏まつり。\n旭川市の夏まつり。\n")

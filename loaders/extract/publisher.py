@@ -107,6 +107,11 @@ def infer_publisher(ctx: Context) -> Entity | None:
     (best, n), *rest = counts.most_common(2) + [(None, 0)]
     if n > rest[0][1]:
         return best
+    tied = [e for e, k in counts.items() if k == n]
+    inside = [e for e in tied if e.kind == "city" and any(
+        p.kind == "prefecture" and e.parent == p.code for p in tied)]
+    if len(tied) == 2 and len(inside) == 1:
+        return inside[0]  # 音威子府村 as often as 北海道: the prefecture says where the village is
     ctx.out.report(1, "the text names " + ", ".join(f"{e.label_ja} ({k})" for e, k in
                    counts.most_common(4)) + " as often as each other", "")
     return None
