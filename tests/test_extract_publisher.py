@@ -128,3 +128,11 @@ def test_a_village_named_as_often_as_its_own_prefecture_published_the_page(tmp_p
     assert publisher(tmp_path, text).label_ja == "音威子府村"
     with pytest.raises(LoadError, match="as often as each other"):
         publisher(tmp_path, "報告\n\n札幌市の夏まつり。\n旭川市の夏まつり。\n")
+
+
+def test_a_prefecture_named_only_in_an_associations_name_published_nothing(tmp_path):
+    """A budget book's section pays "静岡県協議会負担金": a payment to an association, not the
+    prefecture speaking; with no other government named, --publisher is asked for."""
+    text = "７款 商工費\n\n001 観光振興費\t1,200\n静岡県協議会負担金\t30\n観光案内所運営\n"
+    with pytest.raises(LoadError, match="--publisher"):
+        publisher(tmp_path, text)

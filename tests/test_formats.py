@@ -422,3 +422,31 @@ def test_the_canonical_url_and_the_title_feed_the_publisher(tmp_path):
     # neither: the text alone
     page = html_page(tmp_path / "c.html", body, "ja", title="国際交流")
     assert load_document(page).publisher.label_ja == "横浜市"
+
+
+SECTION_PAGES = [[(60, 800, "７款 商工費"), (400, 780, "千円"), (470, 780, "千円"),
+                  (60, 760, "006 国際交流費"), (470, 760, "18,500"),
+                  (70, 745, "001 海外都市交流事業費"), (470, 745, "18,500"),
+                  (70, 730, "訪問団受入れ"), (60, 40, "- 12 -")]]
+
+
+def test_a_budget_section_that_names_no_city_and_no_year_asks_for_them(tmp_path):
+    """A budget book's section without its cover: no city, no year in its text. Without
+    --publisher: the error asking for it; with it: a note asking for --fiscal-year, no budget;
+    with both: the budget lines, on their page."""
+    path = make_pdf(tmp_path / "section.pdf", SECTION_PAGES)
+    with pytest.raises(LoadError, match=r"section\.pdf: cannot tell .*--publisher"):
+        load_document(path)
+    loaded = load_document(path, resolve_publisher("富士市"))
+    assert not [f for f in loaded.extraction.facts if f.kind == "budget"]
+    assert [p.message for p in loaded.extraction.problems if "fiscal year" in p.message] == [
+        "the text names no fiscal year: 2 budget lines not recorded (the first: '006 国際交流費\\t18,500'); "
+        "name the year with --fiscal-year"]
+    nt = subprocess.run([sys.executable, "-m", "citykg.cli", "extract", path, "--format", "nt",
+                         "--publisher", "富士市", "--fiscal-year", "2025"], check=True,
+                        capture_output=True, text=True, timeout=300).stdout
+    assert "18500000" in nt and "2025" in nt
+    loaded = load_document(path, resolve_publisher("富士市"), fiscal_year=2025)
+    assert {(f.data["program"], f.data["fiscal_year"], f.data["amount"]) for f in
+            loaded.extraction.facts if f.kind == "budget"} == {
+        ("国際交流費", 2025, 18_500_000), ("海外都市交流事業費", 2025, 18_500_000)}

@@ -391,7 +391,7 @@ def _book_row(ctx: Context, block: Block, cells: list[str], head: str | None, un
     the table's header ("006 国際友好交流費 | 19,477", "国際交流事業費補助金 | 600"), or a
     numbered policy line with the bureau that runs it ("2 姉妹都市等交流の充実（生活文化政策部） |
     12,549": the bureau is not part of the name)."""
-    if not (BOOK_AMOUNT.fullmatch(cells[1]) and ctx.fiscal_year):
+    if not BOOK_AMOUNT.fullmatch(cells[1]):
         return False
     if m := BOOK_ROW_NAME.fullmatch(cells[0]):
         program = _name(m[1])
@@ -404,6 +404,9 @@ def _book_row(ctx: Context, block: Block, cells: list[str], head: str | None, un
         return False
     span = ctx.block_span(block, block)
     ctx.out.add("program", span, name=program, parent=head, head=False)
+    if not ctx.fiscal_year:
+        _without_year(ctx, span)
+        return True
     ctx.out.add("budget", span, program=program, fiscal_year=ctx.fiscal_year,
                 amount=normalise.parse_amount(cells[1], unit), previous=None, _factor=_factor(cells[1] + unit))
     return True
@@ -458,9 +461,25 @@ def _program(ctx: Context, blocks: list[Block], i: int, rest: str, head: str | N
     current, previous = _current_previous(ctx, found, last.text if last is not block else rest)
     span = ctx.block_span(getattr(block, "first", block), last)
     ctx.out.add("program", span, name=name, parent=head, head=False)
+    if current is not None and not ctx.fiscal_year:
+        _without_year(ctx, span)
     if current is not None and ctx.fiscal_year:
         ctx.out.add("budget", span, program=name, fiscal_year=ctx.fiscal_year, amount=current,
                     previous=previous, _factor=_factor(found[0].raw))
+
+
+def _without_year(ctx: Context, span) -> None:
+    """A budget line whose year the text never names (a budget book's section without its
+    cover): counted, for one note in the load report."""
+    ctx.__dict__.setdefault("_budget_without_year", []).append(span)
+
+
+def report_budgets_without_year(ctx: Context) -> None:
+    if spans := ctx.__dict__.get("_budget_without_year"):
+        ctx.out.report(spans[0].first_line, f"the text names no fiscal year: {len(spans)} budget "
+                       f"line{'s' * (len(spans) > 1)} not recorded (the first: "
+                       f"{spans[0].text.splitlines()[0][:40]!r}); name the year with --fiscal-year",
+                       spans[0].text)
 
 
 class _Joined:
