@@ -58,10 +58,12 @@ QUOTED = re.compile(r"「([^」]{2,40}?(?:事業|費|金|経費|プログラム)
 # a program line ending in a bare amount, its unit in the table's header ("(単位:千円)")
 # (one space is enough after a name that ends as programs do: "006 国際友好交流費 19,477")
 BOOK_ROW_NAME = re.compile(r"(?:\d{1,3}\s+)?(\S.{0,40}?(?:費|事業|金))")
-# … or a numbered policy line, maybe with the bureau that runs it in brackets after its name
-# ("2 姉妹都市等交流の充実（生活文化政策部）"): after a number the name need not end as programs do
+# … or a numbered policy line with the bureau that runs it in brackets after its name
+# ("2 姉妹都市等交流の充実（生活文化政策部）"): its name need not end as programs do (a name that
+# does may have the bureau too: "1 区民健康村施設整備費（生活文化政策部）")
 BOOK_ROW_NUMBERED = re.compile(r"(?P<no>\d{1,3})\s+(?P<name>\S.{1,40}?)\s*"
-                               r"(?:[(（](?P<bureau>[^()（）]{1,20}?(?:部|局|課|室|所|センター|委員会|事務局))[)）])?")
+                               r"[(（](?P<bureau>[^()（）]{1,20}?(?:部|局|課|室|所|センター|委員会|事務局))[)）]")
+STAFF = re.compile(r"\d+\s*人$")  # "002 一般職 43人": a count of staff, no program
 BOOK_AMOUNT = re.compile(r"[△▲]?\d{1,3}(?:,\d{3})*")
 BARE_AMOUNT = re.compile(r"(?:\s{2,}|(?<=[費業金])\s)([△▲]?(?:\d{1,3}(?:,\d{3})+|\d{4,}))\s*$")
 
@@ -397,10 +399,13 @@ def _book_row(ctx: Context, block: Block, cells: list[str], head: str | None, un
         program = _name(m[1])
     elif (m := BOOK_ROW_NUMBERED.fullmatch(cells[0])) and not re.match(r"[款項目節]", m["name"]):
         program = _name(m["name"])
+        if NOT_A_BUDGET.search(program):
+            return False  # "7 会計年度任用職員の人件費（…所）": personnel costs
     else:
         return False
-    if len(re.findall(r"[^\W\d_]", program)) < 2 or TOTAL.search(program) or program.startswith("その他") \
-            or program in FUNDING_SOURCES or normalise.FISCAL_YEAR_COLUMN.fullmatch(program):
+    if len(re.findall(r"[^\W\d_]", program)) < 2 or TOTAL.search(program) or STAFF.search(program) \
+            or program.startswith("その他") or program in FUNDING_SOURCES \
+            or normalise.FISCAL_YEAR_COLUMN.fullmatch(program):
         return False
     span = ctx.block_span(block, block)
     ctx.out.add("program", span, name=program, parent=head, head=False)
