@@ -450,3 +450,32 @@ def test_a_budget_section_that_names_no_city_and_no_year_asks_for_them(tmp_path)
     assert {(f.data["program"], f.data["fiscal_year"], f.data["amount"]) for f in
             loaded.extraction.facts if f.kind == "budget"} == {
         ("国際交流費", 2025, 18_500_000), ("海外都市交流事業費", 2025, 18_500_000)}
+
+
+def test_a_long_pdf_shows_a_progress_bar_on_a_terminal_only(tmp_path):
+    import pty
+    import select
+
+    pdf = make_pdf(tmp_path / "long.pdf", [[(60, 700, f"横浜市 第{i}ページの本文。")] for i in range(30)])
+    seen = []
+    load_document(pdf, progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(n, 30) for n in range(1, 31)]
+    command = [sys.executable, "-m", "citykg.cli", "extract", str(pdf), "--format", "nt"]
+    piped = subprocess.run(command, capture_output=True, text=True, check=True, timeout=300)
+    assert "reading long.pdf" not in piped.stderr
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=slave,
+                            env=dict(os.environ, COLUMNS="120"))
+    os.close(slave)
+    shown = b""
+    while select.select([master], [], [], 60)[0]:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the terminal closed
+            break
+        if not chunk:
+            break
+        shown += chunk
+    assert proc.wait(timeout=60) == 0
+    os.close(master)
+    assert "reading long.pdf" in shown.decode(errors="replace") and "━" in shown.decode(errors="replace")
