@@ -44,6 +44,7 @@ class Context:
     japan: Gazetteer
     publisher: Entity | None = None
     fiscal_year: int | None = None
+    language: str | None = None  # the document's: the one it declares, else by its script
     out: Extraction = field(default_factory=Extraction)
     # caches, one entry a block (keyed by id: blocks compare by value)
     _prepared: dict[int, Prepared] = field(default_factory=dict, init=False, repr=False)

@@ -22,6 +22,26 @@ TITLE_SKIP = re.compile(r"^(目\s*次|はじめに|◆.*|URL:\s*\S+)$")
 TITLE_MAX = 80  # a page that opens with a paragraph is titled by its start
 
 
+KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f]")
+KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
+LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+
+def language_of(lines: list[str]) -> str | None:
+    """The language of a document that declares none, by its script: Japanese where kana and
+    kanji are a fair share of its letters (a kanji says what three or four Latin letters do),
+    Korean by Hangul, else English where it is written in Latin letters."""
+    text = "\n".join(lines[:2000])
+    kana, kanji, hangul = len(KANA.findall(text)), len(KANJI.findall(text)), len(HANGUL.findall(text))
+    latin = len(LATIN.findall(text))
+    if hangul > kana + kanji and hangul * 3 >= latin:
+        return "ko"
+    if kana and (kana + kanji) * 3 >= latin:
+        return "ja"
+    return "en" if latin else None
+
+
 def fiscal_year(ctx: Context) -> int | None:
     years: Counter[int] = Counter()
     for i, line in enumerate(ctx.lines[:2000]):
@@ -59,7 +79,7 @@ def extract_document(ctx: Context) -> None:
     as_of = _as_of(ctx)
     if first:
         ctx.out.add("document", ctx.span(first), publisher=ctx.publisher,
-                    fiscal_year=ctx.fiscal_year, title=title, as_of=as_of)
+                    fiscal_year=ctx.fiscal_year, title=title, as_of=as_of, language=ctx.language)
     seen: set[str] = set()
     for block in ctx.blocks:
         for m in UNIT.finditer(block.text):

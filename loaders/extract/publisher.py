@@ -23,9 +23,11 @@ ROMAJI_FOLDS = ((r"[^a-z]", ""), (r"o[uh](?![aeiou])", "o"), (r"ou", "o"), (r"uu
                 (r"aa", "a"), (r"m(?=[bpm])", "n"), (r"nn", "n"), (r"shi", "si"),
                 (r"chi", "ti"), (r"tsu", "tu"), (r"fu", "hu"), (r"ji", "zi"), (r"sh", "sy"),
                 (r"ch", "ty"), (r"j", "zy"))
-# A prefecture's name that only says where a municipality lies (長野県大町市, 兵庫県内の都市)
-# is not the prefecture as subject.
-PREFECTURE_AS_PLACE = re.compile(r"\s*(?:内|下|在住|出身)")
+# A prefecture's name that only says where a municipality lies (長野県大町市, 兵庫県内の都市),
+# or that begins an association's name or a payment to one (静岡県協議会負担金), is not the
+# prefecture as subject.
+PREFECTURE_AS_PLACE = re.compile(r"\s*(?:内|下|在住|出身)|[一-龥ァ-ヶー・]{0,12}?(?:協議会|協会|連合会|振興会"
+                                 r"|負担金|補助金|交付金)")
 TITLE_WEIGHT, HEADING_WEIGHT = 3, 2
 # Words a government uses of itself and its people, by level: a page that speaks as a
 # prefecture (本県, 県民, 県立, 知事) is the prefecture's even where it names cities more.
@@ -114,6 +116,11 @@ def infer_publisher(ctx: Context) -> Entity | None:
     (best, n), *rest = counts.most_common(2) + [(None, 0)]
     if n > rest[0][1]:
         return best
+    tied = [e for e, k in counts.items() if k == n]
+    inside = [e for e in tied if e.kind == "city" and any(
+        p.kind == "prefecture" and e.parent == p.code for p in tied)]
+    if len(tied) == 2 and len(inside) == 1:
+        return inside[0]  # 音威子府村 as often as 北海道: the prefecture says where the village is
     ctx.out.report(1, "the text names " + ", ".join(f"{e.label_ja} ({k})" for e, k in
                    counts.most_common(4)) + " as often as each other", "")
     return None
