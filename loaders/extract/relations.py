@@ -196,13 +196,15 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
             tail = text[rel.end():rel.end() + 20]
             ann = ANNIVERSARY.match(re.sub(r"^(?:提携|締結)", "", tail))
             listed = listed_before(partners, before, text)
-            opening = DATE_BEFORE.search(text, 0, before.start) if not listed else None
-            date = date_in(ctx, block, opening.group(1)) if opening else None
+            date, derived = _clause_anniversary(text, before.start, tail), False
+            derived = date is not None
+            opening = DATE_BEFORE.search(text, 0, before.start) if not listed and not date \
+                else None
+            date = date or (date_in(ctx, block, opening.group(1)) if opening else None)
             if date is None and not listed and DATE_AFTER.match(text, rel.end()):
                 date = date_in(ctx, block, text[rel.end():rel.end() + 30].split("。")[0])
             if date is None and (year := BARE_YEAR.search(between)):
                 date = normalise.PartialDate(int(year.group(1)))  # "長春市(中国・1980)友好都市"
-            derived = False
             if date is None:  # "…と姉妹都市を提携してから、今年で50周年を迎えました"
                 date = elapsed_start(ctx, text[rel.end():rel.end() + 40].split("。")[0])
                 derived = date is not None
@@ -222,6 +224,25 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
             if collective(rel.group(0)):
                 ctx.__dict__.setdefault("_collective", set()).update(id(f) for f in facts if f)
     return found
+
+
+# a count of years right after the relation word: "…との姉妹都市20周年", "友好都市提携の10周年"
+COUNT_AFTER = re.compile(r"^(?:提携|締結)?の?\s*(\d+)\s*周年")
+
+
+def _clause_anniversary(text: str, start: int, tail: str):
+    """The start an anniversary implies when the partner's own clause names the year it falls
+    in ("2015年度にA市との姉妹都市25周年、2017年度にB市との友好都市10周年を迎える": 1990, 2007),
+    each clause its own year; None without both."""
+    count = COUNT_AFTER.match(tail)
+    if not count:
+        return None
+    clause = re.split(r"[、。]", text[:start])[-1]
+    try:
+        year = normalise.parse_fiscal_year(clause) or normalise.parse_year(clause)
+    except normalise.NormaliseError:
+        return None
+    return normalise.PartialDate(year - int(count.group(1))) if year else None
 
 
 # "6都市〔サンノゼ市、…、洛陽(らくよう)市〕", "米国の3市(ストックトン、オマハ、シェルビービル)": a
