@@ -26,6 +26,17 @@ def _entry_like(block: Block) -> bool:
     """A short block that is no sentence ("Sister City Shelbyville, Indiana", "上海市徐匯区(友好
     提携都市)"): an entry, whose record below may date it; prose is not."""
     return len(block.text) <= ENTRY_BLOCK and not is_prose(block.text)
+
+
+def _entry_line(block: Block, mention: Mention) -> bool:
+    """The block is an entry, or the line naming the partner is one, in a block that runs
+    lines together ("Web: the old city's site" / "Friendship City Springfield" / "Signed: …")."""
+    if _entry_like(block):
+        return True
+    line = bisect.bisect_right(block.offsets, mention.start) - 1
+    end = block.offsets[line + 1] if line + 1 < len(block.offsets) else len(block.text)
+    text = block.text[block.offsets[line]:end]
+    return len(text) <= ENTRY_BLOCK and not is_prose(text)
 # What may stand between a relation word and the partner's name that follows it.
 GAP_AFTER = re.compile(r"^(?:提携|締結|盟約)?(?:\s*(\d+)\s*周年を(迎える|迎えた|記念する))?\s*"
                        r"(?:の|である|(?P<list>は|としては|として|には)\s*、?"
@@ -144,7 +155,8 @@ def _relations(ctx: Context) -> None:
                 and (not is_prose(block.text) or block.kind == "item"):
             # a sentence under the heading is no entry; a bulleted one opening with its
             # partner is ("・セントポール市(米国) 日本で初めての姉妹都市縁組。…")
-            found = _list_item(ctx, block, heading_type)
+            found = _name_list(ctx, block, heading_type) or _name_field(ctx, block, heading_type) \
+                or _list_item(ctx, block, heading_type)
             if not is_prose(block.text):
                 found |= _line_entries(ctx, block, heading_type, found)
         elif not found and heading_type and block.kind == "heading":
@@ -178,7 +190,7 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
                 continue
             years = int(gap.group(1)) if gap.group(1) else None
             # an entry such as "Sister City" / "Shelbyville, Indiana": dated by its record
-            record = record_of(ctx, block, after) if _entry_like(block) and not \
+            record = record_of(ctx, block, after) if _entry_line(block, after) and not \
                 listed_after(partners, after, text) else None
             _add(ctx, block, after, rtype, rel.start(), after.end, anniversary=years,
                  upcoming=bool(gap.group(2) and gap.group(2).startswith("迎える")),
@@ -463,6 +475,84 @@ def _list_item(ctx: Context, block: Block, rtype: str, dated_only: bool = False)
         if fact and not own and not kind:  # typed by its heading only
             _mark_untyped(ctx, fact)
         found.add(m.entity.key)
+    return found
+
+
+# a line of names only, between bars: "[ A | B | C ]", "A市 | B市 | C市" (links to sections)
+NAME_LIST = re.compile(r"^\s*[\[［【]?\s*([^\[\]［］【】]+?)\s*[\]］】]?\s*$")
+LIST_BAR = re.compile(r"\s*[|｜]\s*")
+
+
+def _name_list(ctx: Context, block: Block, rtype: str) -> set[str]:
+    """A line listing partners by name alone, between bars, under a relation-word heading (a
+    page's links to its partners' sections): each name a city, foreign or Japanese (in English,
+    by its romaji), every one known; each a partner of the heading's kind."""
+    if block.first_line != block.last_line or "|" not in block.text and "｜" not in block.text:
+        return set()
+    m = NAME_LIST.match(block.text)
+    names = [n for n in LIST_BAR.split(m.group(1))] if m else []
+    if len(names) < 3 or any(not n or len(n) > 30 for n in names):
+        return set()
+    named = []
+    for name in names:
+        found = ctx.world.lookup(name, "city") or ctx.world.lookup(name + "市", "city")
+        domestic = not found
+        found = found or _japanese_city(ctx, name)
+        if len(found) != 1:
+            return set()
+        named.append((name, found[0], domestic))
+    out = set()
+    at = 0
+    for name, entity, domestic in named:
+        at = block.text.find(name, at)
+        if ctx.publisher and entity.code and entity.code == ctx.publisher.code:
+            continue
+        fact = _add(ctx, block, Mention(at, at + len(name), name, (entity,)), rtype, at,
+                    at + len(name), domestic=domestic)
+        if fact:
+            _mark_untyped(ctx, fact)
+            out.add(entity.key)
+    return out
+
+
+# a record's field naming the partner: "City name: Springfield, Ohio, USA (since …)", "都市名:…"
+NAME_FIELD = re.compile(r"^\s*(?:(?:Partner|Sister|Friendship|Twin)\s+)?(?:City|Town|Partner)"
+                        r"(?:'s)?\s+[Nn]ame\s*[:：]\s*|^\s*(?:相手)?都市名\s*[:：]\s*")
+
+
+def _name_field(ctx: Context, block: Block, rtype: str) -> set[str]:
+    """An entry opened by a field for the partner's name, under a relation-word heading: the
+    name up to its state and country, the date in the rest of the line ("(since June 1, 1980)");
+    the partner foreign or Japanese."""
+    key = NAME_FIELD.match(block.text)
+    if not key or block.first_line != block.last_line:
+        return set()
+    value = block.text[key.end():]
+    name = re.split(r"\s*[,、(（]", value, maxsplit=1)[0].strip()
+    bare = re.sub(r"\s+(?:City|Town|Village)$", "", name)
+    found = ctx.world.lookup(name, "city") or ctx.world.lookup(bare, "city")
+    domestic = not found
+    found = found or _japanese_city(ctx, name)
+    if len(found) != 1 or ctx.publisher and found[0].code and found[0].code == ctx.publisher.code:
+        return set()
+    at = key.end() + value.find(name)
+    own = RELATION_RE.search(block.text, at + len(name))
+    fact = _add(ctx, block, Mention(at, at + len(name), name, (found[0],)),
+                type_of(own.group(0)) if own else rtype, 0, len(block.text),
+                date=date_in(ctx, block, block.text[at + len(name):]), domestic=domestic)
+    if fact and not own:
+        _mark_untyped(ctx, fact)
+    return {found[0].key} if fact else set()
+
+
+def _japanese_city(ctx: Context, name: str) -> list:
+    """A Japanese municipality a name means, in kanji or in romaji ("Springfield" is none)."""
+    from citykg.loaders.extract.publisher import _by_romaji, romaji_key
+
+    found = [e for e in ctx.japan.lookup(name, "city")]
+    if not found and re.fullmatch(r"[A-Za-z][A-Za-z\- ]{2,30}", name):
+        bare = re.sub(r"\s+(?:City|Town|Village)$", "", name)
+        found = [e for e in _by_romaji(ctx.japan).get(romaji_key(bare), ()) if e.kind == "city"]
     return found
 
 

@@ -35,8 +35,9 @@ RELATION_WORDS = [
 WORD = "|".join(re.escape(v) for w, _ in RELATION_WORDS
                 for v in dict.fromkeys((w, w.capitalize(), w.title(), w.upper())))
 WORD_RE = re.compile(WORD)
-# one relation word, or several joined ("姉妹都市・友好交流都市"): a collective word too
-RELATION_RE = re.compile(rf"(?:{WORD})(?:\s*(?:・|、|及び|および|並びに|や|/|&|and)\s*(?:{WORD}))*")
+# one relation word, or several joined ("姉妹都市・友好交流都市", "Sister City, Friendship
+# City"): a collective word too
+RELATION_RE = re.compile(rf"(?:{WORD})(?:\s*(?:・|、|,|及び|および|並びに|や|/|&|and)\s*(?:{WORD}))*")
 TYPE_OF = {w.lower(): t for w, t in RELATION_WORDS}
 # a table's kind cell: a relation word, maybe narrowed ("青少年交流協定")
 KIND_CELL = re.compile(rf"[^\s\d]{{0,6}}?(?:{RELATION_RE.pattern})")

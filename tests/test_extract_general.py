@@ -1,0 +1,53 @@
+"""Rules seen failing on real pages of other governments, on text written for these tests in
+the same shapes: competing dates, anniversaries each with its own year, lists without a country."""
+from citykg.loaders.pipeline import extract_document
+
+
+def relations(tmp_path, text: str, name: str = "page.txt"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    _, extraction = extract_document(path)
+    return extraction, {(f.data["type"], f.data["partner"].key): f for f in extraction.facts
+                        if f.kind == "relation"}
+
+
+def years(rels) -> dict:
+    return {k: f.data["start"].year if f.data["start"] else None for k, f in rels.items()}
+
+
+def test_each_anniversary_counts_from_the_year_its_own_clause_names(tmp_path):
+    text = ("URL: https://www.city.kakogawa.lg.jp/kokusai/plan.html\n国際交流の推進\n\n"
+            "- 2015年度にバッファロー市との姉妹都市25周年、2017年度に杭州市との友好都市10周年を"
+            "迎えることから、記念事業を行います。\n")
+    _, rels = relations(tmp_path, text)
+    assert years(rels) == {("sister", "buffalo"): 1990, ("friendship", "hangzhou"): 2007}
+    assert all(f.data["derived"] for f in rels.values())
+
+
+def test_an_entry_line_run_together_with_the_line_before_is_dated_by_its_record(tmp_path):
+    text = ("Our Sister Cities\n\nSister City Buffalo\nSigned: May 3rd,1962\n\n"
+            "Buffalo lies on the shore of a great lake.\n"
+            "Link: the city of Buffalo web site\nFriendship City Hangzhou\n"
+            "The conclusion day : June 9th,1979\n\nHangzhou is known for its lake.\n")
+    _, rels = relations(tmp_path, "URL: https://www.city.kakogawa.lg.jp/en/sister.html\n" + text)
+    assert years(rels) == {("sister", "buffalo"): 1962, ("friendship", "hangzhou"): 1979}
+
+
+def test_a_line_of_partner_names_between_bars_under_a_collective_heading(tmp_path):
+    text = ("URL: https://www.city.kakogawa.lg.jp/en/sister.html\nSister City, Friendship City\n\n"
+            "[ Buffalo | Hangzhou | Yamatokoriyama ]\n\nSister City Buffalo\n"
+            "Signed: May 3rd,1962\n")
+    _, rels = relations(tmp_path, text)
+    assert set(rels) == {("sister", "buffalo"), ("twinning", "hangzhou"),
+                         ("twinning", "yamatokoriyama")}
+    assert rels[("sister", "buffalo")].data["start"].year == 1962
+
+
+def test_an_entry_opened_by_a_field_for_the_partner_s_name(tmp_path):
+    text = ("URL: https://www.city.kakogawa.lg.jp/en/sister.html\nSister City Exchange\n\n"
+            "City name: Buffalo City, New York State, USA (since March 3, 1970)\n\n"
+            "How it began\n\nThe mayors met in 1968 and agreed to work together.\n\n"
+            "City name: Otawara City, Tochigi Prefecture, Japan (since July 7, 1985)\n")
+    _, rels = relations(tmp_path, text)
+    assert {k: f.data["start"].iso() for k, f in rels.items()} == {
+        ("sister", "buffalo"): "1970-03-03", ("sister", "otawara"): "1985-07-07"}
