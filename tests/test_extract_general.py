@@ -51,3 +51,29 @@ def test_an_entry_opened_by_a_field_for_the_partner_s_name(tmp_path):
     _, rels = relations(tmp_path, text)
     assert {k: f.data["start"].iso() for k, f in rels.items()} == {
         ("sister", "buffalo"): "1970-03-03", ("sister", "otawara"): "1985-07-07"}
+
+
+def test_a_date_counted_from_the_agreement_is_not_its_start(tmp_path):
+    text = ("URL: https://www.city.kakogawa.lg.jp/kokusai/a.html\n姉妹都市との交流\n\n"
+            "姉妹都市提携の翌年2012年から、市の祭りにバッファロー市の楽団が参加しています。\n")
+    _, rels = relations(tmp_path, text)
+    assert years(rels) == {("sister", "buffalo"): None}
+
+
+def test_the_partner_of_the_relation_word_s_own_clause(tmp_path):
+    text = ("URL: https://www.city.kakogawa.lg.jp/kokusai/b.html\n青少年の相互派遣\n\n"
+            "派遣は1995年度から本市とアメリカ・バッファロー市との間で始めましたが、2008年に本市と"
+            "杭州市が友好都市提携を結んだことから、翌年度から杭州市も加わっています。\n")
+    _, rels = relations(tmp_path, text)
+    assert years(rels) == {("friendship", "hangzhou"): 2008}
+
+
+def test_a_partner_still_sought_and_a_day_in_the_year_the_narrative_carries_on_in(tmp_path):
+    text = ("URL: https://www.city.kakogawa.lg.jp/kokusai/c.html\n交流のあゆみ\n\nアメリカ・バッファロー市\n\n"
+            " 1975年(昭和50年)に、本市は、初めての姉妹都市を結ぶ相手を探し始めました。"
+            "候補地はバッファロー市としました。\n"
+            " その翌年の1976年(昭和51年)、本市の代表団が現地を訪れました。そして9月21日、"
+            "バッファロー市において姉妹都市提携の調印が行われました。\n")
+    _, rels = relations(tmp_path, text)
+    assert {k: f.data["start"].iso() for k, f in rels.items()} == {
+        ("sister", "buffalo"): "1976-09-21"}

@@ -13,7 +13,7 @@ from citykg.loaders.extract.context import Context
 from citykg.loaders.extract.dates import elapsed_start
 from citykg.loaders.extract.places import partner_mentions
 from citykg.loaders.extract.status import STATUS
-from citykg.loaders.extract.words import RELATION_RE
+from citykg.loaders.extract.words import PLANNED, RELATION_RE, RELATIVE
 from citykg.loaders.segment import Block
 
 # A record's field for the agreement's date, its key alone or before its value:
@@ -67,6 +67,8 @@ def record_of(ctx: Context, block: Block, mention: Mention) -> Record | None:
             anchors = [m.start() for m in (word, MAKING.search(sentence)) if m]
             if not anchors or STATUS.search(sentence):  # "…をもって提携を解消": its end's date
                 continue
+            if PLANNED.search(re.split(r"[、。]", sentence[max(anchors):])[0][:25]):
+                continue  # "姉妹都市を結ぶ相手を探し始めた": not made yet
             own = word.group(0) if word else None
             if date := next((d for a in anchors if (d := tied_date(sentence, a))), None):
                 return Record(date, own, number)
@@ -86,7 +88,10 @@ def tied_date(sentence: str, anchor: int):
     for i in range(len(parts) - 1, -1, -1):
         if date := _date(parts[i]):
             return None if OTHER_EVENT.search("、".join(parts[i:])) else date
-    return _date(re.split(r"[、。]", sentence[anchor:])[0][:50])  # "established on August 21, 1997"
+    after = re.split(r"[、。]", sentence[anchor:])[0][:50]  # "established on August 21, 1997"
+    date = _date(after)
+    at = re.search(r"\d{4}|[明大昭平令][^\s、。]{0,2}\d|[A-Z][a-z]+ \d", after) if date else None
+    return None if at and RELATIVE.search(after[:at.start()]) else date  # "提携の翌年2011年"
 
 
 def _record_lines(ctx: Context, block: Block,

@@ -11,10 +11,11 @@ from citykg.gazetteer import Mention
 from citykg.loaders import normalise
 from citykg.loaders.extract.context import Context, listed_after, listed_before
 from citykg.loaders.extract.dates import date_in, elapsed_start, sentences
-from citykg.loaders.extract.entries import field_heading, is_prose, record_of, tied_date
+from citykg.loaders.extract.entries import OTHER_EVENT, field_heading, is_prose, record_of, tied_date
 from citykg.loaders.extract.owners import other_owner, table_owner
 from citykg.loaders.extract.places import _one_country, partner_mentions, unknown_city
 from citykg.loaders.extract.status import STATUS, mark_statuses
+from citykg.loaders.extract import words
 from citykg.loaders.extract.words import KIND_CELL, RELATION_RE, WORD_RE, collective, type_of
 from citykg.loaders.facts import Fact, Span
 from citykg.loaders.segment import Block
@@ -47,7 +48,7 @@ GAP_BEFORE = re.compile(r"^\s*(?:[(（][^)）]{1,20}[)）])?\s*(?:等|など)?" 
                         r"\s*(?:、?\s*(?:現在|計|合計)?\s*[0-9]+\s*(?:都市|市|自治体))?"
                         r"\s*(?:と|との|の|とは|とも)?\s*(?:間の|間で)?\s*[(（]?\s*$")
 # an agreement being prepared, not made: "提携に向けた協議", "提携を検討", "締結予定"
-PLANNED = re.compile(r"に向け|を目指|目指して|検討|協議中|予定|準備|打診|調整中|planned|proposed")
+PLANNED = words.PLANNED
 # a date right after the relation word: "(姉妹都市) 1959年", "姉妹都市提携 1959.10.1"
 DATE_AFTER = re.compile(r"\s*[)）]?\s*(?:提携|締結)?\s*[)）]?\s*[(（:]?\s*(?=[0-9明大昭平令MTSHR])")
 # "昭和37年にアメリカ合衆国のバッファロー市と姉妹都市提携": the date that opens the clause
@@ -402,6 +403,30 @@ def _planned(ctx: Context, block: Block, rel: re.Match) -> bool:
     return True
 
 
+# a day without its year: "そして8月17日、…で姉妹都市提携の調印が"
+MONTH_DAY = re.compile(r"(?<![0-9年])(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+
+def _date_after(ctx: Context, block: Block, text: str):
+    """The first date after the relation word, unless the text before it counts it from the
+    agreement ("姉妹都市提携の翌年2011年から")."""
+    date = date_in(ctx, block, text)
+    if date is None:
+        return None
+    at = re.search(r"\d{4}|[明大昭平令][^\s、。]{0,2}\d|[A-Z][a-z]+ \d", text)
+    return None if at and words.RELATIVE.search(text[:at.start()]) else date
+
+
+def _in_year_before(text: str, day: re.Match):
+    """A day the sentence gives without its year, in the year the paragraph named last before
+    it ("その翌年の1981年、…。…そして8月17日、…調印"): the year a narrative carries on in."""
+    try:
+        last = normalise.last_date(text)
+        return normalise.PartialDate(last.year, int(day[1]), int(day[2])) if last else None
+    except normalise.NormaliseError:
+        return None
+
+
 def _agreementsentences(ctx: Context, block: Block) -> set[str]:
     """"A市とB市は、…1965年に姉妹都市提携を行い": one partner, a relation word, a making verb."""
     found = set()
@@ -413,6 +438,11 @@ def _agreementsentences(ctx: Context, block: Block) -> set[str]:
                     if start <= m.start < start + len(sentence)}
         cities = {k: m for k, m in partners.items() if not m.entity.division}
         partners = cities or partners  # "西オーストラリア州のフリーマントル市": the city
+        if len(partners) > 1:
+            # "…A市との間で始めたが、2010年に本市とB市が姉妹都市となり": the relation word's clause
+            clause = start + max(sentence.rfind("、", 0, rel.start()), 0)
+            partners = {m.entity.key: m for m in partner_mentions(ctx, block)
+                        if clause <= m.start < start + rel.start() and not m.entity.division}
         if len(partners) != 1:
             continue
         mention = next(iter(partners.values()))
@@ -420,7 +450,10 @@ def _agreementsentences(ctx: Context, block: Block) -> set[str]:
         made = STATUS.sub(lambda m: " " * len(m.group(0)), sentence[:rel.end() + 12])
         # the date tied to the relation word, not the first one of the sentence ("昭和36年に交流が
         # 始まり、…、平成元年4月4日に…姉妹都市提携をしました")
-        date = tied_date(made, rel.start()) or date_in(ctx, block, made[rel.start():])
+        date = tied_date(made, rel.start()) or _date_after(ctx, block, made[rel.start():])
+        days = list(MONTH_DAY.finditer(made[:rel.start()]))
+        if date is None and days and not OTHER_EVENT.search(made[days[-1].end():rel.start()]):
+            date = _in_year_before(block.text[:start + days[-1].start()], days[-1])
         derived = False
         ann = ANNIVERSARY.search(sentence, rel.end(), rel.end() + 16)
         if date is None and ann and ann.group(2).startswith("迎える"):
