@@ -77,3 +77,30 @@ def test_a_partner_still_sought_and_a_day_in_the_year_the_narrative_carries_on_i
     _, rels = relations(tmp_path, text)
     assert {k: f.data["start"].iso() for k, f in rels.items()} == {
         ("sister", "buffalo"): "1976-09-21"}
+
+
+def test_signed_on_a_visit_and_a_state_under_another_transcription(tmp_path):
+    text = ("URL: https://www.pref.shizuoka.jp/kokusai/state.html\n"
+            "山と海の縁をきっかけに、1985年4月10日、県の代表団がサンタカタリーナ州を訪問し、"
+            "同州知事と姉妹県州協定を結び、交流が始まりました。\n")
+    _, rels = relations(tmp_path, text)
+    assert {k: f.data["start"].iso() for k, f in rels.items()} == {
+        ("sister", "santa-catarina-br"): "1985-04-10"}
+
+
+def test_a_province_agreement_word_and_clauses_set_off_by_commas(tmp_path):
+    text = ("URL: https://www.pref.shizuoka.jp/kokusai/province.html\n中国浙江省との交流\n\n"
+            " 両県省の交流は,昭和53年に省の視察団が来訪し,その後,昭和57年(1982年)4月20日,浙江省の省長が"
+            "来県し,知事と「友好県省締結に関する議定書」を取り交わし,友好県省の契りを結びました。\n")
+    _, rels = relations(tmp_path, text)
+    assert [(t, f.data["partner"].label_ja, f.data["start"].iso())
+            for (t, _), f in rels.items()] == [("friendship", "浙江省", "1982-04-20")]
+
+
+def test_the_date_tied_to_the_relation_word_reads_clauses_set_off_by_commas():
+    from citykg.loaders.extract.entries import tied_date
+
+    sentence = "昭和50年に視察団が来訪し,昭和57年(1982年)4月20日,知事と友好県省の議定書を締結した。"
+    assert tied_date(sentence, sentence.index("友好県省")).iso() == "1982-04-20"
+    english = "The agreement was signed on May 25, 1992"
+    assert tied_date(english, english.index("signed")).iso() == "1992-05-25"

@@ -29,6 +29,11 @@ DATE_KEY = re.compile(rf"^\s*[<＜〈‹(]?\s*(?:(?:{RELATION_RE.pattern})\s*)?"
 MAKING = re.compile(r"提携|締結|盟約|調印|縁組|結[びんぶ]|となっ|になっ|となり|になり|established|signed")
 # the sentence is about a visit, a question, a merger: its date is not the agreement's
 OTHER_EVENT = re.compile(r"訪問|来訪|視察|合併|質問|問い合わせ|開催|訪れ")
+# clauses end at 、 and at the comma official texts also write (",", not "May 25, 1992")
+CLAUSE_BREAK = re.compile(r"、|,(?![\s\d])")
+# a visit on which the agreement was signed: "…代表団がA州を訪問し、同州知事と協定を結び" (the
+# visit's clause runs on into the signing; "…を訪問した。" or "訪問の際" would not)
+ON_THE_VISIT = re.compile(r"(?:を|に)(?:公式)?(?:訪問|来訪)し(?:、|,)(?=[^、,]*$)")
 RECORD_LINES = 16  # how far a record may reach
 # what may stand before the name that opens an entry: bullets and numbers, not words
 # ("(1) シアトル市", not "ちなみに福州市は")
@@ -84,10 +89,13 @@ def tied_date(sentence: str, anchor: int):
     """The date tied to the relation word or making verb at `anchor`: the last one before it
     in its sentence, with no other event between ("1959年、旧小倉市と姉妹都市となった"; not
     "1998年1月、近隣5市と合併し、トロント市になりました"), or one right after it ("提携 1979年")."""
-    parts = sentence[:anchor].split("、")
+    parts = CLAUSE_BREAK.split(sentence[:anchor])
     for i in range(len(parts) - 1, -1, -1):
         if date := _date(parts[i]):
-            return None if OTHER_EVENT.search("、".join(parts[i:])) else date
+            between = "、".join(parts[i:])
+            if OTHER_EVENT.search(ON_THE_VISIT.sub("", between)):
+                return None
+            return date
     after = re.split(r"[、。]", sentence[anchor:])[0][:50]  # "established on August 21, 1997"
     date = _date(after)
     at = re.search(r"\d{4}|[明大昭平令][^\s、。]{0,2}\d|[A-Z][a-z]+ \d", after) if date else None

@@ -60,6 +60,7 @@ def partner_mentions(ctx: Context, block: Block) -> list[Mention]:
             if m and m.entity and m.entity.kind == "city":
                 known.append(m)
         found = known + _unknown(ctx, block, known)
+        found += _long_vowel_variants(ctx, block, found)
         found = _narrowest(ctx, block, sorted(found + _seen_unknown(ctx, block, found),
                                               key=lambda m: m.start))
         # "コーパスクリスティ市(米国テキサス州)": a state in the brackets after a city is where
@@ -69,6 +70,37 @@ def partner_mentions(ctx: Context, block: Block) -> list[Mention]:
                                          or STATE_AFTER_COMMA.fullmatch(block.text, found[i - 1].end, m.start))
             or ORGANISATION_AFTER.match(block.text, m.end))]
     return cache_[id(block)]
+
+
+# a katakana name with the suffix that marks it a place: "…ール州", "…ーグ市"
+SUFFIXED_KATAKANA = re.compile(r"(?<![ァ-ヺー・])([ァ-ヺ][ァ-ヺー・]{1,20})(州|省|市)(?![ァ-ヺー一-龥])")
+_WITHOUT_LONG_VOWELS: dict[int, dict[str, list[Entity]]] = {}  # by id of the gazetteer
+
+
+def _long_vowel_variants(ctx: Context, block: Block, found: list[Mention]) -> list[Mention]:
+    """A city or state the gazetteer has under another transcription of its long vowels
+    ("…ドスール州" for "…ドスル州", "…ベーク市" for "…ベク市"): a katakana name marked a place
+    by its suffix, matched without its ー, where that names one place only."""
+    if "ー" not in block.text:
+        return []
+    index = _WITHOUT_LONG_VOWELS.get(id(ctx.world))
+    if index is None:
+        index = {}
+        for e in ctx.world.entities:
+            if e.kind == "city" and e.label_ja:
+                index.setdefault(e.label_ja.replace("ー", ""), []).append(e)
+        _WITHOUT_LONG_VOWELS[id(ctx.world)] = index
+    out = []
+    for m in SUFFIXED_KATAKANA.finditer(block.text):
+        if "ー" not in m.group(1) or any(k.start < m.end() and m.start() < k.end for k in found):
+            continue
+        label = m.group(1) + m.group(2)
+        if ctx.world.lookup(label):
+            continue
+        entities = index.get(label.replace("ー", ""), [])
+        if len(entities) == 1:
+            out.append(Mention(m.start(), m.end(), label, (entities[0],)))
+    return out
 
 
 def _seen_unknown(ctx: Context, block: Block, found: list[Mention]) -> list[Mention]:
