@@ -104,3 +104,21 @@ def test_the_date_tied_to_the_relation_word_reads_clauses_set_off_by_commas():
     assert tied_date(sentence, sentence.index("友好県省")).iso() == "1982-04-20"
     english = "The agreement was signed on May 25, 1992"
     assert tied_date(english, english.index("signed")).iso() == "1992-05-25"
+
+
+def test_a_domestic_partner_named_with_its_prefecture_dated_by_its_record(tmp_path):
+    text = ("URL: https://www.city.kakogawa.lg.jp/kokusai/d.html\n国内の姉妹都市・友好都市\n\n"
+            "大町市(長野県)\n\n山の幸を縁に、平成20年6月1日、友好都市協定を締結しました。\n\n"
+            "大町市は、長野県の北西部に位置しています。\n")
+    _, rels = relations(tmp_path, text)
+    assert [(t, f.data["partner"].label_ja, f.data["start"].iso())
+            for (t, _), f in rels.items()] == [("friendship", "大町市", "2008-06-01")]
+
+
+def test_a_city_the_gazetteer_lacks_in_a_state_and_a_state_that_is_another_s_partner(tmp_path):
+    text = ("URL: https://www.city.kakogawa.lg.jp/kokusai/e.html\n姉妹都市\n\n"
+            "本市は、アメリカ合衆国オハイオ州にあるグリーンバーグ市と2004年5月に姉妹都市を締結しました。\n\n"
+            "同市は、アメリカの中西部オハイオ州(兵庫県との姉妹提携州)に位置し、人口は約5万人です。\n")
+    _, rels = relations(tmp_path, text)
+    assert [(t, f.data["partner"].label_ja, f.data["start"].iso())
+            for (t, _), f in rels.items()] == [("sister", "グリーンバーグ市", "2004-05")]

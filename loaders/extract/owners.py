@@ -18,6 +18,10 @@ def other_owner(ctx: Context, block: Block, mention: Mention) -> str | None:
     ("(参考)千葉県の海外姉妹・友好提携先")."""
     if owner := ctx.__dict__.get("_other_owner"):
         return owner
+    for m in _other_governments(ctx, block):  # "A州(B県との姉妹提携州)": B県's partner
+        if m.start > mention.end and BRACKET_OPEN.fullmatch(block.text, mention.end, m.start) \
+                and block.text.startswith("との", m.end):
+            return m.surface
     start = max(block.text.rfind("。", 0, mention.start) + 1, 0)
     end = block.text.find("。", mention.start)
     end = len(block.text) if end < 0 else end
@@ -54,6 +58,7 @@ def _other_governments(ctx: Context, block: Block) -> list[Mention]:
     return cache[id(block)]
 
 
+BRACKET_OPEN = re.compile(r"\s*[(（]\s*")
 PREFECTURE_EN = re.compile(r"\b[A-Z][a-z]+ Prefecture(?:al Government)?\b")
 
 

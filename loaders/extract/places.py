@@ -34,9 +34,9 @@ QUALIFIED_CITY = re.compile(r"の([ァ-ヺー・]{2,20}|[一-龥]{1,5}?)(市|町
 
 IN_BRACKET = re.compile(r"\s*[(（〔][^)）〕]*")
 # What may stand between a state and the city in it: nothing, の, a space
-LOCATES = re.compile(r"\s*の?\s*")
+LOCATES = re.compile(r"\s*(?:の|にある|に位置する)?\s*")  # "アイオワ州にあるA市" too
 # A city the gazetteer lacks, right after its state ("テキサス州ボウマン市")
-CITY_AFTER = re.compile(r"\s*の?\s*((?<![ァ-ヺー])[ァ-ヺー・]{2,20}|[一-龥]{1,5}?)(市|町|村|郡)"
+CITY_AFTER = re.compile(r"\s*(?:の|にある|に位置する)?\s*((?<![ァ-ヺー])[ァ-ヺー・]{2,20}|[一-龥]{1,5}?)(市|町|村|郡)"
                         r"(?![ァ-ヺー一-龥])")
 # A district right after its city, written in kanji ("上海市徐匯区", "ソウル特別市江南区")
 DISTRICT_AFTER = re.compile(r"([一-龥]{1,4}区)(?![一-龥])")

@@ -157,7 +157,7 @@ def _relations(ctx: Context) -> None:
             # a sentence under the heading is no entry; a bulleted one opening with its
             # partner is ("・セントポール市(米国) 日本で初めての姉妹都市縁組。…")
             found = _name_list(ctx, block, heading_type) or _name_field(ctx, block, heading_type) \
-                or _list_item(ctx, block, heading_type)
+                or _domestic_entry(ctx, block, heading_type) or _list_item(ctx, block, heading_type)
             if not is_prose(block.text):
                 found |= _line_entries(ctx, block, heading_type, found)
         elif not found and heading_type and block.kind == "heading":
@@ -576,6 +576,37 @@ def _name_field(ctx: Context, block: Block, rtype: str) -> set[str]:
     if fact and not own:
         _mark_untyped(ctx, fact)
     return {found[0].key} if fact else set()
+
+
+def _domestic_entry(ctx: Context, block: Block, rtype: str) -> set[str]:
+    """A Japanese municipality named on a line of its own with its prefecture ("A市(B県)",
+    "B県A市"), under a relation-word heading: a domestic partner's entry, dated and typed by
+    its record below."""
+    if block.first_line != block.last_line or len(block.text) > 30:
+        return set()
+    named = ctx.local_governments(block)
+    cities = [m for m in named if m.entity and m.entity.kind == "city"]
+    prefectures = {m.entity.code for m in named if m.entity and m.entity.kind == "prefecture"}
+    if len(cities) != 1 or len(named) != 2 or cities[0].entity.parent not in prefectures:
+        return set()
+    mention = cities[0]
+    if ctx.publisher and mention.entity.code == ctx.publisher.code:
+        return set()
+    rest = block.text
+    for m in named:
+        rest = rest.replace(m.surface, "")
+    if re.sub(r"[\s()（）\d.・\-①-⑳]", "", rest):
+        return set()  # more than the names and their brackets
+    record = record_of(ctx, block, mention)
+    kind = record.kind if record else None
+    span = Span(block.first_line, record.last, "\n".join(
+        ctx.lines[block.first_line - 1:record.last])) if record else None
+    fact = _add(ctx, block, mention, type_of(kind) if kind else rtype, 0, len(block.text),
+                date=record.date if record else None, derived=bool(record and record.derived),
+                span=span, domestic=True)
+    if fact and not kind:
+        _mark_untyped(ctx, fact)
+    return {mention.entity.key} if fact else set()
 
 
 def _japanese_city(ctx: Context, name: str) -> list:
