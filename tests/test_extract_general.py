@@ -122,3 +122,33 @@ def test_a_city_the_gazetteer_lacks_in_a_state_and_a_state_that_is_another_s_par
     _, rels = relations(tmp_path, text)
     assert [(t, f.data["partner"].label_ja, f.data["start"].iso())
             for (t, _), f in rels.items()] == [("sister", "グリーンバーグ市", "2004-05")]
+
+
+def test_a_list_after_である_with_countries_joined_by_a_dot(tmp_path):
+    text = ("URL: https://www.city.kakogawa.lg.jp/kokusai/f.html\n国際交流のあゆみ\n\n"
+            "本市の姉妹友好都市である米国・グリーンバーグ市、中国・杭州市、チェコ・プルゼニ市の代表が"
+            "本市に集まりました。\n")
+    _, rels = relations(tmp_path, text)
+    assert {f.data["partner"].label_ja for f in rels.values()} == {
+        "グリーンバーグ市", "杭州市", "プルゼニ市"}
+
+
+def test_a_prefecture_s_partners_listed_with_their_countries_and_a_sister_signing(tmp_path):
+    text = ("URL: https://www.pref.shizuoka.jp/kokusai/g.html\n"
+            "県では、1975年(昭和50年)に全国で初めてアメリカ合衆国オハイオ州と姉妹締結を行いました。"
+            "その後ブラジル連邦共和国パラナ州、中華人民共和国浙江省と姉妹・友好締結を行っています。\n")
+    _, rels = relations(tmp_path, text)
+    assert sorted((t, f.data["partner"].label_ja, f.data["start"] and f.data["start"].year)
+                  for (t, _), f in rels.items()) == [
+        ("sister", "オハイオ州", 1975), ("twinning", "パラナ州", None),
+        ("twinning", "浙江省", None)]
+
+
+def test_domestic_entries_with_their_own_word_or_a_district(tmp_path):
+    text = ("URL: https://www.city.kakogawa.lg.jp/kokusai/h.html\n国内の姉妹都市\n\n"
+            "姉妹都市 大町市(長野県)\n\n大町市は、明治4年に筑摩県となり、のちに長野県に入りました。\n\n"
+            "姉妹都市提携は平成元年\n\n北海道虻田郡真狩村\n\n平成5年8月1日提携\n\n真狩村は羊蹄山のふもとの村です。\n")
+    _, rels = relations(tmp_path, text)
+    assert sorted((t, f.data["partner"].label_ja, f.data["start"].iso())
+                  for (t, _), f in rels.items()) == [
+        ("sister", "大町市", "1989"), ("sister", "真狩村", "1993-08-01")]

@@ -29,7 +29,8 @@ DESCRIPTION = re.compile(r"の(?![^、,・\s]*(?:州|省|県|市|道|区|郡)$)[
 ENGLISH_CITY = re.compile(r"(?<![A-Za-z])([A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,3})"
                           r"(?:,\s*[A-Z][a-z]+(?: [A-Z][a-z]+)?)?\s*\(([A-Z][^()]{1,40})\)")
 # "アメリカ合衆国のボウマンビル市": a name the gazetteer lacks, qualified by its country before it
-QUALIFIED_CITY = re.compile(r"の([ァ-ヺー・]{2,20}|[一-龥]{1,5}?)(市|町|村|郡|州|区|県)(?![ァ-ヺー一-龥])")
+# ("米国・バトルクリーク市": or joined to it by a dot)
+QUALIFIED_CITY = re.compile(r"[の・]([ァ-ヺー・]{2,20}|[一-龥]{1,5}?)(市|町|村|郡|州|区|県)(?![ァ-ヺー一-龥])")
 
 
 IN_BRACKET = re.compile(r"\s*[(（〔][^)）〕]*")
@@ -193,9 +194,11 @@ def _unknown(ctx: Context, block: Block, known: list[Mention]) -> list[Mention]:
         taken = known + found
         if any(k.start < m.end() and m.start(1) < k.end for k in taken):
             continue
-        before = re.split(r"[\s、。,()]", block.text[max(0, m.start() - 12):m.start()])[-1]
+        before = re.split(r"[\s、。,()・]", block.text[max(0, m.start() - 12):m.start()])[-1]
         country = _one_country(ctx, before)
         name = m.group(1).strip("・")
+        if m.group(0)[0] == "・" and "・" in name:
+            continue  # "ミナス・ジェライス州": a dot inside a name
         if not country or country.key == "jp" or ctx.world.lookup(name) or \
                 KANJI.fullmatch(name) and (country.key not in CHINESE | KOREAN
                                            or m.group(2) == "町"):

@@ -39,8 +39,9 @@ def _entry_line(block: Block, mention: Mention) -> bool:
     text = block.text[block.offsets[line]:end]
     return len(text) <= ENTRY_BLOCK and not is_prose(text)
 # What may stand between a relation word and the partner's name that follows it.
+# ("姉妹友好都市である米国・A市、ブラジル・B市": である opens a list too)
 GAP_AFTER = re.compile(r"^(?:提携|締結|盟約)?(?:\s*(\d+)\s*周年を(迎える|迎えた|記念する))?\s*"
-                       r"(?:の|である|(?P<list>は|としては|として|には)\s*、?"
+                       r"(?:の|(?P<list>である|は|としては|として|には)\s*、?"
                        r"|として[^、。\s]{1,8}?[いな])?\s*$")  # 姉妹都市は、A市、B市; として交流の深い
 # … and between the partner's name and a relation word after it.
 # ("…蘇州市など、現在8都市と姉妹都市": a count of the list may come between)
@@ -145,6 +146,9 @@ def _relations(ctx: Context) -> None:
                               or block.kind == "paragraph" and len(block.text) < 40
                               and not is_prose(block.text)):  # "…友好都市を提携。" is no title
             words = RELATION_RE.findall(block.text)
+            if words and not partner_mentions(ctx, block) \
+                    and _domestic_entry(ctx, block, type_of(words[0])):
+                continue  # "姉妹都市 A市(B県)": a domestic partner's entry, not a heading
             if words and not partner_mentions(ctx, block):
                 heading_type, introduced = type_of(words[0]), introduces and block.kind == "paragraph"
                 ctx.__dict__["_collective_heading"] = collective(words[0]) or bool(
@@ -586,6 +590,9 @@ def _domestic_entry(ctx: Context, block: Block, rtype: str) -> set[str]:
         return set()
     named = ctx.local_governments(block)
     cities = [m for m in named if m.entity and m.entity.kind == "city"]
+    if len(cities) > 1 and len(named) == 3:  # "北海道C郡A村" may read "C郡" as a name too
+        cities = [cities[-1]]
+        named = [m for m in named if m.entity and m.entity.kind == "prefecture"] + cities
     prefectures = {m.entity.code for m in named if m.entity and m.entity.kind == "prefecture"}
     if len(cities) != 1 or len(named) != 2 or cities[0].entity.parent not in prefectures:
         return set()
@@ -595,10 +602,12 @@ def _domestic_entry(ctx: Context, block: Block, rtype: str) -> set[str]:
     rest = block.text
     for m in named:
         rest = rest.replace(m.surface, "")
-    if re.sub(r"[\s()（）\d.・\-①-⑳]", "", rest):
-        return set()  # more than the names and their brackets
+    own = RELATION_RE.match(rest.strip())  # "姉妹都市 A市(B県)": the entry's own kind
+    rest = rest.replace(own.group(0), "", 1) if own else rest
+    if re.sub(r"[\s()（）\d.・\-①-⑳]|[一-龥]{1,4}郡", "", rest):
+        return set()  # more than the names, their district and brackets ("B県C郡A村")
     record = record_of(ctx, block, mention)
-    kind = record.kind if record else None
+    kind = own.group(0) if own else record.kind if record else None
     span = Span(block.first_line, record.last, "\n".join(
         ctx.lines[block.first_line - 1:record.last])) if record else None
     fact = _add(ctx, block, mention, type_of(kind) if kind else rtype, 0, len(block.text),

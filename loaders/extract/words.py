@@ -19,6 +19,8 @@ RELATION_WORDS = [
     ("友好交流協定", "friendship"), ("友好都市", "friendship"), ("友好協定", "friendship"),
     ("友好州", "friendship"), ("友好省", "friendship"), ("友好提携", "friendship"),
     ("友情盟約", "sister"),
+    ("姉妹・友好締結", "twinning"), ("姉妹友好締結", "twinning"),
+    ("姉妹締結", "sister"), ("友好締結", "friendship"),  # "A州と姉妹締結を行いました"
     ("パートナーシップ都市", "partner"), ("パートナー都市", "partner"), ("親善協力都市", "partner"),
     ("パートナーシティ", "partner"), ("経済交流都市", "partner"),
     ("交流協定", "cooperation"), ("協力協定", "cooperation"), ("連携協定", "cooperation"),
