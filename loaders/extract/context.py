@@ -13,7 +13,7 @@ from citykg.loaders.segment import Block
 # What joins the names of a list: "A市、B市及びC市", "シティネット及びメトロポリス"
 # ("ブラジルのポルト・アレグレ市、イタリアのミラノ市": each name may come with its country)
 # ("ヒューストン市(アメリカ)、モントルー市(スイス)": or with its country in brackets after it)
-# ("…ジェライス州、中華人民共和国四川省": or with its country, written "…国", right before it)
+# ("…A州、中華人民共和国B省": or with its country, written "…国", right before it)
 ENUMERATION = re.compile(r"^\s*(?:[(（][^)）]{1,20}[)）])?\s*(?:、|・|,|及び|および|並びに|と|や)\s*"
                          r"(?:[^\s、。]{1,12}[の・]|[^\s、。の]{1,10}国)?\s*$")
 

@@ -1,6 +1,6 @@
 """An entry's record: the lines after a partner's entry, up to the next entry or heading, where a
-page puts what it says of that partner ("提携日" / "1970年1月1日", "<昭和32年5月26日締結>",
-"Partnership Established: October 16th, 1959", "1959年、旧小倉市と姉妹都市となった…"). The
+page puts what it says of that partner ("提携日" / "1975年4月1日", "<昭和40年9月12日締結>",
+"Partnership Established: March 3rd, 1966", "1963年、旧A町と姉妹都市となった…"). The
 assembly step reads the agreement's date and its own relation word from there."""
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ CLAUSE_BREAK = re.compile(r"、|,(?![\s\d])")
 ON_THE_VISIT = re.compile(r"(?:を|に)(?:公式)?(?:訪問|来訪)し(?:、|,)(?=[^、,]*$)")
 RECORD_LINES = 16  # how far a record may reach
 # what may stand before the name that opens an entry: bullets and numbers, not words
-# ("(1) シアトル市", not "ちなみに福州市は")
+# ("(1) ポートランド市", not "ちなみにA市は")
 OPENING = re.compile(r"[^\s\d()（）.・\-‐*●○◆■①-⑳]")
 
 
@@ -72,7 +72,7 @@ def record_of(ctx: Context, block: Block, mention: Mention) -> Record | None:
             word = RELATION_RE.search(sentence)
             making = MAKING.search(sentence)
             if making and not word and BECOMING.fullmatch(making.group(0)):
-                making = None  # "…筑摩県となり": becoming something, no agreement named
+                making = None  # "…B県となり": becoming something, no agreement named
             anchors = [m.start() for m in (word, making) if m]
             if not anchors or STATUS.search(sentence):  # "…をもって提携を解消": its end's date
                 continue
@@ -82,7 +82,7 @@ def record_of(ctx: Context, block: Block, mention: Mention) -> Record | None:
             if date := next((d for a in anchors if (d := tied_date(sentence, a))), None):
                 return Record(date, own, number)
             if elapsed is None and (start := elapsed_start(ctx, sentence[min(anchors):])):
-                elapsed = Record(start, own, number, derived=True)  # "姉妹都市になったのは32年前"
+                elapsed = Record(start, own, number, derived=True)  # "姉妹都市になったのは27年前"
             kind = kind or (own if len(anchors) == 2 else None)
     if elapsed:
         return elapsed
@@ -91,8 +91,8 @@ def record_of(ctx: Context, block: Block, mention: Mention) -> Record | None:
 
 def tied_date(sentence: str, anchor: int):
     """The date tied to the relation word or making verb at `anchor`: the last one before it
-    in its sentence, with no other event between ("1959年、旧小倉市と姉妹都市となった"; not
-    "1998年1月、近隣5市と合併し、トロント市になりました"), or one right after it ("提携 1979年")."""
+    in its sentence, with no other event between ("1963年、旧A町と姉妹都市となった"; not
+    "2001年4月、近隣3町と合併し、B市になりました"), or one right after it ("提携 1979年")."""
     parts = CLAUSE_BREAK.split(sentence[:anchor])
     for i in range(len(parts) - 1, -1, -1):
         if date := _date(parts[i]):
@@ -103,7 +103,7 @@ def tied_date(sentence: str, anchor: int):
     after = re.split(r"[、。]", sentence[anchor:])[0][:50]  # "established on August 21, 1997"
     date = _date(after)
     at = re.search(r"\d{4}|[明大昭平令][^\s、。]{0,2}\d|[A-Z][a-z]+ \d", after) if date else None
-    return None if at and RELATIVE.search(after[:at.start()]) else date  # "提携の翌年2011年"
+    return None if at and RELATIVE.search(after[:at.start()]) else date  # "提携の翌年2014年"
 
 
 def _record_lines(ctx: Context, block: Block,

@@ -1,6 +1,6 @@
 """Memberships the gazetteer's networks alone would miss: bodies named in a sentence saying a
 city joined them ("亀岡市は、AとB協議会に加盟"), and the members a page lists under a role or a
-members' label ("【加盟都市】" / "(日本) 北九州市、下関市"; "会長" / "京都市(日本)"). A member other
+members' label ("【加盟都市】" / "(日本) A市、B市"; "会長" / "C市(日本)"). A member other
 than the publisher is recorded as that city's membership, never as the publisher's."""
 from __future__ import annotations
 
@@ -48,11 +48,11 @@ LIST_GAP = 2  # blocks of other text a list of members may span (a photo's capti
 def extract_members(ctx: Context) -> None:
     network: Entity | None = None
     members_page = any(len(b.text) <= 40 and "。" not in b.text and MEMBERS_HEADING.search(b.text)
-                       for b in ctx.blocks[:6])  # a title: "世界に拡がる環境協力のネットワーク"
+                       for b in ctx.blocks[:6])  # a title: "世界をつなぐ環境の都市ネットワーク"
     since = -10  # the position of the block that named `network`
     for i, block in enumerate(ctx.blocks):
         named, mentioned = _named_network(ctx, block)
-        if named and members_page:  # "アジア環境協力都市機構" alone, on a page of the city's networks
+        if named and members_page:  # "アジア都市環境機構" alone, on a page of the city's networks
             ctx.out.add("membership", ctx.span(block), network=named, role_ja="会員",
                         role_en="member", member=None)
         if found := named or mentioned:
@@ -66,7 +66,7 @@ def extract_members(ctx: Context) -> None:
 
 
 def _named_network(ctx: Context, block: Block) -> tuple[Entity | None, Entity | None]:
-    """(a body's name alone on a short line, "アジア環境協力都市機構", "…機構 環境部会"; the first
+    """(a body's name alone on a short line, "アジア都市環境機構", "…機構 交通部会"; the first
     gazetteer network the block names)."""
     nets = ctx.mentions(block, {"network"})
     text = block.text.strip()

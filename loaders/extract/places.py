@@ -22,20 +22,20 @@ UNKNOWN_CITY = re.compile(
     r"(特別市|広域市|市|都|州|区|町|村|郡|鎮)?\s*[（(]([^）)]{1,30})[）)]")
 
 
-# A bracket that says what a thing is rather than where: "(パラグアイの民族楽器)"
+# A bracket that says what a thing is rather than where: "(ペルーの民族楽器)"
 DESCRIPTION = re.compile(r"の(?![^、,・\s]*(?:州|省|県|市|道|区|郡)$)[^、,・\s]+$")
 # "Shelbyville, Indiana (United States of America)": an English name, maybe its state, then its
 # country in brackets
 ENGLISH_CITY = re.compile(r"(?<![A-Za-z])([A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,3})"
                           r"(?:,\s*[A-Z][a-z]+(?: [A-Z][a-z]+)?)?\s*\(([A-Z][^()]{1,40})\)")
 # "アメリカ合衆国のボウマンビル市": a name the gazetteer lacks, qualified by its country before it
-# ("米国・バトルクリーク市": or joined to it by a dot)
+# ("米国・A市": or joined to it by a dot)
 QUALIFIED_CITY = re.compile(r"[の・]([ァ-ヺー・]{2,20}|[一-龥]{1,5}?)(市|町|村|郡|州|区|県)(?![ァ-ヺー一-龥])")
 
 
 IN_BRACKET = re.compile(r"\s*[(（〔][^)）〕]*")
 # What may stand between a state and the city in it: nothing, の, a space
-LOCATES = re.compile(r"\s*(?:の|にある|に位置する)?\s*")  # "アイオワ州にあるA市" too
+LOCATES = re.compile(r"\s*(?:の|にある|に位置する)?\s*")  # "オハイオ州にあるA市" too
 # A city the gazetteer lacks, right after its state ("テキサス州ボウマン市")
 CITY_AFTER = re.compile(r"\s*(?:の|にある|に位置する)?\s*((?<![ァ-ヺー])[ァ-ヺー・]{2,20}|[一-龥]{1,5}?)(市|町|村|郡)"
                         r"(?![ァ-ヺー一-龥])")
@@ -80,7 +80,7 @@ _WITHOUT_LONG_VOWELS: dict[int, dict[str, list[Entity]]] = {}  # by id of the ga
 
 def _long_vowel_variants(ctx: Context, block: Block, found: list[Mention]) -> list[Mention]:
     """A city or state the gazetteer has under another transcription of its long vowels
-    ("…ドスール州" for "…ドスル州", "…ベーク市" for "…ベク市"): a katakana name marked a place
+    ("…ゴイアース州" for "…ゴイアス州", "…ベーク市" for "…ベク市"): a katakana name marked a place
     by its suffix, matched without its ー, where that names one place only."""
     if "ー" not in block.text:
         return []
@@ -120,7 +120,7 @@ def _seen_unknown(ctx: Context, block: Block, found: list[Mention]) -> list[Ment
 
 def _narrowest(ctx: Context, block: Block, found: list[Mention]) -> list[Mention]:
     """The party a run of place names means is its last, narrowest one: the city, not its
-    state ("カリフォルニア州サウスサンフランシスコ市", "ワシントン州のタコマ市"), the district, not its
+    state ("オレゴン州ビーバートン市", "ワシントン州のスポケーン市"), the district, not its
     city ("上海市徐匯区")."""
     out: list[Mention] = []
     for i, m in enumerate(found):
@@ -173,7 +173,7 @@ def _unknown(ctx: Context, block: Block, known: list[Mention]) -> list[Mention]:
         country = _country(ctx, m.group(3))
         name = m.group(1).strip("・")
         if DESCRIPTION.search(m.group(3)):
-            continue  # "アルパ(パラグアイの民族楽器)": what it is, not where
+            continue  # "ケーナ(ペルーの民族楽器)": what it is, not where
         if not country or country.key == "jp" or ctx.world.lookup(name):
             continue
         label = name + (m.group(2) or "")
@@ -198,7 +198,7 @@ def _unknown(ctx: Context, block: Block, known: list[Mention]) -> list[Mention]:
         country = _one_country(ctx, before)
         name = m.group(1).strip("・")
         if m.group(0)[0] == "・" and "・" in name:
-            continue  # "ミナス・ジェライス州": a dot inside a name
+            continue  # "サンタ・カタリナ州": a dot inside a name
         if not country or country.key == "jp" or ctx.world.lookup(name) or \
                 KANJI.fullmatch(name) and (country.key not in CHINESE | KOREAN
                                            or m.group(2) == "町"):
@@ -224,7 +224,7 @@ def _unknown(ctx: Context, block: Block, known: list[Mention]) -> list[Mention]:
     return found
 
 
-# "米国テネシー州スマーナ市", "アメリカ合衆国カリフォルニア州サウスサンフランシスコ市": a city the
+# "米国ケンタッキー州ジョージタウン市", "アメリカ合衆国オレゴン州ビーバートン市": a city the
 # gazetteer lacks, after its state (and its country)
 STATE_CITY = re.compile(r"([ァ-ヺー・]{2,12}州)([ァ-ヺー・]{2,20})(市|町|村)(?![ァ-ヺー一-龥])")
 

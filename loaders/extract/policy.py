@@ -16,7 +16,7 @@ PILLARS = re.compile(rf"((?:「[^」]{{2,30}}」\s*(?:[、・と]|及び|およ�
 COUNT_OPENING = re.compile(rf"^\s*[のを]\s*[\d{KANJI_NUMBERS}]+\s*(?:つ|本)")  # "の4つを…の柱とし"
 QUOTED_LINE = re.compile(r"「[^「」]{2,30}」")
 QUOTED_END = re.compile(r"「[^「」]{2,30}」$")
-# a quoted pillar's own number: "「Ⅰコミュニケーション支援」" (Ⅰ folded to I), "「1 生活支援」"
+# a quoted pillar's own number: "「Ⅰ情報の多言語化」" (Ⅰ folded to I), "「1 生活支援」"
 PILLAR_MARK = re.compile(r"^\s*(?:[IVX]{1,4}|\d{1,2}|[①-⑳])\s*[.．、:)）]?\s*(?=[^\x00-\x7f])")
 # a pillar as a heading of its own: "基本目標I 多文化共生のまちづくり", "施策の柱2:国際協力の推進",
 # "【施策の柱1】 国際交流の推進  67,640" (with its amounts), "Goal 1: Building a Peaceful World"
@@ -25,7 +25,7 @@ PILLAR_WORDS = (r"基本目標|基本方針|基本方向|基本的方向|施策�
 PILLAR_HEADING = re.compile(rf"^[【\[]?\s*(?:{PILLAR_WORDS}|Goal|Pillar|Policy [Gg]oal)\s*"
                             rf"([IVX]+|\d+|[{KANJI_NUMBERS}]+)\s*[】\]]?\s*[:.、)]?\s*"
                             r"(\S.{1,60}?)(?:\s+[△▲]?\d[\d,]{2,}(?:\s.*)?)?$")
-# the word and number alone, the name on the next line: "基本方針Ⅰ" / "多文化共生の地域づくり"
+# the word and number alone, the name on the next line: "基本方針Ⅰ" / "誰もが暮らしやすい地域づくり"
 PILLAR_NUMBER_ONLY = re.compile(rf"^[【\[<〈]?\s*(?:{PILLAR_WORDS})\s*([IVX]+|\d+|[{KANJI_NUMBERS}])\s*[】\]>〉]?"
                                 r"\s*[:.、]?$")
 # "次の3つの柱に沿って", "以下の施策を柱に": the pillars are the numbered lines that follow
@@ -177,7 +177,7 @@ def _name_below(ctx: Context, block, end: int, mark: str, pillars: dict) -> None
 
 
 def _labelled_pillars(ctx: Context, label, pillars: dict) -> None:
-    """The numbered lines after a label ("施策の分野" / "1. …まち(協働)" / its description /
+    """The numbered lines after a label ("施策の分野" / "1. …まち(参画)" / its description /
     "2. …"): one style of numbering, counting up; a description may stand between them."""
     found, level, gap = [], None, 0
     for b in ctx.blocks[ctx.position(label) + 1:]:

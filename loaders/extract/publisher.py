@@ -32,7 +32,7 @@ SELF_WORDS = {"prefecture": re.compile(r"(?<![一-龥])(?:本県|当県|本道)|
                                        r"知事|道民|府民|府立|都民|都立"),
               "city": re.compile(r"(?<![一-龥])(?:本市|当市|本町|本村)|市民|市立|市内|市役所|市長|町民|"
                                  r"町長|村民|村長|区民|区長")}  # not 松本市
-# The government a sentence is about: named first, as its topic ("岸和田市は、…", "本県では")
+# The government a sentence is about: named first, as its topic ("A市は、…", "本県では")
 SUBJECT_AFTER = re.compile(r"\s*(?:は|では|が|として)")
 SUBJECT_BEFORE = re.compile(r"(?:^|[。\n]|^\s*[・\-■◆●○])\s*$")
 

@@ -56,7 +56,7 @@ DATE_AFTER = re.compile(r"\s*[)）]?\s*(?:提携|締結)?\s*[)）]?\s*[(（:]?\s
 # ("昭和34年に旧小倉市がアメリカ・ワシントン州のタコマ市と": a subject may come between)
 DATE_BEFORE = re.compile(r"(?:^|[、。])([^、。]*?[年月日])\s*(?:に|、)\s*(?:[^、。\s]{1,8}が)?"
                          r"\s*(?:[^、。\s]{1,12}の)?\s*$")
-# "福州市は、姉妹都市ではなく「友好都市」": the word it is not, between the partner and its own
+# "A市は、姉妹都市ではなく「友好都市」": the word it is not, between the partner and its own
 NOT_BUT = re.compile(rf"^\s*(?:は|とは)\s*、?\s*(?:{WORD_RE.pattern})\s*ではなく\s*[「『]?\s*$")
 MAKING = re.compile(r"提携|締結|盟約|調印|結[びんぶ]")
 BARE_YEAR = re.compile(r"(?<![\w.\-/])(1[89]\d\d|20\d\d)(?![\w.\-/年])")
@@ -159,7 +159,7 @@ def _relations(ctx: Context) -> None:
         if not found and heading_type and block.kind in ("item", "row", "paragraph") \
                 and (not is_prose(block.text) or block.kind == "item"):
             # a sentence under the heading is no entry; a bulleted one opening with its
-            # partner is ("・セントポール市(米国) 日本で初めての姉妹都市縁組。…")
+            # partner is ("・ポートランド市(米国) 県内で初めての姉妹都市縁組。…")
             found = _name_list(ctx, block, heading_type) or _name_field(ctx, block, heading_type) \
                 or _domestic_entry(ctx, block, heading_type) or _list_item(ctx, block, heading_type)
             if not is_prose(block.text):
@@ -194,7 +194,7 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
                                text[owner.start:after.end])  # "キーウ市の姉妹都市であるミュンヘン市"
                 continue
             years = int(gap.group(1)) if gap.group(1) else None
-            # an entry such as "Sister City" / "Shelbyville, Indiana": dated by its record
+            # an entry such as "Sister City" / "Springfield, Ohio": dated by its record
             record = record_of(ctx, block, after) if _entry_line(block, after) and not \
                 listed_after(partners, after, text) else None
             _add(ctx, block, after, rtype, rel.start(), after.end, anniversary=years,
@@ -222,7 +222,7 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
                 date = date_in(ctx, block, text[rel.end():rel.end() + 30].split("。")[0])
             if date is None and (year := BARE_YEAR.search(between)):
                 date = normalise.PartialDate(int(year.group(1)))  # "長春市(中国・1980)友好都市"
-            if date is None:  # "…と姉妹都市を提携してから、今年で50周年を迎えました"
+            if date is None:  # "…と姉妹都市を提携してから、今年で40周年を迎えます"
                 date = elapsed_start(ctx, text[rel.end():rel.end() + 40].split("。")[0])
                 derived = date is not None
             if date is None and not listed and _entry_like(block) \
@@ -243,7 +243,7 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
     return found
 
 
-# a count of years right after the relation word: "…との姉妹都市20周年", "友好都市提携の10周年"
+# a count of years right after the relation word: "…との姉妹都市25周年", "友好都市提携の10周年"
 COUNT_AFTER = re.compile(r"^(?:提携|締結)?の?\s*(\d+)\s*周年")
 
 
@@ -262,11 +262,11 @@ def _clause_anniversary(text: str, start: int, tail: str):
     return normalise.PartialDate(year - int(count.group(1))) if year else None
 
 
-# "6都市〔サンノゼ市、…、洛陽(らくよう)市〕", "米国の3市(ストックトン、オマハ、シェルビービル)": a
+# "5都市〔ポートランド市、…、蘇州(そしゅう)市〕", "米国の3市(ボイシ、タルサ、フレズノ)": a
 # count, then as many names in brackets (a country before it may qualify them)
 COUNTED = re.compile(r"(?:([^\s、。]{1,10}?)の)?(\d+)\s*(?:都市|市|自治体|か国)\s*"
                      r"(?:〔(?P<a>[^〕]{2,200})〕|[(（](?P<b>[^()（）]{2,200})[)）])")
-READING = re.compile(r"[(（][ぁ-ゖー]+[)）]")  # "洛陽(らくよう)市"
+READING = re.compile(r"[(（][ぁ-ゖー]+[)）]")  # "蘇州(そしゅう)市"
 
 
 def _counted_list(ctx: Context, block: Block, heading_type: str | None,
@@ -285,7 +285,7 @@ def _counted_list(ctx: Context, block: Block, heading_type: str | None,
         if rel and _planned(ctx, block, rel):
             continue
         rtype = type_of(rel.group(0)) if rel else heading_type
-        country = _one_country(ctx, m.group(1)) if m.group(1) else None  # "…では米国の3市"
+        country = _one_country(ctx, m.group(1)) if m.group(1) else None  # "…には米国の2市"
         countries = [country] if country else []
         cities = [_named_city(ctx, name, countries, block) for name in names]
         if not rtype or not all(cities):
@@ -321,7 +321,7 @@ def _named_city(ctx: Context, name: str, countries: list, block: Block):
 
 def _without_countries(ctx: Context, block: Block, start: int, end: int) -> str:
     """The text between a relation word and the partner after it, without the country that
-    qualifies the partner ("友好都市中国・大連市", "友好都市である中国の大連市")."""
+    qualifies the partner ("友好都市中国・青島市", "友好都市である中国の青島市")."""
     text = block.text[start:end]
     for m in ctx.mentions(block, {"country"}) if text else ():
         if start <= m.start and m.end <= end:
@@ -329,14 +329,14 @@ def _without_countries(ctx: Context, block: Block, start: int, end: int) -> str:
     return re.sub(r"[・の]\s*$", "", text) if len(text) < end - start else text
 
 
-# a record's field naming the kind and dating it: "姉妹都市提携:1972年11月20日", "友好都市提携日"
+# a record's field naming the kind and dating it: "姉妹都市提携:1978年5月9日", "友好都市提携日"
 FIELD_KEY = re.compile(rf"(?:{RELATION_RE.pattern})(?:提携|締結|縁組)(?:年月日|日)?")
 NAME_LINE = 24  # a line that only names the entry is short
 
 
 def _dated_field(ctx: Context, block: Block) -> bool:
     """A kind-and-date field right under the line that names its entry ("長野県大町市" /
-    "姉妹都市提携:1972年11月20日"): the entry a foreign city, or a Japanese municipality
+    "姉妹都市提携:1978年5月9日"): the entry a foreign city, or a Japanese municipality
     named alone on its line (a domestic partner)."""
     cells = [c for c in block.cells if c]
     if len(cells) != 2 or not FIELD_KEY.fullmatch(cells[0].replace(" ", "")):
@@ -407,13 +407,13 @@ def _planned(ctx: Context, block: Block, rel: re.Match) -> bool:
     return True
 
 
-# a day without its year: "そして8月17日、…で姉妹都市提携の調印が"
+# a day without its year: "そして9月21日、…で姉妹都市提携の調印が"
 MONTH_DAY = re.compile(r"(?<![0-9年])(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 
 def _date_after(ctx: Context, block: Block, text: str):
     """The first date after the relation word, unless the text before it counts it from the
-    agreement ("姉妹都市提携の翌年2011年から")."""
+    agreement ("姉妹都市提携の翌年2014年から")."""
     date = date_in(ctx, block, text)
     if date is None:
         return None
@@ -423,7 +423,7 @@ def _date_after(ctx: Context, block: Block, text: str):
 
 def _in_year_before(text: str, day: re.Match):
     """A day the sentence gives without its year, in the year the paragraph named last before
-    it ("その翌年の1981年、…。…そして8月17日、…調印"): the year a narrative carries on in."""
+    it ("その翌年の1976年、…。…そして9月21日、…調印"): the year a narrative carries on in."""
     try:
         last = normalise.last_date(text)
         return normalise.PartialDate(last.year, int(day[1]), int(day[2])) if last else None
@@ -631,7 +631,7 @@ def _japanese_city(ctx: Context, name: str) -> list:
 
 def _mark_untyped(ctx: Context, fact: Fact) -> None:
     """An entry typed only by the heading it stands under: a type the partner is given
-    elsewhere wins ("…福州市は、姉妹都市ではなく「友好都市」")."""
+    elsewhere wins ("…A市は、姉妹都市ではなく「友好都市」")."""
     which = "_collective" if ctx.__dict__.get("_collective_heading") else "_yielding"
     ctx.__dict__.setdefault(which, set()).add(id(fact))
 
@@ -753,7 +753,7 @@ def _typed_row(ctx: Context, block: Block) -> str | None:
     if block.kind not in ("row", "heading") or not RELATION_RE.search(block.text):
         return None
     cells = block.cells if block.kind == "row" else block.text.split()
-    # "姉妹都市", "姉妹都市提携", "連携協定(スタートアップ分野)", "青少年交流協定"
+    # "姉妹都市", "姉妹都市提携", "連携協定(観光分野)", "青少年交流協定"
     kinds = [c for c in cells if c and KIND_CELL.fullmatch(
         re.sub(r"提携$|\s*[(（][^)）]{1,20}[)）]$", "", c))]
     if len(kinds) != 1:
@@ -762,7 +762,7 @@ def _typed_row(ctx: Context, block: Block) -> str | None:
     # a state in a country's cell ("アメリカ合衆国(カリフォルニア州)") qualifies the partner
     partners = [m for m in found if not m.entity.division] or _unknown_in_cells(ctx, block) \
         or found
-    partners = list({m.entity.key: m for m in reversed(partners)}.values())  # "大田広域市〔テジョン〕"
+    partners = list({m.entity.key: m for m in reversed(partners)}.values())  # "光州広域市〔クァンジュ〕"
     if len(partners) != 1:
         return None
     partner = partners[0]

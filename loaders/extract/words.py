@@ -62,8 +62,8 @@ def collective(words: str) -> bool:
     own type stated elsewhere wins."""
     return type_of(words) == "twinning" or len({TYPE_OF[w.lower()] for w in WORD_RE.findall(words)}) > 1
 # an agreement being prepared, not made: "提携に向けた協議", "提携を検討", "締結予定", and a partner
-# still sought ("姉妹都市を結ぶ相手を探し")
+# still sought ("姉妹都市となる相手を探し")
 PLANNED = re.compile(r"に向け|を目指|目指して|検討|協議中|予定|準備|打診|調整中|探し|探す|候補|"
                      r"planned|proposed")
-# a date counted from the agreement, not its own: "提携の翌年2011年から", "締結後の2005年"
+# a date counted from the agreement, not its own: "提携の翌年2014年から", "締結後の2005年"
 RELATIVE = re.compile(r"翌|\d+\s*年後|後の|以降|以来|を経て")
