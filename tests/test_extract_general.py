@@ -152,3 +152,18 @@ def test_domestic_entries_with_their_own_word_or_a_district(tmp_path):
     assert sorted((t, f.data["partner"].label_ja, f.data["start"].iso())
                   for (t, _), f in rels.items()) == [
         ("sister", "大町市", "1989"), ("sister", "真狩村", "1993-08-01")]
+
+
+def test_the_rules_state_is_declared_on_the_context():
+    import dataclasses
+    import inspect
+
+    from citykg.loaders.extract import (context, dates, organisations, owners, places, policy,
+                                        relations)
+
+    declared = {f.name for f in dataclasses.fields(context.Context)}
+    assert {"_other_owner", "_kind_last", "_collective_heading", "_collective", "_yielding",
+            "_record", "_unknown_cities", "_page_year", "_pillar_headings",
+            "_recent_network"} <= declared
+    for module in (relations, owners, places, dates, policy, organisations):
+        assert "ctx.__dict__" not in inspect.getsource(module), module.__name__

@@ -46,7 +46,7 @@ ELAPSED = re.compile(r"(\d+)\s*(?:周年(?:を迎え|目|記念事業)|年前|(�
 def page_year(ctx: Context) -> int | None:
     """The year the page is dated (its update line, within its first lines), else the fiscal
     year of the report."""
-    if "_page_year" not in ctx.__dict__:
+    if not ctx._page_year_read:
         year = None
         for number, line in enumerate(ctx.lines[:60]):
             m = PAGE_DATE.search(line)
@@ -56,8 +56,8 @@ def page_year(ctx: Context) -> int | None:
             if m and (date := _quiet_date(rest[:30])):
                 year = date.year
                 break
-        ctx.__dict__["_page_year"] = year or ctx.fiscal_year
-    return ctx.__dict__["_page_year"]
+        ctx._page_year, ctx._page_year_read = year or ctx.fiscal_year, True
+    return ctx._page_year
 
 
 def elapsed_start(ctx: Context, text: str):

@@ -108,7 +108,7 @@ def _seen_unknown(ctx: Context, block: Block, found: list[Mention]) -> list[Ment
     """Cities the gazetteer lacks that the page marked as places earlier ("米国のオックスナード
     市"), where it names them again unmarked ("オックスナード市について")."""
     out = []
-    for label, entity in ctx.__dict__.get("_unknown_cities", {}).items():
+    for label, entity in ctx._unknown_cities.items():
         start = block.text.find(label)
         while start >= 0:
             end = start + len(label)
@@ -248,7 +248,7 @@ def unknown_city(ctx: Context, label: str, country: Entity | None, line: int) ->
     entity = Entity("city", slug, slug.replace("-", " ").title(), label,
                     country.key if country else "xx")
     if country and len(label) >= 3:
-        ctx.__dict__.setdefault("_unknown_cities", {}).setdefault(label, entity)
+        ctx._unknown_cities.setdefault(label, entity)
     return entity
 
 

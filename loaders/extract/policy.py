@@ -249,12 +249,12 @@ def _pillar_heading(ctx: Context, block, m: re.Match, pillars: dict, offset: int
     end = next((b.first_line - 1 for b in ctx.blocks[ctx.position(block) + 1:]
                 if PILLAR_HEADING.match(b.text) or b.kind == "heading" and (b.level or 0) <= 1),
                len(ctx.lines))
-    ctx.__dict__.setdefault("_pillar_headings", []).append((block.first_line, end, label))
+    ctx._pillar_headings.append((block.first_line, end, label))
 
 
 def _under_pillar_headings(ctx: Context) -> None:
     """Programs listed under a pillar's own heading implement it."""
-    headings = ctx.__dict__.get("_pillar_headings", [])
+    headings = ctx._pillar_headings
     if not headings:
         return
     done = {(f.data["program"], f.data["pillar"]) for f in ctx.out.facts if f.kind == "implements"}

@@ -83,8 +83,8 @@ def _drop_collective(ctx: Context) -> None:
     """A partner named under a collective word, or typed only by its list's heading, and
     elsewhere with its own type keeps only that (its date passing to it); one named only under
     a collective word is a twinning of unstated type, reported."""
-    collective = ctx.__dict__.get("_collective", set())
-    yielding = ctx.__dict__.get("_yielding", set())
+    collective = ctx._collective
+    yielding = ctx._yielding
 
     def rank(f: Fact) -> int:
         return 0 if id(f) in collective else 1 if id(f) in yielding else 2
@@ -125,19 +125,19 @@ def _relations(ctx: Context) -> None:
         if introduced and block.kind != "item":
             heading_type, introduced = None, False
         if block.kind == "heading":
-            ctx.__dict__["_other_owner"] = table_owner(ctx, block)
-            ctx.__dict__["_kind_last"] = False
+            ctx._other_owner = table_owner(ctx, block)
+            ctx._kind_last = False
         elif block.kind in ("paragraph", "row") and len(block.text) < 40 \
                 and RELATION_RE.search(block.text) and not partner_mentions(ctx, block):
             # a caption: "(参考)千葉県の海外姉妹・友好提携先" (a row's kind cell keeps it)
             owner = table_owner(ctx, block)
             if owner or block.kind == "paragraph" and not _is_kind_cell(block):
-                ctx.__dict__["_other_owner"] = owner
+                ctx._other_owner = owner
         if block.kind == "row" and (_dated_field(ctx, block) or _kv_record(ctx, block)):
             continue
         if row_type := _typed_row(ctx, block):
             # the kind cell spans the rows below it until the next kind
-            heading_type, ctx.__dict__["_collective_heading"] = row_type, False
+            heading_type, ctx._collective_heading = row_type, False
             continue
         continued = _continued(ctx, block)
         # "金沢市には7つの姉妹都市があります。" over a bulleted list introduces it as a heading would
@@ -151,7 +151,7 @@ def _relations(ctx: Context) -> None:
                 continue  # "姉妹都市 A市(B県)": a domestic partner's entry, not a heading
             if words and not partner_mentions(ctx, block):
                 heading_type, introduced = type_of(words[0]), introduces and block.kind == "paragraph"
-                ctx.__dict__["_collective_heading"] = collective(words[0]) or bool(
+                ctx._collective_heading = collective(words[0]) or bool(
                     re.search(re.escape(words[0]) + r"\s*(?:等|など)", block.text))  # 姉妹都市等
                 continue
         found = continued or _relation_words(ctx, block) | _agreementsentences(ctx, block)
@@ -239,7 +239,7 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
                                   date=date if derived else None, derived=derived))
                 found.add(m.entity.key)
             if collective(rel.group(0)):
-                ctx.__dict__.setdefault("_collective", set()).update(id(f) for f in facts if f)
+                ctx._collective.update(id(f) for f in facts if f)
     return found
 
 
@@ -632,8 +632,7 @@ def _japanese_city(ctx: Context, name: str) -> list:
 def _mark_untyped(ctx: Context, fact: Fact) -> None:
     """An entry typed only by the heading it stands under: a type the partner is given
     elsewhere wins ("…A市は、姉妹都市ではなく「友好都市」")."""
-    which = "_collective" if ctx.__dict__.get("_collective_heading") else "_yielding"
-    ctx.__dict__.setdefault(which, set()).add(id(fact))
+    (ctx._collective if ctx._collective_heading else ctx._yielding).add(id(fact))
 
 
 def _line_entries(ctx: Context, block: Block, rtype: str, taken: set[str]) -> set[str]:
@@ -706,9 +705,9 @@ def _next_cells(ctx: Context, block: Block):
     before = ctx.blocks[position - 1] if position else None
     # a kind cell right before the name is the kind of a kind-first table, unless the
     # table has shown its kind after the name already
-    if kind and before and _is_kind_cell(before) and not ctx.__dict__.get("_kind_last"):
+    if kind and before and _is_kind_cell(before) and not ctx._kind_last:
         return date, None, last if date else block
-    ctx.__dict__["_kind_last"] = bool(kind)
+    ctx._kind_last = bool(kind)
     return date, kind, last if date or kind else block
 
 
@@ -794,7 +793,7 @@ def _kv_record(ctx: Context, block: Block) -> bool:
     if len(cells) != 2:  # more cells: a table row ("姉妹都市 | アスンシオン市 | パラグアイ | …")
         return False
     key, value = cells[0].replace(" ", ""), cells[1]
-    record = ctx.__dict__.setdefault("_record", {})
+    record = ctx._record
     # a blank line ends it; a table's rule ("|---|---|") or a sub-title ("提携情報") does not
     if record and any(not line.strip() for line in
                       ctx.lines[record["last"].last_line:block.first_line - 1]):
@@ -815,7 +814,7 @@ def _kv_record(ctx: Context, block: Block) -> bool:
 
 
 def _flush_record(ctx: Context) -> None:
-    record = ctx.__dict__.get("_record") or {}
+    record = ctx._record
     if "partner" not in record:
         record.clear()
         return
