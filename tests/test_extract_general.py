@@ -167,3 +167,13 @@ def test_the_rules_state_is_declared_on_the_context():
             "_recent_network"} <= declared
     for module in (relations, owners, places, dates, policy, organisations):
         assert "ctx.__dict__" not in inspect.getsource(module), module.__name__
+
+
+def test_bodies_joined_each_on_its_own_date(tmp_path):
+    path = tmp_path / "page.txt"
+    path.write_text("URL: https://www.city.kakogawa.lg.jp/heiwa/1.html\n平和への取組\n\n"
+                    " 本市は、平成20年4月1日に、平和首長会議に、平成27年8月6日に日本非核宣言自治体協議会に"
+                    "加盟しました。\n", encoding="utf-8")
+    _, extraction = extract_document(path)
+    assert {f.data.network.label_ja for f in extraction.facts if f.kind == "membership"} == {
+        "平和首長会議", "日本非核宣言自治体協議会"}

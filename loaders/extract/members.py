@@ -18,7 +18,8 @@ NAME_CHARS = r"[一-龥々ァ-ヺーA-Za-z0-9・]"
 BODY_ENDS = ("協議会", "連盟", "機構", "ネットワーク", "連合", "市長会", "首長会議", "首長会", "会議",
              "同盟", "フォーラム", "協会")
 BODY = rf"(?!第\d){NAME_CHARS}{{2,30}}?(?:{'|'.join(BODY_ENDS)})"
-JOINERS = r"(?:と|、|・|及び|および|並びに|や)"
+# ("A会議に、平成25年4月1日にB協議会に加盟": each body with the date it was joined)
+JOINERS = r"(?:と|、|・|及び|および|並びに|や|に、\s*[^、。]{0,16}?[年月日]\s*に)"
 # the bodies enumerated right before "…に加盟" / "…にも加入"
 JOINED = re.compile(rf"((?:{BODY}\s*{JOINERS}\s*)*{BODY})\s*(?:[(（][^)）]{{1,40}}[)）])?\s*"
                     r"(?:等|など)?\s*に[はも]?、?\s*(?:[^、。]{0,12}?)$")
