@@ -177,3 +177,14 @@ def test_bodies_joined_each_on_its_own_date(tmp_path):
     _, extraction = extract_document(path)
     assert {f.data.network.label_ja for f in extraction.facts if f.kind == "membership"} == {
         "平和首長会議", "日本非核宣言自治体協議会"}
+
+
+def test_a_state_glued_to_its_country_under_a_heading_dated_paragraphs_later(tmp_path):
+    text = ("URL: https://www.pref.shizuoka.jp/chiji/kaiken.html\n海外との交流\n\n"
+            "姉妹州県ブラジルパラナ州\n\n 今年は、海外の姉妹州県との節目の年である。\n\n"
+            " 1978年(昭和53年)に州の使節団が来県したことを契機として両州県の交流が始まった。その後、"
+            "1981年(昭和56年)9月に協定を締結したものである。\n\n"
+            " サントスの姉妹都市である加古川市と共同で、県の事務所を置いている。\n")
+    _, rels = relations(tmp_path, text)
+    assert [(t, f.data["partner"].label_ja, f.data["start"].iso())
+            for (t, _), f in rels.items()] == [("sister", "パラナ州", "1981-09")]

@@ -62,6 +62,7 @@ def partner_mentions(ctx: Context, block: Block) -> list[Mention]:
                 known.append(m)
         found = known + _unknown(ctx, block, known)
         found += _long_vowel_variants(ctx, block, found)
+        found += _glued_to_country(ctx, block, found)
         found = _narrowest(ctx, block, sorted(found + _seen_unknown(ctx, block, found),
                                               key=lambda m: m.start))
         # "コーパスクリスティ市(米国テキサス州)": a state in the brackets after a city is where
@@ -101,6 +102,34 @@ def _long_vowel_variants(ctx: Context, block: Block, found: list[Mention]) -> li
         entities = index.get(label.replace("ー", ""), [])
         if len(entities) == 1:
             out.append(Mention(m.start(), m.end(), label, (entities[0],)))
+    return out
+
+
+_COUNTRY_PREFIXES: dict[int, list[str]] = {}  # katakana country names, longest first
+
+
+def _glued_to_country(ctx: Context, block: Block, found: list[Mention]) -> list[Mention]:
+    """A state or city written right after its country, in one run of katakana ("ブラジル
+    パラナ州" for ブラジルのパラナ州), which the gazetteer's search does not cut: the name after
+    the country, where it names one place."""
+    prefixes = _COUNTRY_PREFIXES.get(id(ctx.world))
+    if prefixes is None:
+        names = {n for e in ctx.world.entities if e.kind == "country"
+                 for n in (e.label_ja, *e.aliases) if re.fullmatch(r"[ァ-ヺー]{2,12}", n or "")}
+        prefixes = _COUNTRY_PREFIXES[id(ctx.world)] = sorted(names, key=len, reverse=True)
+    out = []
+    for m in SUFFIXED_KATAKANA.finditer(block.text):
+        if any(k.start < m.end() and m.start() < k.end for k in found):
+            continue
+        country = next((c for c in prefixes if m.group(1).startswith(c)
+                        and len(m.group(1)) - len(c) >= 2), None)
+        if not country:
+            continue
+        start = m.start() + len(country)
+        label = block.text[start:m.end()].lstrip("・")
+        entities = [e for e in ctx.world.lookup(label) if e.kind == "city"]
+        if len(entities) == 1 and not ctx.world.lookup(m.group(0)):
+            out.append(Mention(m.end() - len(label), m.end(), label, (entities[0],)))
     return out
 
 

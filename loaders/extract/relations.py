@@ -209,6 +209,11 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
         if before is None:
             continue
         between = NOT_BUT.sub("", _strip_publisher(ctx, text[before.end:rel.start()]))
+        if GAP_BEFORE.match(between) and (other := _japanese_partner_after(ctx, block, rel)):
+            ctx.out.report(block.line_at(before.start), f"{other}'s agreement with "
+                           f"{before.surface}, not the publisher's: not recorded",
+                           text[before.start:rel.end() + 12])  # "A市の姉妹都市であるB市"
+            continue
         if GAP_BEFORE.match(between):
             tail = text[rel.end():rel.end() + 20]
             ann = ANNIVERSARY.match(re.sub(r"^(?:提携|締結)", "", tail))
@@ -323,6 +328,8 @@ def _without_countries(ctx: Context, block: Block, start: int, end: int) -> str:
     """The text between a relation word and the partner after it, without the country that
     qualifies the partner ("友好都市中国・青島市", "友好都市である中国の青島市")."""
     text = block.text[start:end]
+    if text and ctx.world.lookup(text.strip(" ・の"), "country"):
+        return ""  # "姉妹州県ブラジルパラナ州": the country glued to the name
     for m in ctx.mentions(block, {"country"}) if text else ():
         if start <= m.start and m.end <= end:
             text = text.replace(m.surface, "", 1)
@@ -616,6 +623,20 @@ def _domestic_entry(ctx: Context, block: Block, rtype: str) -> set[str]:
     if fact and not kind:
         _mark_untyped(ctx, fact)
     return {mention.entity.key} if fact else set()
+
+
+def _japanese_partner_after(ctx: Context, block: Block, rel: re.Match) -> str | None:
+    """A Japanese municipality other than the publisher named right after the relation word
+    ("クリチバの姉妹都市である姫路市" in a prefecture's page): the partner is that one's."""
+    after = re.match(r"\s*(?:である|の)\s*", block.text[rel.end():])
+    if not after:
+        return None
+    at = rel.end() + after.end()
+    for m in ctx.local_governments(block):
+        if m.start == at and m.entity and m.entity.kind == "city" and not (
+                ctx.publisher and m.entity.code == ctx.publisher.code):
+            return m.surface
+    return None
 
 
 def _japanese_city(ctx: Context, name: str) -> list:
