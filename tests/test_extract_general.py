@@ -188,3 +188,12 @@ def test_a_state_glued_to_its_country_under_a_heading_dated_paragraphs_later(tmp
     _, rels = relations(tmp_path, text)
     assert [(t, f.data["partner"].label_ja, f.data["start"].iso())
             for (t, _), f in rels.items()] == [("sister", "パラナ州", "1981-09")]
+
+
+def test_an_english_name_over_its_country_spelt_a_letter_off_or_unknown(tmp_path):
+    text = ("URL: https://www.city.kakogawa.lg.jp/en/partners.html\nSister / Friendship Cities\n\n"
+            "5,000 km from our city\nAdelaid\nAustralia\nest. June 1, 1980\n"
+            "8,000 km from our city\nSmallbrook\nCanada\nest. July 2, 1991\n")
+    _, rels = relations(tmp_path, text)
+    assert sorted((f.data["partner"].label_en, f.data["start"].iso()) for f in rels.values()) == [
+        ("Adelaide", "1980-06-01"), ("Smallbrook", "1991-07-02")]

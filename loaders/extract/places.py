@@ -63,6 +63,7 @@ def partner_mentions(ctx: Context, block: Block) -> list[Mention]:
         found = known + _unknown(ctx, block, known)
         found += _long_vowel_variants(ctx, block, found)
         found += _glued_to_country(ctx, block, found)
+        found += _name_over_country(ctx, block, found)
         found = _narrowest(ctx, block, sorted(found + _seen_unknown(ctx, block, found),
                                               key=lambda m: m.start))
         # "コーパスクリスティ市(米国テキサス州)": a state in the brackets after a city is where
@@ -131,6 +132,49 @@ def _glued_to_country(ctx: Context, block: Block, found: list[Mention]) -> list[
         if len(entities) == 1 and not ctx.world.lookup(m.group(0)):
             out.append(Mention(m.end() - len(label), m.end(), label, (entities[0],)))
     return out
+
+
+LATIN_NAME_LINE = re.compile(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,3}")
+_CITIES_OF: dict[tuple[int, str], list[Entity]] = {}  # by id of the gazetteer and country
+
+
+def _name_over_country(ctx: Context, block: Block, found: list[Mention]) -> list[Mention]:
+    """A line that is a bare English name, over a line that is a country only ("Springfeld" /
+    "United States of America"), as pages of one-a-line entries have them: a city of that
+    country; a name the gazetteer spells otherwise (a letter more, less or changed) is taken
+    where one of that country's cities alone is that close; else a city it lacks."""
+    if block.first_line == block.last_line:
+        return []
+    texts = block.line_texts()
+    out = []
+    for i, (offset, text) in enumerate(zip(block.offsets, texts, strict=True)):
+        name = text.strip()
+        if i + 1 >= len(texts) or not LATIN_NAME_LINE.fullmatch(name) or ctx.world.lookup(name):
+            continue
+        countries = ctx.world.lookup(texts[i + 1].strip(), "country")
+        start = offset + text.find(name)
+        if len(countries) != 1 or countries[0].key == "jp" or any(
+                k.start < start + len(name) and start < k.end for k in found):
+            continue
+        key = (id(ctx.world), countries[0].key)
+        if key not in _CITIES_OF:
+            _CITIES_OF[key] = [e for e in ctx.world.entities if e.kind == "city"
+                               and e.country == countries[0].key and not e.division]
+        close = [e for e in _CITIES_OF[key] if _one_edit(name.lower(), e.label_en.lower())]
+        entity = close[0] if len(close) == 1 else unknown_city(
+            ctx, name, countries[0], block.line_at(start))
+        out.append(Mention(start, start + len(name), name, (entity,)))
+    return out
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """`a` and `b` differ by one letter added, dropped or changed (not both short)."""
+    if a == b or min(len(a), len(b)) < 5 or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
 def _seen_unknown(ctx: Context, block: Block, found: list[Mention]) -> list[Mention]:
