@@ -197,3 +197,14 @@ def test_an_english_name_over_its_country_spelt_a_letter_off_or_unknown(tmp_path
     _, rels = relations(tmp_path, text)
     assert sorted((f.data["partner"].label_en, f.data["start"].iso()) for f in rels.values()) == [
         ("Adelaide", "1980-06-01"), ("Smallbrook", "1991-07-02")]
+
+
+def test_numbered_pillars_whose_names_wrap_onto_the_next_lines(tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_text("URL: https://www.pref.shizuoka.jp/kokusai/plan.html\n計画の概要\n\n施策目標\n\n"
+                    "I 県内の外国の方と地域の住民が、\n互いに支え合って\n暮らせる県づくり\n\n"
+                    "II 外国から来た子どもが、\n\n学び続けられる県づくり\n\n施策項目\n", encoding="utf-8")
+    _, extraction = extract_document(path)
+    assert [f.data.label for f in extraction.facts if f.kind == "pillar"] == [
+        "県内の外国の方と地域の住民が、互いに支え合って暮らせる県づくり",
+        "外国から来た子どもが、学び続けられる県づくり"]

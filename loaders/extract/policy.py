@@ -37,6 +37,8 @@ PILLAR_LABEL = re.compile(r"^[【\[<〈■◆●]?\s*(?:施策の分野|基本�
                           r"施策の柱|政策の柱|重点目標|施策目標|政策目標|基本施策|重点施策|重点分野|"
                           r"施策の体系|施策体系)\s*[】\]>〉]?$")
 PILLAR_SECTION = re.compile(r"(?:施策|政策)の柱|基本目標|重点施策|施策体系|Policy [Gg]oals|Pillars")
+# a numbered line whose name goes on on the next line ("I 外国の県民と日本の県民が、")
+WRAPPED = re.compile(r"[、とのや・及並が]$")
 # not a pillar's name: a total ("柱3 計"), or a name cut where the line wrapped ("…発信と")
 NOT_A_PILLAR = re.compile(r"^(?:計|合計|小計|総計)(?:\s|$)|[とのや・、及並]$")
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
@@ -180,11 +182,17 @@ def _labelled_pillars(ctx: Context, label, pillars: dict) -> None:
     """The numbered lines after a label ("施策の分野" / "1. …まち(参画)" / its description /
     "2. …"): one style of numbering, counting up; a description may stand between them."""
     found, level, gap = [], None, 0
+    wrapped: dict[int, list] = {}  # a numbered line's name that wrapped: the lines it goes on on
     for b in ctx.blocks[ctx.position(label) + 1:]:
         if b.kind == "heading" and b.number and (level is None or b.level == level) \
                 and _counts_on(found, b.number) and len(b.text) <= 60 and "。" not in b.text:
             level, gap = b.level, 0
             found.append(b)
+            continue
+        if found and b.kind == "paragraph" and len(b.text) <= 60 and "。" not in b.text \
+                and WRAPPED.search(found[-1].text + "".join(x.text for x in wrapped.get(
+                    id(found[-1]), []))):
+            wrapped.setdefault(id(found[-1]), []).append(b)  # "I A県民が、" / "暮らせる県づくり"
             continue
         gap += 1
         if b.kind == "heading" or gap > (1 if found else 0) or not found and b.kind != "paragraph":
@@ -192,10 +200,12 @@ def _labelled_pillars(ctx: Context, label, pillars: dict) -> None:
     if len(found) < 2:
         return
     for b in found:
-        text = strip_toc_leader(b.text)[0]
+        more = wrapped.get(id(b), [])
+        text = strip_toc_leader(b.text + "".join(x.text for x in more))[0]
         if text not in pillars and not NOT_A_PILLAR.search(text):
             pillars[text] = b.number
-            ctx.out.add("pillar", ctx.span(b), label=text, number=b.number)
+            ctx.out.add("pillar", ctx.block_span(b, more[-1]) if more else ctx.span(b),
+                        label=text, number=b.number)
 
 
 def _counts_on(found: list, number: str) -> bool:
