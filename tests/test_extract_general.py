@@ -208,3 +208,11 @@ def test_numbered_pillars_whose_names_wrap_onto_the_next_lines(tmp_path):
     assert [f.data.label for f in extraction.facts if f.kind == "pillar"] == [
         "県内の外国の方と地域の住民が、互いに支え合って暮らせる県づくり",
         "外国から来た子どもが、学び続けられる県づくり"]
+
+
+def test_a_partner_listed_under_a_collective_word_takes_its_own_type_stated_later(tmp_path):
+    text = ("URL: https://www.city.kakogawa.lg.jp/kokusai/j.html\n交流の歴史\n\n"
+            "本市の姉妹友好都市である中国・杭州市、チェコ・プルゼニ市の代表が集まりました。\n\n"
+            "昭和60年(1985年)5月の杭州市との友好都市提携は、大学の交流がきっかけでした。\n")
+    _, rels = relations(tmp_path, text)
+    assert sorted(rels) == [("friendship", "hangzhou"), ("twinning", "plzen")]

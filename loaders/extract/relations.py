@@ -197,13 +197,15 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
             # an entry such as "Sister City" / "Springfield, Ohio": dated by its record
             record = record_of(ctx, block, after) if _entry_line(block, after) and not \
                 listed_after(partners, after, text) else None
-            _add(ctx, block, after, rtype, rel.start(), after.end, anniversary=years,
-                 upcoming=bool(gap.group(2) and gap.group(2).startswith("迎える")),
-                 date=record and record.date, derived=bool(record and record.derived))
+            facts = [_add(ctx, block, after, rtype, rel.start(), after.end, anniversary=years,
+                          upcoming=bool(gap.group(2) and gap.group(2).startswith("迎える")),
+                          date=record and record.date, derived=bool(record and record.derived))]
             found.add(after.entity.key)
             for m in listed_after(partners, after, text) if gap.group("list") else ():
-                _add(ctx, block, m, rtype, rel.start(), m.end)  # "姉妹都市は、A市、B市、C市"
+                facts.append(_add(ctx, block, m, rtype, rel.start(), m.end))  # "姉妹都市は、A市、B市"
                 found.add(m.entity.key)
+            if collective(rel.group(0)):  # "姉妹友好都市であるA市、B市": a type stated elsewhere wins
+                ctx._collective.update(id(f) for f in facts if f)
             continue
         before = next((m for m in reversed(partners) if m.end <= rel.start()), None)
         if before is None:
