@@ -158,8 +158,7 @@ def test_the_rules_state_is_declared_on_the_context():
     import dataclasses
     import inspect
 
-    from citykg.loaders.extract import (context, dates, organisations, owners, places, policy,
-                                        relations)
+    from citykg.loaders.extract import context, dates, organisations, owners, places, policy, relations
 
     declared = {f.name for f in dataclasses.fields(context.Context)}
     assert {"_other_owner", "_kind_last", "_collective_heading", "_collective", "_yielding",

@@ -9,13 +9,13 @@ import re
 
 from citykg.gazetteer import Mention
 from citykg.loaders import normalise
+from citykg.loaders.extract import words
 from citykg.loaders.extract.context import Context, listed_after, listed_before
 from citykg.loaders.extract.dates import date_in, elapsed_start, sentences
 from citykg.loaders.extract.entries import OTHER_EVENT, field_heading, is_prose, record_of, tied_date
 from citykg.loaders.extract.owners import other_owner, table_owner
 from citykg.loaders.extract.places import _one_country, partner_mentions, unknown_city
 from citykg.loaders.extract.status import STATUS, mark_statuses
-from citykg.loaders.extract import words
 from citykg.loaders.extract.words import KIND_CELL, RELATION_RE, WORD_RE, collective, type_of
 from citykg.loaders.facts import Fact, Span
 from citykg.loaders.segment import Block
