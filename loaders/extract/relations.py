@@ -261,7 +261,7 @@ def _clause_anniversary(text: str, start: int, tail: str):
     count = COUNT_AFTER.match(tail)
     if not count:
         return None
-    clause = re.split(r"[、。]", text[:start])[-1]
+    clause = text[max(text.rfind("、", 0, start), text.rfind("。", 0, start)) + 1:start]
     try:
         year = normalise.parse_fiscal_year(clause) or normalise.parse_year(clause)
     except normalise.NormaliseError:
