@@ -24,7 +24,8 @@ ENGLISH_LIST = ("Sister Cities\n\nOur Partner Cities\n\nSpringfield\nUnited Stat
     ("https://www.city.gotemba.shizuoka.jp/", "22215"),  # m before b
     ("https://www.city.fuchu.tokyo.jp/x.html", "13206"),  # the prefecture tells 府中市 apart
     ("https://www.city.fuchu.hiroshima.jp/x.html", "34208"),
-    ("https://www.town.misato.shimane.jp/kouryu/", "32448"),  # town.: a 町
+    ("https://www.town.misato.shimane.jp/kouryu/", "32448"),
+    ("https://www.city.sakai.lg.jp/kokusai/1.html", "27140"),  # shared: the designated city's  # town.: a 町
     ("https://www.pref.shizuoka.jp/kikaku/index.html", "22000"),  # a prefecture
     ("http://web.pref.hyogo.lg.jp/governor/a.html", "28000"),
     ("http://www.pref.hyogo.jp.example-cache.net/a/", "28000"),  # a cache's host keeps it

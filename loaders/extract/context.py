@@ -13,8 +13,9 @@ from citykg.loaders.segment import Block
 # What joins the names of a list: "A市、B市及びC市", "シティネット及びメトロポリス"
 # ("ブラジルのポルト・アレグレ市、イタリアのミラノ市": each name may come with its country)
 # ("ヒューストン市(アメリカ)、モントルー市(スイス)": or with its country in brackets after it)
+# ("…A州、中華人民共和国B省": or with its country, written "…国", right before it)
 ENUMERATION = re.compile(r"^\s*(?:[(（][^)）]{1,20}[)）])?\s*(?:、|・|,|及び|および|並びに|と|や)\s*"
-                         r"(?:[^\s、。]{1,12}の)?\s*$")
+                         r"(?:[^\s、。]{1,12}[の・]|[^\s、。の]{1,10}国)?\s*$")
 
 
 def listed_before(mentions: list[Mention], last: Mention, text: str) -> list[Mention]:
@@ -54,13 +55,19 @@ class Context:
                                                          repr=False)
     _jp_mentions: dict[int, list[Mention]] = field(default_factory=dict, init=False, repr=False)
     _partners: dict[int, list[Mention]] = field(default_factory=dict, init=False, repr=False)
-    # the rules' state across blocks (rules read some of it as ctx.__dict__ entries)
+    # the rules' state across blocks, declared here rather than kept as ctx.__dict__ entries
     _other_owner: str | None = field(default=None, init=False)  # whose table is being read
     _kind_last: bool = field(default=False, init=False)  # the last row ended in a kind cell
     _collective_heading: bool = field(default=False, init=False)  # 姉妹・友好都市 over a list
     _collective: set[int] = field(default_factory=set, init=False)  # facts listed under one
+    # facts typed only by the heading of their list, which a type stated elsewhere overrides
+    _yielding: set[int] = field(default_factory=set, init=False)
     _record: dict = field(default_factory=dict, init=False)  # the key–value record being read
     _ambiguous: set[str] = field(default_factory=set, init=False)  # names reported as such
+    # cities the gazetteer lacks that the page marked as places, by the label it gave them
+    _unknown_cities: dict[str, Entity] = field(default_factory=dict, init=False)
+    _page_year: int | None = field(default=None, init=False)  # the year the page is dated
+    _page_year_read: bool = field(default=False, init=False)  # _page_year looked for already
     _pillar_headings: list[tuple[int, int, str]] = field(default_factory=list, init=False)
     _recent_network: list = field(default_factory=lambda: [None, -10], init=False)
     _toc_paths: set[str] = field(default_factory=set, init=False)

@@ -47,7 +47,7 @@ def fiscal_year(ctx: Context) -> int | None:
     for i, line in enumerate(ctx.lines[:2000]):
         for m in FISCAL_YEAR.finditer(line):
             if BOUND.match(line, m.end()) or BOUND_BEFORE.search(line, 0, m.start()):
-                continue  # "昭和63年度以前", "2013年度~2017年度": bounds of a period, not the page's year
+                continue  # "平成2年度以前", "2016年度~2020年度": bounds of a period, not the page's year
             try:
                 year = normalise.parse_fiscal_year(m.group(0))
             except normalise.NormaliseError as exc:

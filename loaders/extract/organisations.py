@@ -132,7 +132,7 @@ def _networks(ctx: Context, block: Block) -> None:
     if nets and (block.kind != "row" or nets[0].start == 0) and _under_members_heading(ctx, block):
         ctx.out.add("membership", ctx.span(block, nets[0].start, nets[0].end),
                     network=nets[0].entity, role_ja="会員", role_en=ROLES["会員"])
-    recent = ctx.__dict__.setdefault("_recent_network", [None, -10])
+    recent = ctx._recent_network
     if nets:
         recent[:] = [nets[-1], ctx.position(block)]
     elif recent[0] and ctx.position(block) - recent[1] <= 3 and block.kind == "heading":

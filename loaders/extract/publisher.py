@@ -41,7 +41,7 @@ _SELF = {level: re.sub(r"\(\?<!\[一-龥\]\)|\(\?:|\)", "", w.pattern).split("|"
          for level, w in SELF_WORDS.items()}
 assert all(re.escape(w) == w for words in _SELF.values() for w in words), "SELF_WORDS: words only"
 SELF_WORDS = {level: needs(w, _SELF[level]) for level, w in SELF_WORDS.items()}
-# The government a sentence is about: named first, as its topic ("岸和田市は、…", "本県では")
+# The government a sentence is about: named first, as its topic ("A市は、…", "本県では")
 SUBJECT_AFTER = re.compile(r"\s*(?:は|では|が|として)")
 SUBJECT_BEFORE = re.compile(r"(?:^|[。\n]|^\s*[・\-■◆●○])\s*$")
 
@@ -98,12 +98,24 @@ def _government_of(ctx: Context, host: str, url: str) -> Entity | None:
             prefectures = {e.code for e in index.get(romaji_key(labels[i + 2]), ())
                            if e.kind == "prefecture"}
             found = [e for e in found if e.parent in prefectures] or found
+        if len(found) > 1:
+            found = _designated(found) or found
         if len(found) == 1:
             return found[0]
         if found:
             ctx.out.report(1, f"the web address {host} names several local governments: "
                            f"{', '.join(e.label_ja for e in found)}", url)
     return None
+
+
+def _designated(found: list[Entity]) -> list[Entity]:
+    """Of the municipalities a bare host label names, the designated city: a name several share
+    without a prefecture label in the host is the designated city's (the others' hosts carry
+    their prefecture), e.g. a `city.<name>.lg.jp` shared by a designated city and a small town."""
+    from citykg import jp_gazetteer
+
+    table = jp_gazetteer.load()
+    return [e for e in found if (m := table.by_code(e.code)) and m.kind == "designated_city"]
 
 
 def infer_publisher(ctx: Context) -> Entity | None:

@@ -69,7 +69,7 @@ def _entry_partner(ctx: Context, block: Block) -> list[Mention]:
     return partners[:1] if partners and partners[0].start <= 4 else []  # the entry's own name
 
 
-# ("関係を解消したものではない": the agreement stands)
+# ("関係を解消したわけではない": the agreement stands)
 NEGATED = re.compile(r"(?:は|も)?(?:して|されて|し|され)(?:い)?(?:ない|ません)|されず|せず"
                      r"|(?:した|する|された)(?:もの|わけ)では(?:ない|ありません|なく)")
 
