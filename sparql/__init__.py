@@ -6,7 +6,8 @@ loads it and binds values into it.
 - **Internal queries**: `sparql/internal/*.rq`, which the code runs (loaders, wikidata,
   commands, the API's readers): `text(name, values)` is a query ready to send, `query(name)`
   the parsed file. Each is prepended the one PREFIX block (`PREFIX_BLOCK`), generated from
-  `citykg.terms.PREFIXES`; the files declare no prefixes of their own.
+  `citykg.terms.PREFIXES` (the lines of the prefixes the file uses); the files declare no
+  prefixes of their own.
 
 Both kinds are the same file format:
 
@@ -178,9 +179,14 @@ def load_queries(directory: Path) -> list[CannedQuery]:
 
 def parse_query(path: Path, *, prefixes: bool = False) -> CannedQuery:
     """The query file at `path`; `prefixes`: with the PREFIX block prepended (internal ones)."""
-    text = (PREFIX_BLOCK if prefixes else "") + path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    lines = [ln for ln in text.splitlines() if ln.startswith("#+")]
+    if prefixes:  # the query as sent: the prefixes it uses, without its header
+        code = "".join(ln for ln in text.splitlines(keepends=True)
+                       if not ln.startswith("#+")).lstrip("\n")
+        text = prefix_block(code) + code
     try:
-        header = parse_header([ln for ln in text.splitlines() if ln.startswith("#+")])
+        header = parse_header(lines)
         where = _where(text)
         params = _params(text, header)
         page_size = int(header.get("pagination") or 100)
@@ -335,6 +341,13 @@ def _as_map(value) -> dict:
 # internal queries ------------------------------------------------------------------------
 INTERNAL = Path(__file__).parent / "internal"
 PREFIX_BLOCK = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
+
+
+def prefix_block(text: str) -> str:
+    """The lines of PREFIX_BLOCK whose prefix `text` uses (a query sent to the Wikidata Query
+    Service stays short enough for a GET)."""
+    return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items()
+                   if re.search(rf"(?<![\w.-]){re.escape(name)}:", text))
 Values = Mapping[str | tuple[str, ...], object]
 
 
