@@ -412,3 +412,22 @@ def term(value) -> str:
     if isinstance(value, str):
         return str(ox.Literal(value))
     raise TypeError(f"cannot bind {value!r} ({type(value).__name__}) as a SPARQL term")
+
+
+# updates ---------------------------------------------------------------------------------
+def drop_graph(graph: ox.NamedNode) -> str:
+    """The update operation that drops a graph (its name too: DROP takes no variable)."""
+    return f"DROP SILENT GRAPH {ox.NamedNode(graph.value)}"
+
+
+def insert_data(graph: ox.NamedNode, triples: Iterable[ox.Triple | ox.Quad]) -> str:
+    """The update operation that inserts the triples into a graph, each term in its str form
+    (blank nodes too, which VALUES cannot bind); "" when there are none."""
+    body = " .\n".join(f"{t.subject} {t.predicate} {t.object}" for t in triples)
+    return f"INSERT DATA {{ GRAPH {ox.NamedNode(graph.value)} {{ {body} . }} }}" if body else ""
+
+
+def update(operations: Iterable[str]) -> str:
+    """One update request of the operations given (internal .rq updates, drop_graph,
+    insert_data), in order: Oxigraph runs it in one transaction."""
+    return " ;\n".join(op for op in operations if op)
