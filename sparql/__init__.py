@@ -143,15 +143,10 @@ class CannedQuery:
         head, body, top = self.head, self.body, []
         for names, data in rows.items():
             clause = _values(names, data)
-            found = False
-
-            def fill(m, clause=clause):
-                nonlocal found
-                found = True
-                return clause
             pattern = _placeholder(names)
-            head, body = pattern.sub(fill, head), pattern.sub(fill, body)
-            if not found:
+            head, in_head = pattern.subn(lambda _, c=clause: c, head)
+            body, in_body = pattern.subn(lambda _, c=clause: c, body)
+            if not in_head + in_body:
                 top.append("\n  " + clause)
         return head + "".join(top) + body
 
