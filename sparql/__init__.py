@@ -9,9 +9,7 @@ loads it and binds values into it.
   `citykg.terms.PREFIXES` (the lines of the prefixes the file uses); the files declare no
   prefixes of their own.
 
-Both kinds are the same file format:
-
-Header (`#+ ` lines, a small YAML subset): `summary`, `description`, `tags` (list),
+Both kinds are the same file format. Header (`#+ ` lines, a small YAML subset): `summary`, `description`, `tags` (list),
 `defaults` (list of `- name: value`), `enumerate` (list of `- name:` with a list of values),
 `pagination` (default page size). Parameters are the query's variables named like grlc's:
 `?_name` (string), `?_name_iri`, `?_name_xsd_integer` (also decimal, date, boolean),
@@ -343,6 +341,8 @@ def prefix_block(text: str) -> str:
     Service stays short enough for a GET)."""
     return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items()
                    if re.search(rf"(?<![\w.-]){re.escape(name)}:", text))
+
+
 Values = Mapping[str | tuple[str, ...], object]
 
 
