@@ -5,17 +5,9 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 
+from citykg import sparql
 from citykg.relations import RELATION_TYPES
-from citykg.terms import CKG
 
-EDGES = f"""PREFIX ckg: <{CKG}>
-SELECT DISTINCT ?a ?b ?kind WHERE {{
-  {{ ?r ckg:party ?a , ?b ; a ?cls . FILTER(?a != ?b)
-    VALUES (?cls ?kind) {{ (ckg:SisterCityAgreement "sister") (ckg:FriendshipCityAgreement
-      "friendship") (ckg:PartnerCityAgreement "partner") (ckg:CooperationAgreement "cooperation") }} }}
-  UNION {{ ?a ckg:twinnedWith ?b BIND("sister" AS ?kind) }}
-  UNION {{ ?r ckg:provider ?a ; ckg:recipient ?b BIND("aid" AS ?kind) }}
-}}"""
 MAX_PATHS = 25
 
 
@@ -23,7 +15,7 @@ class RelationGraph:
     def __init__(self, backend, version: str):
         self.version = version
         self.edges: dict[str, dict[str, str]] = defaultdict(dict)
-        for r in backend.select(EDGES):
+        for r in backend.select(sparql.text("relation-edges")):
             a, b, kind = r["a"].value, r["b"].value, r["kind"].value
             for x, y in ((a, b), (b, a)):
                 old = self.edges[x].get(y)

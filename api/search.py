@@ -10,28 +10,16 @@ import re
 import threading
 from dataclasses import dataclass, field
 
-from rdflib.namespace import RDFS, SKOS
+from rdflib.namespace import RDFS
 
+from citykg import sparql
 from citykg.gazetteer import fold
 from citykg.relations import AmbiguousCity, CityNotFound
-from citykg.terms import CKG, ID, WD
+from citykg.terms import CKG, ID
 
-PREFIXES = f"PREFIX ckg: <{CKG}>\nPREFIX rdfs: <{RDFS}>\nPREFIX skos: <{SKOS}>\n"
-KINDS = ("VALUES (?cls ?kind) { (ckg:City 'city') (ckg:Ward 'ward') (ckg:Prefecture 'prefecture') "
-         "(ckg:Division 'division') }")
-ENTITIES = PREFIXES + f"""SELECT ?e ?kind ?slug ?code ?wd ?country ?parent WHERE {{ ?e a ?cls . {KINDS}
-  OPTIONAL {{ ?e ckg:slug ?slug }} OPTIONAL {{ ?e ckg:parentCity ?parent }}
-  OPTIONAL {{ ?e ckg:localGovernmentCode ?code }}
-  OPTIONAL {{ ?e skos:exactMatch ?wd FILTER(STRSTARTS(STR(?wd), "{WD}")) }}
-  OPTIONAL {{ ?e ckg:country ?country }} }}"""
-NAMES = PREFIXES + f"""SELECT ?e ?p ?l WHERE {{ ?e a ?cls . {KINDS}
-  VALUES ?p {{ rdfs:label skos:altLabel }} ?e ?p ?l }}"""
-COUNTRIES = PREFIXES + """SELECT ?c ?l ?code WHERE { ?c a ckg:Country .
-  OPTIONAL { ?c rdfs:label|skos:altLabel ?l } OPTIONAL { ?c ckg:countryCode ?code } }"""
-RELATION_COUNTS = PREFIXES + """SELECT ?e (COUNT(DISTINCT ?r) AS ?n) WHERE {
-  { ?r ckg:party ?e } UNION { ?r ckg:operatedBy ?e ; a ckg:OverseasOffice }
-  UNION { ?r ckg:member ?e } UNION { ?r ckg:provider|ckg:recipient ?e }
-  UNION { ?e ckg:twinnedWith ?r } } GROUP BY ?e"""
+# the classes the index holds, with their kinds (bound into sparql/internal/index-*.rq)
+KINDS = [(CKG.City, "city"), (CKG.Ward, "ward"), (CKG.Prefecture, "prefecture"),
+         (CKG.Division, "division")]
 # a Japanese municipality's name ends in 市/区/町/村, its reading in シ/ク/チョウ/マチ/ソン/ムラ
 READINGS = {"市": ("シ",), "区": ("ク",), "町": ("チョウ", "マチ"), "村": ("ソン", "ムラ")}
 QUERY_SUFFIXES = ("市", "city", "shi", "-shi")
@@ -70,7 +58,7 @@ class CityIndex:
 
     # building ------------------------------------------------------------------------
     def _load(self, backend) -> None:
-        for r in backend.select(ENTITIES):
+        for r in backend.select(sparql.text("index-entities", {("cls", "kind"): KINDS})):
             c = self.cities.setdefault(r["e"].value, City(r["e"].value, r["kind"].value))
             c.id = c.id or _value(r, "slug")
             c.code = c.code or _value(r, "code")
@@ -78,7 +66,7 @@ class CityIndex:
             c.parent = c.parent or _value(r, "parent")
             if "wd" in r:
                 c.wikidata = r["wd"].value.rsplit("/", 1)[-1]
-        for r in backend.select(NAMES):
+        for r in backend.select(sparql.text("index-names", {("cls", "kind"): KINDS})):
             c, lit = self.cities[r["e"].value], r["l"]
             lang = getattr(lit, "language", None)
             if r["p"].value == str(RDFS.label) and lang == "ja" and not c.label_ja:
@@ -87,10 +75,10 @@ class CityIndex:
                 c.label_en = lit.value
             elif lit.value not in c.aliases:
                 c.aliases.append(lit.value)
-        for r in backend.select(RELATION_COUNTS):
+        for r in backend.select(sparql.text("relation-counts")):
             if r["e"].value in self.cities:
                 self.cities[r["e"].value].relations = int(r["n"].value)
-        for r in backend.select(COUNTRIES):
+        for r in backend.select(sparql.text("index-countries")):
             info = self.countries.setdefault(r["c"].value, {"iri": r["c"].value, "names": set()})
             if "code" in r:
                 info["code"] = r["code"].value

@@ -199,6 +199,7 @@ def validate(store: StoreOpt = None,
 @app.command()
 def stats(store: StoreOpt = None):
     """Triples per graph and entities per class."""
+    from citykg import sparql
     from citykg.store import GraphStore
 
     try:
@@ -209,9 +210,7 @@ def stats(store: StoreOpt = None):
     for g in s.graphs():
         table.add_row(g, str(s.count(g)))
     out.print(table)
-    rows = s.select("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c "
-                    "FILTER(STRSTARTS(STR(?c), 'https://w3id.org/citykg/ontology#')) } "
-                    "GROUP BY ?c ORDER BY DESC(?n)")
+    rows = s.select(sparql.text("class-counts"))
     classes = Table("class", "instances")
     for r in rows:
         classes.add_row(r["c"].value.split("#")[-1], r["n"].value)

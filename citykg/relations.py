@@ -6,92 +6,12 @@ import re
 
 import pyoxigraph as ox
 
-PREFIXES = """PREFIX ckg: <https://w3id.org/citykg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX wd: <http://www.wikidata.org/entity/>
-"""
+from citykg import sparql
+
 AGREEMENT_TYPES = {"SisterCityAgreement": "sister", "FriendshipCityAgreement": "friendship",
                    "PartnerCityAgreement": "partner", "TwinningAgreement": "twinning",
                    "CooperationAgreement": "cooperation"}
 RELATION_TYPES = (*AGREEMENT_TYPES.values(), "office", "network", "aid")
-
-RELATIONS = PREFIXES + """
-SELECT ?rel ?kind ?partner ?start ?end ?derived ?status ?item ?graph WHERE {
-  {
-    VALUES ?city { %(city)s }
-    GRAPH ?graph { ?rel ckg:party ?city , ?partner ; a ?cls . }
-    FILTER(?partner != ?city)
-    VALUES (?cls ?kind) { (ckg:TwinningAgreement "twinning") (ckg:SisterCityAgreement "sister")
-                          (ckg:FriendshipCityAgreement "friendship") (ckg:PartnerCityAgreement "partner")
-                          (ckg:CooperationAgreement "cooperation") }
-    # a twinning of unstated type, unless a narrower class says which
-    FILTER(?cls != ckg:TwinningAgreement || NOT EXISTS { ?rel a ?narrower .
-      VALUES ?narrower { ckg:SisterCityAgreement ckg:FriendshipCityAgreement ckg:PartnerCityAgreement } })
-    OPTIONAL { GRAPH ?graph { ?rel ckg:startDate ?start } }
-    OPTIONAL { GRAPH ?graph { ?rel ckg:startDerived ?derived } }
-    OPTIONAL { GRAPH ?graph { ?rel ckg:status ?status } }
-    OPTIONAL { GRAPH ?graph { ?rel ckg:endDate ?end } }
-  } UNION {
-    VALUES ?city { %(city)s }
-    GRAPH ?graph { ?rel ckg:operatedBy ?city ; a ckg:OverseasOffice . }
-    OPTIONAL { ?rel ckg:hostCity ?host } OPTIONAL { ?rel ckg:coversRegion ?region }
-    BIND(COALESCE(?host, ?region, ?rel) AS ?partner) BIND("office" AS ?kind)
-  } UNION {
-    VALUES ?city { %(city)s }
-    GRAPH ?graph { ?rel ckg:member ?city ; ckg:network ?partner . }
-    BIND("network" AS ?kind)
-  } UNION {
-    { VALUES ?city { %(city)s } GRAPH ?graph { ?rel ckg:provider ?city ; ckg:recipient ?partner } }
-    UNION { VALUES ?city { %(city)s } GRAPH ?graph { ?rel ckg:recipient ?city ; ckg:provider ?partner } }
-    BIND("aid" AS ?kind)
-  } UNION {
-    # Wikidata's P190 statements (graph/wikidata, citykg.wikidata.enrich): a node for each,
-    # derived from the item that states it
-    VALUES ?city { %(city)s }
-    GRAPH ?graph { ?rel a ckg:Agreement ; ckg:party ?city , ?partner ; prov:wasDerivedFrom ?item }
-    FILTER(?partner != ?city && STRSTARTS(STR(?item), STR(wd:)))
-    BIND("sister" AS ?kind)
-    OPTIONAL { GRAPH ?graph { ?rel ckg:startDate ?start } }
-    OPTIONAL { GRAPH ?graph { ?rel ckg:endDate ?end } }
-    OPTIONAL { GRAPH ?graph { ?rel ckg:status ?status } }
-  }
-}"""
-# VALUES ?city is repeated in every branch: Oxigraph does not push an outer VALUES into a
-# UNION, and each branch would scan every agreement in the store (seconds on a 1M store)
-# the lines each relation was read from; a query of its own, as an OPTIONAL of several
-# patterns after the UNION above makes Oxigraph scan every span in the store (30x slower)
-SOURCES = PREFIXES + """
-SELECT ?rel ?graph ?first ?last ?file ?page ?sheet ?row ?column WHERE {
-  VALUES (?rel ?graph) { %(pairs)s }
-  GRAPH ?graph { ?rel prov:wasDerivedFrom ?span .
-                 ?span ckg:firstLine ?first ; ckg:lastLine ?last ; ckg:inDocument ?doc . }
-  OPTIONAL { GRAPH ?graph { ?doc ckg:fileName ?file } }
-  OPTIONAL { GRAPH ?graph { ?span ckg:page ?page } }
-  OPTIONAL { GRAPH ?graph { ?span ckg:row ?row OPTIONAL { ?span ckg:sheet ?sheet }
-                                               OPTIONAL { ?span ckg:column ?column } } }
-}"""
-
-FISCAL_YEARS = PREFIXES + """
-SELECT ?graph ?year WHERE { VALUES ?graph { %(graphs)s } GRAPH ?graph { ?doc ckg:fiscalYear ?year } }"""
-
-ENTITY = PREFIXES + """
-SELECT ?e ?slug ?label_ja ?label_en ?label ?qid ?country_ja ?country_en ?code WHERE {
-  VALUES ?e { %(entities)s }
-  OPTIONAL { ?e ckg:slug ?slug }
-  OPTIONAL { ?e rdfs:label ?label_ja FILTER(LANG(?label_ja) = "ja") }
-  OPTIONAL { ?e rdfs:label ?label_en FILTER(LANG(?label_en) = "en") }
-  OPTIONAL { ?e rdfs:label ?label FILTER(LANG(?label) = "") }
-  OPTIONAL { ?e skos:exactMatch ?wd FILTER(STRSTARTS(STR(?wd), STR(wd:))) }
-  OPTIONAL { ?e ckg:localGovernmentCode ?code }
-  OPTIONAL { ?e ckg:country ?c . ?c rdfs:label ?country_ja , ?country_en
-             FILTER(LANG(?country_ja) = "ja" && LANG(?country_en) = "en") }
-  BIND(STRAFTER(STR(?wd), STR(wd:)) AS ?qid)
-}"""
-
-PARTY_CLASSES = "ckg:City ckg:Ward ckg:Prefecture ckg:Division"  # what a lookup may name
-
 
 class CityNotFound(LookupError):
     pass
@@ -116,7 +36,7 @@ def _city_by_iri(store, iri: str) -> str:
         node = ox.NamedNode(iri)
     except ValueError:
         raise CityNotFound(f"not an IRI: {iri!r}") from None
-    if not store.ask(PREFIXES + f"ASK {{ {node} a ?cls VALUES ?cls {{ {PARTY_CLASSES} }} }}"):
+    if not store.ask(sparql.text("is-party", e=node)):  # a city, ward, prefecture or division
         raise CityNotFound(f"no city {iri}")
     return iri
 
@@ -124,7 +44,7 @@ def _city_by_iri(store, iri: str) -> str:
 def describe(store, iris: list[str]) -> dict[str, dict]:
     if not iris:
         return {}
-    rows = store.select(ENTITY % {"entities": " ".join(str(ox.NamedNode(i)) for i in iris)})
+    rows = store.select(sparql.text("entity-labels", e=[ox.NamedNode(i) for i in iris]))
     out: dict[str, dict] = {}
     for r in rows:
         iri = r["e"].value
@@ -153,7 +73,7 @@ def relations(store, city: str, *, with_: str | None = None, type_: str | None =
               since: int | None = None) -> dict:
     iri = find_city(store, city)
     other = find_city(store, with_) if with_ else None
-    rows = store.select(RELATIONS % {"city": ox.NamedNode(iri)})
+    rows = store.select(sparql.text("relations", city=ox.NamedNode(iri)))
     spans = _sources(store, {(r["rel"], r["graph"]) for r in rows if "item" not in r})
     merged: dict[tuple, dict] = {}
     for r in rows:
@@ -205,8 +125,8 @@ def _latest_status(store, rels) -> None:
     differing = [rel for rel in rels if len(set(rel.get("statuses", {}).values())) > 1]
     ids = {id(rel) for rel in differing}
     graphs = {g for rel in differing for g in rel["statuses"]}
-    years = {r["graph"].value: r["year"].value for r in store.select(FISCAL_YEARS % {
-        "graphs": " ".join(str(ox.NamedNode(g)) for g in sorted(graphs))})} if graphs else {}
+    years = {r["graph"].value: r["year"].value for r in store.select(sparql.text(
+        "fiscal-years", graph=[ox.NamedNode(g) for g in sorted(graphs)]))} if graphs else {}
     for rel in rels:
         statuses = rel.pop("statuses", {})
         if id(rel) in ids:
@@ -286,7 +206,7 @@ def _sources(store, pairs: set) -> dict[tuple[str, str], list[dict]]:
     out: dict[tuple[str, str], list[dict]] = {}
     if not pairs:
         return out
-    rows = store.select(SOURCES % {"pairs": " ".join(f"({rel} {graph})" for rel, graph in pairs)})
+    rows = store.select(sparql.text("relation-sources", {("rel", "graph"): pairs}))
     for r in rows:
         first, last = r["first"].value, r["last"].value
         source = {"document": r["file"].value if "file" in r else r["graph"].value,

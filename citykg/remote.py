@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 import httpx
 import pyoxigraph as ox
 
+from citykg import sparql
 from citykg.store import _VERSION, META_GRAPH, StoreError, replace_graphs_update
 
 RESULTS_JSON = "application/sparql-results+json"
@@ -115,12 +116,11 @@ class RemoteBackend:
         return result
 
     def graphs(self) -> list[str]:
-        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        rows = self.select(sparql.text("named-graphs"))
         return sorted(r["g"].value for r in rows if r["g"] != META_GRAPH)
 
     def count(self, graph: str | None = None) -> int:
-        where = f"GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
-        rows = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
+        rows = self.select(sparql.text("count-triples", {"g": ox.NamedNode(graph)} if graph else {}))
         return int(rows[0]["n"].value)
 
     def version(self, max_age: float = 2.0) -> str:
@@ -128,7 +128,7 @@ class RemoteBackend:
         now = time.monotonic()
         if self._version and now - self._version[0] < max_age:
             return self._version[1]
-        rows = self.select(f"SELECT ?v WHERE {{ GRAPH {META_GRAPH} {{ ?s {_VERSION} ?v }} }}")
+        rows = self.select(sparql.text("store-version", meta=META_GRAPH, version=_VERSION))
         value = rows[0]["v"].value if rows else "0"
         self._version = (now, value)
         return value

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from citykg import sparql
 from citykg.terms import BASE, GRAPH
 
 META_GRAPH = ox.NamedNode(str(GRAPH.meta))
@@ -63,8 +64,7 @@ class GraphStore:
         return sorted(g.value for g in self._store.named_graphs() if g != META_GRAPH)
 
     def count(self, graph: str | None = None) -> int:
-        where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
-        rows = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
+        rows = self.select(sparql.text("count-triples", {"g": ox.NamedNode(graph)} if graph else {}))
         return int(rows[0]["n"].value)
 
     def version(self) -> str:
@@ -134,29 +134,19 @@ def replace_graphs_update(graphs: Mapping[str, Iterable[ox.Triple | ox.Quad]],
                           records: Records | None = None) -> str:
     """The one SPARQL Update request that replaces `graphs` (and the build records of the
     subjects `records` names, every replaced graph included) and bumps the store version."""
-    parts = []
     records = dict(records or {})
     for name in graphs:
         records.setdefault(name, ())
+    parts = []
     for name, triples in graphs.items():
         graph = ox.NamedNode(name)
-        body = " .\n".join(_triple_text(t) for t in triples)
-        parts.append(f"DROP SILENT GRAPH {graph}")
-        if body:
-            parts.append(f"INSERT DATA {{ GRAPH {graph} {{ {body} . }} }}")
+        parts += [sparql.drop_graph(graph), sparql.insert_data(graph, triples)]
+    if records:
+        parts.append(sparql.text("delete-build-records", meta=META_GRAPH, build=BUILD,
+                                 subject=[ox.NamedNode(name) for name in records]))
     for name, pairs in records.items():
         subject = ox.NamedNode(name)
-        parts.append(f"DELETE {{ GRAPH {META_GRAPH} {{ {subject} ?p ?o }} }} "
-                     f"WHERE {{ GRAPH {META_GRAPH} {{ {subject} ?p ?o "
-                     f"FILTER(STRSTARTS(STR(?p), \"{BUILD}\")) }} }}")
-        body = " .\n".join(f"{subject} {p} {o}" for p, o in pairs)
-        if body:
-            parts.append(f"INSERT DATA {{ GRAPH {META_GRAPH} {{ {body} . }} }}")
-    version = ox.Literal(str(time.time_ns()))
-    parts.append(f"DELETE WHERE {{ GRAPH {META_GRAPH} {{ ?s {_VERSION} ?v }} }}")
-    parts.append(f"INSERT DATA {{ GRAPH {META_GRAPH} {{ {META_GRAPH} {_VERSION} {version} }} }}")
-    return " ;\n".join(parts)
-
-
-def _triple_text(t: ox.Triple | ox.Quad) -> str:
-    return f"{t.subject} {t.predicate} {t.object}"
+        parts.append(sparql.insert_data(META_GRAPH, [ox.Triple(subject, p, o) for p, o in pairs]))
+    parts.append(sparql.text("bump-version", meta=META_GRAPH, version=_VERSION,
+                             new=ox.Literal(str(time.time_ns()))))
+    return sparql.update(parts)

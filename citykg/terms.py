@@ -4,7 +4,7 @@
 Code names terms through this module only, never through IRI strings.
 """
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DefinedNamespace
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
 
 BASE = "https://w3id.org/citykg/"
 ID = Namespace(BASE + "id/")
@@ -147,3 +147,16 @@ class CKG(DefinedNamespace):
     sheet: URIRef
     row: URIRef
     column: URIRef
+
+
+# the vocabularies the project's SPARQL names; `citykg.sparql` declares every one of these
+# prefixes before each query it loads (a .rq file declares none of its own)
+P = Namespace("http://www.wikidata.org/prop/")
+PS = Namespace("http://www.wikidata.org/prop/statement/")
+PQV = Namespace("http://www.wikidata.org/prop/qualifier/value/")
+WIKIBASE = Namespace("http://wikiba.se/ontology#")
+PREFIXES = {"ckg": str(CKG._NS), "id": str(ID), "rdf": str(RDF), "rdfs": str(RDFS),
+            "owl": str(OWL), "xsd": str(XSD), "skos": str(SKOS), "prov": str(PROV),
+            "dct": str(DCTERMS), "foaf": str(FOAF), "schema": str(SCHEMA), "org": str(ORG),
+            "time": str(TIME), "wd": str(WD), "wdt": str(WDT), "p": str(P), "ps": str(PS),
+            "pqv": str(PQV), "wikibase": str(WIKIBASE)}

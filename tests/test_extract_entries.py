@@ -110,8 +110,8 @@ def test_a_twinning_of_unstated_type_in_the_graph(tmp_path):
     sister, and the other as twinning."""
     import pyoxigraph as ox
 
+    from citykg import sparql
     from citykg.loaders.pipeline import load_document
-    from citykg.relations import RELATIONS
     from citykg.store import GraphStore
     from citykg.terms import CKG
 
@@ -129,7 +129,7 @@ def test_a_twinning_of_unstated_type_in_the_graph(tmp_path):
     assert any(t.predicate == twinned and t.object.value.endswith("/fr/rennes") for t in loaded.triples)
     store = GraphStore(tmp_path / "store")
     store.replace_graphs({loaded.graph: loaded.triples})
-    rows = store.select(RELATIONS % {"city": ox.NamedNode(loaded.publisher.iri)})
+    rows = store.select(sparql.text("relations", city=ox.NamedNode(loaded.publisher.iri)))
     found = sorted((r["kind"].value, r["partner"].value.rsplit("/", 1)[-1]) for r in rows)
     assert found == [("sister", "honolulu"), ("twinning", "rennes")]
 

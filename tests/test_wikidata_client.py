@@ -185,7 +185,7 @@ def search(p: dict) -> dict:
 
 
 def sparql(query: str) -> dict:
-    ids = re.findall(r"wd:(Q\d+)", query.split("VALUES (?class")[0])
+    ids = re.findall(r"(?:wd:|/entity/)(Q\d+)", query.split("VALUES (?class")[0])
     if "P279" in query:  # types
         rows = [{"item": {"type": "uri", "value": WD + q},
                  "kind": {"type": "literal", "value": KINDS.get(q, "city")}} for q in ids]

@@ -8,8 +8,8 @@ from typing import Annotated, Literal
 import orjson
 import pyoxigraph as ox
 from fastapi import APIRouter, Path, Query, Request, Response
-from rdflib.namespace import RDFS
 
+from citykg import sparql
 from citykg.api import jsonld
 from citykg.api.cache import OrjsonResponse, cached
 from citykg.api.canned import NO_CONTROL
@@ -17,13 +17,9 @@ from citykg.api.lookup import checked, city_iri, index_of
 from citykg.api.models import CityDetail, CitySearch, Error, Relations
 from citykg.api.routers.relations import CITY, Since, Type, With, lookup
 from citykg.relations import relations
-from citykg.terms import CKG
 
 router = APIRouter(tags=["cities"])
 NOT_FOUND = {404: {"model": Error, "description": "no such city"}}
-PREFECTURE = (f"PREFIX ckg: <{CKG}> PREFIX rdfs: <{RDFS}> SELECT ?pref ?l WHERE {{ "
-              "{ %(e)s ckg:inRegion ?pref } UNION { %(e)s ckg:parentCity/ckg:inRegion ?pref } "
-              "?pref rdfs:label ?l }")
 Id = Annotated[str, Path(max_length=500, description=CITY, examples=["yokohama"],
                          json_schema_extra=NO_CONTROL)]
 
@@ -70,11 +66,11 @@ def _city(request: Request, ident: str, ld: bool) -> Response:
     iri = city_iri(index, ident, "id")
     node = ox.NamedNode(iri)
     if ld:
-        rows = holder.backend.select(f"SELECT ?p ?o WHERE {{ {node} ?p ?o }}")
+        rows = holder.backend.select(sparql.text("node-statements", e=node))
         return Response(orjson.dumps(jsonld.node(iri, rows)), media_type=jsonld.MEDIA_TYPE)
     city = index.cities[iri]
     pref: dict = {}
-    for r in holder.backend.select(PREFECTURE % {"e": node}):
+    for r in holder.backend.select(sparql.text("prefecture", e=node)):
         pref.setdefault("iri", r["pref"].value)
         pref.setdefault(f"label_{r['l'].language}", r["l"].value)
     counts = Counter(r["type"] for r in relations(holder.backend, iri)["relations"])

@@ -38,6 +38,7 @@ import pyoxigraph as ox
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from citykg import sparql
 from citykg.api.cache import OrjsonResponse
 from citykg.api.deps import public_base
 from citykg.api.lookup import index_of
@@ -45,7 +46,7 @@ from citykg.api.models import Error
 from citykg.api.runner import check_deadline
 from citykg.api.search import CityIndex, query_forms
 from citykg.gazetteer import fold
-from citykg.relations import PREFIXES, describe, relations
+from citykg.relations import describe, relations
 from citykg.terms import CKG, ID
 
 router = APIRouter(prefix="/reconcile", tags=["reconcile"])
@@ -64,12 +65,6 @@ MAX_DEPTH = 16  # JSON levels: a query is {"properties": [{"v": [{"id": …}]}]}
 ORIGINS = ("any", "document", "wikidata")
 DEFAULT_LIMIT = 5
 CALLBACK = re.compile(r"^[A-Za-z_$][\w$.]{0,63}$")
-ORGS = PREFIXES + """SELECT ?e ?l WHERE { ?e a ?cls ; rdfs:label|skos:altLabel ?l
-  VALUES ?cls { ckg:CityNetwork ckg:InternationalOrganization ckg:Association } }"""
-INFO = PREFIXES + """SELECT ?e ?cls ?country WHERE { VALUES ?e { %s }
-  OPTIONAL { ?e a ?cls VALUES ?cls { ckg:City ckg:Ward ckg:Country ckg:CityNetwork
-             ckg:InternationalOrganization ckg:Association ckg:Prefecture } }
-  OPTIONAL { ?e ckg:country ?country } }"""
 KIND_TYPE = {"City": "City", "Ward": "Ward", "Country": "Country", "Prefecture": "City",
              "CityNetwork": "Organization", "InternationalOrganization": "Organization",
              "Association": "Organization"}
@@ -372,7 +367,7 @@ def _orgs(request: Request) -> dict[str, dict]:
     with state.lock:
         if state.version != version:
             orgs: dict[str, dict] = {}
-            for r in holder.backend.select(ORGS):
+            for r in holder.backend.select(sparql.text("organisation-names")):
                 info = orgs.setdefault(r["e"].value, {"names": set()})
                 info["names"].add(fold(r["l"].value))
                 lang = getattr(r["l"], "language", None)
@@ -546,7 +541,8 @@ def _entities(request: Request, ids: list[str], partners: bool = False,
     info = describe(holder.backend, sorted(set(iris.values())))
     kinds: dict[str, str] = {}
     countries: dict[str, str] = {}
-    rows = holder.backend.select(INFO % " ".join(str(ox.NamedNode(i)) for i in set(iris.values())))
+    rows = holder.backend.select(sparql.text("reconcile-info",
+                                                e=[ox.NamedNode(i) for i in set(iris.values())]))
     for r in rows:
         iri = r["e"].value
         if "cls" in r:

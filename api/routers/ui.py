@@ -18,11 +18,11 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import Field
 
+from citykg import sparql
 from citykg.api.cache import OrjsonResponse, cached
 from citykg.api.canned import NO_CONTROL
 from citykg.api.lookup import checked, invalid
 from citykg.api.models import Error, Open
-from citykg.relations import PREFIXES
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 MAX_PLACES, MAX_PLACE_IRI = 300, 150  # 300 IRIs in one URL (the server reads ~64 KB)
@@ -36,33 +36,7 @@ KINDS = ("Ward", "City", "Country", "Prefecture", "WorldRegion", "Region", "City
 router = APIRouter(tags=["explorer"])
 router.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-SOURCES = PREFIXES + """PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?doc ?file ?title ?span ?first ?last ?text ?page ?line_on_page ?source_line ?sheet ?row ?column
-WHERE {
-  %(document)s
-  ?span ckg:inDocument ?doc ; ckg:firstLine ?first ; ckg:lastLine ?last .
-  FILTER(?first <= %(last)d && ?last >= %(first)d)
-  OPTIONAL { ?span ckg:text ?text }
-  OPTIONAL { ?span ckg:page ?page OPTIONAL { ?span ckg:lineOnPage ?line_on_page } }
-  OPTIONAL { ?span ckg:sourceLine ?source_line }
-  OPTIONAL { ?span ckg:sheet ?sheet }
-  OPTIONAL { ?span ckg:row ?row }
-  OPTIONAL { ?span ckg:column ?column }
-  OPTIONAL { ?doc ckg:fileName ?file }
-  OPTIONAL { ?doc dcterms:title ?title }
-}"""
 ORIGIN_KEYS = ("page", "line_on_page", "source_line", "sheet", "row", "column")
-BY_FILE = "VALUES ?file_name { %s } ?doc ckg:fileName ?file_name ."
-BY_IRI = "{ VALUES ?doc { %(iri)s } } UNION { GRAPH %(iri)s { ?doc a ckg:SourceDocument } }"
-
-PLACES = PREFIXES + """SELECT ?e ?lat ?lon ?cc ?cls WHERE {
-  VALUES ?e { %s }
-  OPTIONAL { ?e ckg:latitude ?lat ; ckg:longitude ?lon }
-  OPTIONAL { { ?e ckg:countryCode ?cc } UNION { ?e ckg:country/ckg:countryCode ?cc }
-             UNION { ?e ckg:parentCity/ckg:country/ckg:countryCode ?cc }
-             UNION { ?e ckg:hostCity/ckg:country/ckg:countryCode ?cc } }
-  OPTIONAL { ?e a ?cls FILTER(STRSTARTS(STR(?cls), STR(ckg:))) }
-}"""
 
 
 class Span(Open):
@@ -133,12 +107,10 @@ def _sources(request: Request, document: str, lines: str) -> OrjsonResponse:
     # a range that ends before it starts holds no span: the 404 below says so
     first, last = int(m[1]), int(m[2] or m[1])
     node = _iri(document) if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", document) else None
-    if node is not None:
-        pattern = BY_IRI % {"iri": node}
-    else:
-        pattern = BY_FILE % ox.Literal(document)
+    # the document node itself, or the graph of the document (its SourceDocument)
+    named = {"doc": node, "doc_graph": node} if node is not None else {"file_name": document}
     rows = request.app.state.holder.backend.select(
-        SOURCES % {"document": pattern, "first": first, "last": last})
+        sparql.text("document-spans", named, **{"from": first, "to": last}))
     spans: dict[str, dict] = {}
     for r in rows:
         span = spans.setdefault(r["span"].value, {
@@ -183,11 +155,11 @@ def _iri(text: str) -> ox.NamedNode | None:
 
 def _places(request: Request, iris: list[str]) -> OrjsonResponse:
     # what is not an IRI the graph could know is left out, like an IRI it does not know
-    nodes = [str(node) for node in (_iri(checked("iri", v, MAX_PLACE_IRI).strip()) for v in dict.fromkeys(iris))
+    nodes = [node for node in (_iri(checked("iri", v, MAX_PLACE_IRI).strip()) for v in dict.fromkeys(iris))
              if node is not None]
     if not nodes:
         return OrjsonResponse({"places": {}})
-    rows = request.app.state.holder.backend.select(PLACES % " ".join(nodes))
+    rows = request.app.state.holder.backend.select(sparql.text("places", e=nodes))
     out: dict[str, dict] = {}
     kinds: dict[str, set] = {}
     for r in rows:

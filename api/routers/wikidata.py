@@ -8,8 +8,10 @@ import csv
 import io
 from typing import Annotated, Literal
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request, Response
 
+from citykg import sparql
 from citykg.api.cache import OrjsonResponse, cached
 from citykg.api.canned import NO_CONTROL
 from citykg.api.lookup import city_iri, index_of
@@ -51,7 +53,7 @@ def _compare(request: Request, city: str | None, fmt: str) -> Response:
         writer.writeheader()
         writer.writerows(pair_row(p) for p in pairs)
         return Response(buf.getvalue(), media_type="text/csv; charset=utf-8")
-    linked = holder.backend.ask(f"ASK {{ GRAPH <{WIKIDATA_GRAPH}> {{ ?s ?p ?o }} }}")
+    linked = holder.backend.ask(sparql.text("graph-exists", g=ox.NamedNode(WIKIDATA_GRAPH)))
     return OrjsonResponse({
         "city": cities[0] if cities else None, "graph": WIKIDATA_GRAPH, "linked": linked,
         "note": None if linked else "no Wikidata graph in the store: run `citykg link`",

@@ -19,33 +19,12 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from citykg import sparql
 from citykg.relations import describe
-from citykg.wikidata import WIKIDATA_GRAPH, wiki_url
-from citykg.wikidata.local import DOC_GRAPHS, PREFIXES, Agreement, agreements
+from citykg.wikidata import wiki_url
+from citykg.wikidata.local import DOC_GRAPHS, WIKIDATA, Agreement, agreements
 
 TWINNING = {"sister", "friendship", "partner", "twinning"}
-PUBLISHERS = PREFIXES + """SELECT DISTINCT ?city WHERE {
-  GRAPH ?g { ?doc a ckg:SourceDocument ; dct:publisher ?city }
-  FILTER(STRSTARTS(STR(?g), STR(<""" + DOC_GRAPHS + """>))) }"""
-QIDS = PREFIXES + """SELECT ?e ?wd WHERE { VALUES ?e { %s } ?e skos:exactMatch ?wd
-  FILTER(STRSTARTS(STR(?wd), STR(wd:))) }"""
-STATEMENTS = PREFIXES + """SELECT ?st ?city ?other ?item ?start ?precision ?end WHERE {
-  VALUES ?city { %s }
-  GRAPH <""" + WIKIDATA_GRAPH + """> {
-    ?st a ckg:Agreement ; ckg:party ?city , ?other ; prov:wasDerivedFrom ?item .
-    OPTIONAL { ?st ckg:startDate ?start } OPTIONAL { ?st ckg:datePrecision ?precision }
-    OPTIONAL { ?st ckg:endDate ?end } }
-  FILTER(?other != ?city && STRSTARTS(STR(?item), STR(wd:)))
-}"""
-DOCUMENTS = PREFIXES + """SELECT ?g ?doc ?file ?url ?wd WHERE {
-  VALUES ?g { %s }
-  GRAPH ?g { ?doc a ckg:SourceDocument . OPTIONAL { ?doc ckg:fileName ?file } }
-  OPTIONAL { ?doc <https://schema.org/url>|<http://xmlns.com/foaf/0.1/page>|dct:source ?url
-             FILTER(isIRI(?url)) }
-  OPTIONAL { ?doc skos:exactMatch ?wd FILTER(STRSTARTS(STR(?wd), STR(wd:))) }
-}"""
-SPANS = PREFIXES + """SELECT ?rel ?g ?first ?last WHERE { VALUES (?rel ?g) { %s }
-  GRAPH ?g { ?rel prov:wasDerivedFrom ?span . ?span ckg:firstLine ?first ; ckg:lastLine ?last } }"""
 
 
 @dataclass
@@ -105,7 +84,7 @@ class Pair:
 
 
 def publishers(store) -> list[str]:
-    return sorted(r["city"].value for r in store.select(PUBLISHERS))
+    return sorted(r["city"].value for r in store.select(sparql.text("publishers", docs=DOC_GRAPHS)))
 
 
 def compare(store, cities: list[str] | None = None) -> list[Pair]:
@@ -114,7 +93,8 @@ def compare(store, cities: list[str] | None = None) -> list[Pair]:
     if not cities:
         return []
     docs = [a for a in agreements(store) if a.a in cities]
-    statements = store.select(STATEMENTS % " ".join(str(ox.NamedNode(c)) for c in cities))
+    statements = store.select(sparql.text("wikidata-statements", wikidata_graph=WIKIDATA,
+                                         city=[ox.NamedNode(c) for c in cities]))
     iris = set(cities) | {a.b for a in docs} | {r["other"].value for r in statements}
     info = describe(store, sorted(iris))
     qid = _qids(store, iris)
@@ -190,7 +170,7 @@ def _ref(info: dict, iri: str) -> dict:
 def _qids(store, iris: set[str]) -> dict[str, str]:
     if not iris:
         return {}
-    rows = store.select(QIDS % " ".join(str(ox.NamedNode(i)) for i in sorted(iris)))
+    rows = store.select(sparql.text("wikidata-ids", e=[ox.NamedNode(i) for i in sorted(iris)]))
     out: dict[str, str] = {}
     for r in sorted(rows, key=lambda r: r["wd"].value):
         out.setdefault(r["e"].value, r["wd"].value.rsplit("/", 1)[-1])
@@ -202,15 +182,15 @@ def _sources(store, docs: list[Agreement]) -> dict[tuple[str, str], list[Source]
         return {}
     graphs = sorted({a.graph for a in docs})
     meta: dict[str, dict] = {}
-    for r in store.select(DOCUMENTS % " ".join(str(ox.NamedNode(g)) for g in graphs)):
+    for r in store.select(sparql.text("source-documents", g=[ox.NamedNode(g) for g in graphs])):
         m = meta.setdefault(r["g"].value, {"iri": r["doc"].value})
         for k in ("file", "url", "wd"):
             if k in r and k not in m:
                 m[k] = r[k].value
-    pairs = " ".join(f"({ox.NamedNode(a.iri)} {ox.NamedNode(a.graph)})"
-                     for a in {(a.iri, a.graph): a for a in docs}.values())
+    pairs = [(ox.NamedNode(a.iri), ox.NamedNode(a.graph))
+             for a in {(a.iri, a.graph): a for a in docs}.values()]
     out: dict[tuple[str, str], list[Source]] = defaultdict(list)
-    for r in store.select(SPANS % pairs):
+    for r in store.select(sparql.text("relation-spans", {("rel", "g"): pairs})):
         g = r["g"].value
         m = meta.get(g, {"iri": g})
         first, last = r["first"].value, r["last"].value

@@ -4,18 +4,13 @@ which a link run replaces), and the agreements the documents state."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from string import Template
 
-from citykg.terms import CKG, GRAPH, ID, WD
+import pyoxigraph as ox
+
+from citykg import sparql
+from citykg.terms import CKG, GRAPH, ID
 from citykg.wikidata import WIKIDATA_GRAPH
 
-PREFIXES = f"""PREFIX ckg: <{CKG}>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX dct: <http://purl.org/dc/terms/>
-PREFIX wd: <{WD}>
-"""
 # the classes linked, most specific first: an entity takes the kind of its first class
 KINDS = {"City": "city", "Prefecture": "prefecture", "Country": "country",
          "WorldRegion": "region", "CityNetwork": "network",
@@ -25,41 +20,11 @@ DOC_GRAPHS = str(GRAPH["doc/"])
 AGREEMENTS = {"TwinningAgreement": "twinning", "SisterCityAgreement": "sister",
               "FriendshipCityAgreement": "friendship",
               "PartnerCityAgreement": "partner", "CooperationAgreement": "cooperation"}
-AGREEMENT_VALUES = " ".join(f'(ckg:{c} "{k}")' for c, k in AGREEMENTS.items())
 
-CLASSES = " ".join(f"ckg:{c}" for c in KINDS)
-# the SPARQL below names its parameters $like_this (string.Template): no ?variable is one
-FILL = {"classes": CLASSES, "graph": WIKIDATA_GRAPH, "docs": DOC_GRAPHS, "kinds": AGREEMENT_VALUES}
-
-
-def _query(text: str) -> str:
-    return PREFIXES + Template(text).substitute(FILL)
-
-
-ENTITIES = _query("SELECT DISTINCT ?e ?cls WHERE { ?e a ?cls VALUES ?cls { $classes } }")
-NAMES = _query("""SELECT ?e ?p ?l WHERE { ?e a ?cls VALUES ?cls { $classes }
-  GRAPH ?g { ?e ?p ?l } VALUES ?p { rdfs:label skos:altLabel } FILTER(?g != <$graph>) }""")
-DETAILS = _query("""SELECT ?e ?code ?cc ?wd ?p WHERE { ?e a ?cls VALUES ?cls { $classes }
-  { ?e ckg:localGovernmentCode ?code }
-  UNION { ?e ckg:countryCode ?cc }
-  UNION { ?e ckg:country/ckg:countryCode ?cc }
-  UNION { GRAPH ?g { ?e skos:exactMatch ?wd }
-          FILTER(?g != <$graph> && STRSTARTS(STR(?wd), STR(wd:))) }
-  UNION { GRAPH ?g2 { ?e ?p ?v } VALUES ?p { ckg:latitude ckg:population ckg:country }
-          FILTER(?g2 != <$graph>) }
-}""")
-DOCUMENT_AGREEMENTS = _query("""
-SELECT ?rel ?kind ?a ?b ?start ?precision ?derived ?end ?graph WHERE {
-  GRAPH ?graph { ?rel ckg:party ?a , ?b ; a ?cls . }
-  FILTER(?a != ?b && STRSTARTS(STR(?graph), "$docs"))
-  VALUES (?cls ?kind) { $kinds }
-  OPTIONAL { GRAPH ?graph { ?rel ckg:startDate ?start } }
-  OPTIONAL { GRAPH ?graph { ?rel ckg:datePrecision ?precision } }
-  OPTIONAL { GRAPH ?graph { ?rel ckg:startDerived ?derived } }
-  OPTIONAL { GRAPH ?graph { ?rel ckg:endDate ?end } }
-}""")
-MENTIONED = _query("""SELECT DISTINCT ?e WHERE {
-  GRAPH ?g { ?s ?p ?e } FILTER(STRSTARTS(STR(?g), "$docs") && isIRI(?e)) }""")
+# what the queries (sparql/internal/link-*.rq, document-agreements, mentioned) are bound to
+CLASSES = [CKG[c] for c in KINDS]
+WIKIDATA = ox.NamedNode(WIKIDATA_GRAPH)
+AGREEMENT_CLASSES = [(CKG[c], kind) for c, kind in AGREEMENTS.items()]
 
 
 @dataclass
@@ -103,12 +68,13 @@ def entities(store) -> dict[str, Local]:
     """Every entity to link, by IRI (cities the Wikidata graph minted are left out)."""
     out: dict[str, Local] = {}
     order = list(KINDS)
-    for r in sorted(store.select(ENTITIES), key=lambda r: order.index(r["cls"].value.split("#")[-1])):
+    rows = store.select(sparql.text("link-entities", cls=CLASSES))
+    for r in sorted(rows, key=lambda r: order.index(r["cls"].value.split("#")[-1])):
         iri = r["e"].value
         if iri.startswith(MINTED) or iri in out:
             continue
         out[iri] = Local(iri, KINDS[r["cls"].value.split("#")[-1]])
-    for r in store.select(NAMES):
+    for r in store.select(sparql.text("link-names", cls=CLASSES, wikidata_graph=WIKIDATA)):
         e = out.get(r["e"].value)
         if e is None:
             continue
@@ -120,7 +86,8 @@ def entities(store) -> dict[str, Local]:
             e.label_en = lit.value
         elif lit.value not in e.aliases:
             e.aliases.append(lit.value)
-    for r in store.select(DETAILS):
+    for r in store.select(sparql.text("link-details", cls=CLASSES,
+                                                wikidata_graph=WIKIDATA)):
         e = out.get(r["e"].value)
         if e is None:
             continue
@@ -139,7 +106,8 @@ def entities(store) -> dict[str, Local]:
 
 def agreements(store) -> list[Agreement]:
     out: dict[tuple, Agreement] = {}
-    for r in store.select(DOCUMENT_AGREEMENTS):
+    for r in store.select(sparql.text("document-agreements", {("cls", "kind"): AGREEMENT_CLASSES},
+                                         docs=DOC_GRAPHS)):
         key = (r["rel"].value, r["a"].value, r["b"].value, r["graph"].value)
         # a sister agreement is a twinning too: the narrower kind is the one it has
         if key not in out or out[key].kind == "twinning":
@@ -154,4 +122,4 @@ def agreements(store) -> list[Agreement]:
 
 def mentioned(store) -> set[str]:
     """The IRIs the documents' graphs point at."""
-    return {r["e"].value for r in store.select(MENTIONED)}
+    return {r["e"].value for r in store.select(sparql.text("mentioned", docs=DOC_GRAPHS))}

@@ -16,33 +16,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 
+from rdflib import URIRef
+
+from citykg import sparql
+from citykg.terms import WD
 from citykg.wikidata import QID
 from citykg.wikidata.client import BATCH, WikidataClient
 from citykg.wikidata.curated import jp_qids
 from citykg.wikidata.local import Local
 from citykg.wikidata.snapshot import Item, Snapshot, Twin
 
-SPARQL_PREFIXES = """PREFIX wd: <http://www.wikidata.org/entity/>
-PREFIX wdt: <http://www.wikidata.org/prop/direct/>
-PREFIX p: <http://www.wikidata.org/prop/>
-PREFIX ps: <http://www.wikidata.org/prop/statement/>
-PREFIX pqv: <http://www.wikidata.org/prop/qualifier/value/>
-PREFIX wikibase: <http://wikiba.se/ontology#>
-"""
 # the order is the priority: Tokyo is a city and a prefecture, Singapore a country and a city
 CLASSES = (("country", "Q6256"), ("city", "Q486972"), ("city", "Q15284"),
            ("region", "Q10864048"), ("organization", "Q43229"))
-TYPES = SPARQL_PREFIXES + """SELECT DISTINCT ?item ?kind WHERE {
-  VALUES ?item { %s }
-  VALUES (?class ?kind) { %s }
-  ?item wdt:P31/wdt:P279* ?class .
-}"""
-INCOMING = SPARQL_PREFIXES + """SELECT ?item ?city ?start ?startPrecision ?end ?endPrecision WHERE {
-  VALUES ?city { %s }
-  ?item p:P190 ?st . ?st ps:P190 ?city .
-  OPTIONAL { ?st pqv:P580 [ wikibase:timeValue ?start ; wikibase:timePrecision ?startPrecision ] }
-  OPTIONAL { ?st pqv:P582 [ wikibase:timeValue ?end ; wikibase:timePrecision ?endPrecision ] }
-}"""
 SEARCHED_KINDS = ("city", "prefecture", "country", "network", "intl_org", "association")
 
 
@@ -74,7 +60,7 @@ def fetch(client: WikidataClient, local: dict[str, Local], mentioned: set[str] |
     cities = sorted((q for q in held | candidates if q in snap.items), key=_num)
     for i in range(0, len(cities), BATCH):
         progress(f"P190 statements about {i + 1}-{min(i + BATCH, len(cities))} of {len(cities)}")
-        body = client.sparql(INCOMING % _values(cities[i:i + BATCH]))
+        body = client.sparql(sparql.text("wikidata-incoming", city=_values(cities[i:i + BATCH])))
         twins |= incoming(body)
     partners = sorted({q for t in twins for q in (t.qid, t.twin)} - set(snap.items), key=_num)
     if partners:
@@ -85,8 +71,9 @@ def fetch(client: WikidataClient, local: dict[str, Local], mentioned: set[str] |
     ids = sorted(snap.items, key=_num)
     for i in range(0, len(ids), BATCH):
         progress(f"types {i + 1}-{min(i + BATCH, len(ids))} of {len(ids)}")
-        for qid, kind in types(client.sparql(TYPES % (_values(ids[i:i + BATCH]), _classes())))\
-                .items():
+        query = sparql.text("wikidata-types", {("class", "kind"): _classes()},
+                            item=_values(ids[i:i + BATCH]))
+        for qid, kind in types(client.sparql(query)).items():
             snap.items[qid].type = kind
     snap.twins = sorted(twins, key=lambda t: (_num(t.qid), _num(t.twin)))
     return snap
@@ -204,12 +191,12 @@ def _qid(binding: dict | None) -> str:
     return qid if QID.match(qid) else ""
 
 
-def _values(qids: Iterable[str]) -> str:
-    return " ".join(f"wd:{q}" for q in qids)
+def _values(qids: Iterable[str]) -> list[URIRef]:
+    return [WD[q] for q in qids]
 
 
-def _classes() -> str:
-    return " ".join(f'(wd:{q} "{k}")' for k, q in CLASSES)
+def _classes() -> list[tuple[URIRef, str]]:
+    return [(WD[q], k) for k, q in CLASSES]
 
 
 def _num(qid: str) -> int:
