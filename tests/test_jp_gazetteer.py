@@ -1,13 +1,12 @@
 """The gazetteer of Japanese local governments (citykg.jp_gazetteer)."""
 from __future__ import annotations
 
-import time
 from collections import Counter
 
 import pytest
 
 from citykg import jp_gazetteer as jp
-from citykg.jp_gazetteer import CSV_PATH, JPGazetteer, load, read_csv
+from citykg.jp_gazetteer import CSV_PATH, JPGazetteer, load
 
 # The 20 designated cities (政令指定都市) and their codes.
 DESIGNATED = {
@@ -229,21 +228,6 @@ def test_estat_iri():
 
 
 # ---------------------------------------------------------------- speed
-
-def test_load_is_fast():
-    t = time.perf_counter()
-    JPGazetteer(read_csv(CSV_PATH))
-    assert time.perf_counter() - t < 0.5
-
-
-def test_resolve_is_fast(gaz):
-    fresh = JPGazetteer(gaz.all())
-    names = [n for m in gaz.all() for n in (m.name, m.kana, m.romaji)]
-    t = time.perf_counter()
-    for n in names:
-        fresh.resolve(n)
-    assert (time.perf_counter() - t) / len(names) < 1e-3
-
 
 # ---------------------------------------------------------------- the CSV is generated
 
