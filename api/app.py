@@ -31,9 +31,9 @@ from citykg.api.precompute import Precomputed
 from citykg.api.routers import cities, health, queries, relations, ui
 from citykg.api.runner import CloseWhenRetiring, QueryRunner
 from citykg.api.search import IndexHolder
-from citykg.backends import Backend
-from citykg.paths import SPARQL_DIR
-from citykg.store import StoreError
+from citykg.core.backends import Backend
+from citykg.core.paths import SPARQL_DIR
+from citykg.core.store import StoreError
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 OPTIONAL_ROUTERS = ("sparql", "reconcile", "wikidata")  # /sparql, /reconcile, /wikidata

@@ -20,9 +20,9 @@ from urllib.parse import urlsplit
 
 from fastapi import Request
 
-from citykg.backends import Backend, open_backend
-from citykg.paths import default_store
-from citykg.store import GraphStore
+from citykg.core.backends import Backend, open_backend
+from citykg.core.paths import default_store
+from citykg.core.store import GraphStore
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 
-from citykg.relations import RELATION_TYPES
-from citykg.terms import CKG
+from citykg.api.relations import RELATION_TYPES
+from citykg.core.terms import CKG
 
 EDGES = f"""PREFIX ckg: <{CKG}>
 SELECT DISTINCT ?a ?b ?kind WHERE {{

@@ -10,8 +10,8 @@ from fastapi.exceptions import RequestValidationError
 
 from citykg.api.canned import MAX_IRI, ParamError, check_text
 from citykg.api.graph import RelationGraph
+from citykg.api.relations import AmbiguousCity, CityNotFound
 from citykg.api.search import CityIndex, is_iri, resolve_city
-from citykg.relations import AmbiguousCity, CityNotFound
 
 
 def index_of(request: Request) -> CityIndex:

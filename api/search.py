@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 from rdflib.namespace import RDFS, SKOS
 
-from citykg.gazetteer import fold
-from citykg.relations import AmbiguousCity, CityNotFound
-from citykg.terms import CKG, ID, WD
+from citykg.api.relations import AmbiguousCity, CityNotFound
+from citykg.core.gazetteer import fold
+from citykg.core.terms import CKG, ID, WD
 
 PREFIXES = f"PREFIX ckg: <{CKG}>\nPREFIX rdfs: <{RDFS}>\nPREFIX skos: <{SKOS}>\n"
 KINDS = ("VALUES (?cls ?kind) { (ckg:City 'city') (ckg:Ward 'ward') (ckg:Prefecture 'prefecture') "

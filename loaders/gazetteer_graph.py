@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from citykg.gazetteer import Entity, Gazetteer
+from citykg.core.gazetteer import Entity, Gazetteer
+from citykg.core.terms import CKG, GRAPH, ID
 from citykg.loaders.map import ALT, DERIVED, EXACT, LABEL, RDF_TYPE, lit, n, wikidata_iri
-from citykg.terms import CKG, GRAPH, ID
 
 GAZETTEER_GRAPH = str(GRAPH.gazetteer)
 JAPAN_GRAPH = str(GRAPH["jp-municipalities"])
@@ -60,7 +60,7 @@ def entity_triples(e: Entity) -> list[ox.Triple]:
     elif e.country:
         t.append(ox.Triple(node, n(CKG.country), ox.NamedNode(str(ID[f"country/{e.country}"]))))
     if e.code:
-        from citykg.jp_gazetteer import estat_area_iri
+        from citykg.core.jp_gazetteer import estat_area_iri
 
         t.append(ox.Triple(node, n(CKG.localGovernmentCode), lit(e.code)))
         t.append(ox.Triple(node, SEE_ALSO, ox.NamedNode(estat_area_iri(e.code))))

@@ -10,12 +10,12 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from citykg.gazetteer import Entity
+from citykg.core.gazetteer import Entity
+from citykg.core.terms import CKG, GRAPH, ID
+from citykg.core.terms import WD as WD_NS
 from citykg.loaders.extract.policy import CONFERENCE
 from citykg.loaders.facts import KINDS, Fact, Span, UnknownFactKind
 from citykg.loaders.labels import english
-from citykg.terms import CKG, GRAPH, ID
-from citykg.terms import WD as WD_NS
 
 RDF_TYPE, LABEL = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(RDFS.label))
 ALT, EXACT = ox.NamedNode(str(SKOS.altLabel)), ox.NamedNode(str(SKOS.exactMatch))

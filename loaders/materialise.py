@@ -7,8 +7,8 @@ from functools import cache
 import pyoxigraph as ox
 import rdflib
 
-from citykg.paths import ONTOLOGY_FILE
-from citykg.terms import CKG
+from citykg.core.paths import ONTOLOGY_FILE
+from citykg.core.terms import CKG
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 TWINNING = {str(CKG.TwinningAgreement), str(CKG.SisterCityAgreement), str(CKG.FriendshipCityAgreement),

@@ -18,9 +18,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from citykg.core.terms import CKG
 from citykg.loaders.pipeline import load_document, resolve_publisher
 from citykg.loaders.read import LoadError, read_document
-from citykg.terms import CKG
 
 GOTHIC, VERTICAL = "HeiseiKakuGo-W5", "HeiseiMin-W3"
 pdfmetrics.registerFont(UnicodeCIDFont(GOTHIC))
@@ -278,7 +278,7 @@ def test_a_shift_jis_file_with_unmappable_bytes_is_read_naming_those_lines(tmp_p
 def test_the_page_is_shown_by_the_cli_and_sources(tmp_path):
     pdf = make_pdf(tmp_path / "report.pdf", REPORT_PAGES)
     store = tmp_path / "store"
-    run = [sys.executable, "-m", "citykg.cli"]
+    run = [sys.executable, "-m", "citykg.commands.cli"]
     subprocess.run([*run, "build", pdf, "--store", store, "--no-validate"], check=True,
                    capture_output=True, timeout=600)
     table = subprocess.run([*run, "relations", "横浜市", "--store", store], check=True,

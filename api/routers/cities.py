@@ -15,9 +15,9 @@ from citykg.api.cache import OrjsonResponse, cached
 from citykg.api.canned import NO_CONTROL
 from citykg.api.lookup import checked, city_iri, index_of
 from citykg.api.models import CityDetail, CitySearch, Error, Relations
+from citykg.api.relations import relations
 from citykg.api.routers.relations import CITY, Since, Type, With, lookup
-from citykg.relations import relations
-from citykg.terms import CKG
+from citykg.core.terms import CKG
 
 router = APIRouter(tags=["cities"])
 NOT_FOUND = {404: {"model": Error, "description": "no such city"}}

@@ -42,11 +42,11 @@ from citykg.api.cache import OrjsonResponse
 from citykg.api.deps import public_base
 from citykg.api.lookup import index_of
 from citykg.api.models import Error
+from citykg.api.relations import PREFIXES, describe, relations
 from citykg.api.runner import check_deadline
 from citykg.api.search import CityIndex, query_forms
-from citykg.gazetteer import fold
-from citykg.relations import PREFIXES, describe, relations
-from citykg.terms import CKG, ID
+from citykg.core.gazetteer import fold
+from citykg.core.terms import CKG, ID
 
 router = APIRouter(prefix="/reconcile", tags=["reconcile"])
 IDENTIFIER_SPACE = str(ID)

@@ -10,7 +10,7 @@ from citykg.api.cache import OrjsonResponse, cached
 from citykg.api.canned import NO_CONTROL
 from citykg.api.lookup import city_iri, graph_of, index_of
 from citykg.api.models import Error, Paths, Relations
-from citykg.relations import RELATION_TYPES, describe, relations
+from citykg.api.relations import RELATION_TYPES, describe, relations
 
 router = APIRouter(tags=["relations"])
 RelationType = Literal.__getitem__(RELATION_TYPES)

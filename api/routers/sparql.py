@@ -31,7 +31,7 @@ from citykg.api.deps import BackendHolder
 from citykg.api.evaluate import QueryFailed, Reply, evaluate, serialize_result, syntax_error
 from citykg.api.models import Error
 from citykg.api.runner import QueryRunner
-from citykg.remote import ACCEPT, RemoteBackend, RemoteError, parse_body
+from citykg.core.remote import ACCEPT, RemoteBackend, RemoteError, parse_body
 
 router = APIRouter(tags=["sparql"])
 MAX_QUERY = 512 * 1024

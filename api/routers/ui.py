@@ -22,7 +22,7 @@ from citykg.api.cache import OrjsonResponse, cached
 from citykg.api.canned import NO_CONTROL
 from citykg.api.lookup import checked, invalid
 from citykg.api.models import Error, Open
-from citykg.relations import PREFIXES
+from citykg.api.relations import PREFIXES
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 MAX_PLACES, MAX_PLACE_IRI = 300, 150  # 300 IRIs in one URL (the server reads ~64 KB)

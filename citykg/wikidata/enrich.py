@@ -20,8 +20,8 @@ import datetime as dt
 
 import pyoxigraph as ox
 
+from citykg.core.terms import CKG, ID, WD
 from citykg.loaders.map import ALT, DERIVED, EXACT, LABEL, RDF_TYPE, XSD
-from citykg.terms import CKG, ID, WD
 from citykg.wikidata import WIKIDATA_GRAPH
 from citykg.wikidata.link import Decision
 from citykg.wikidata.local import Local

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from string import Template
 
-from citykg.terms import CKG, GRAPH, ID, WD
+from citykg.core.terms import CKG, GRAPH, ID, WD
 from citykg.wikidata import WIKIDATA_GRAPH
 
 PREFIXES = f"""PREFIX ckg: <{CKG}>

@@ -7,7 +7,7 @@ import re
 from collections import Counter, defaultdict
 from urllib.parse import urlsplit
 
-from citykg.gazetteer import Entity, Gazetteer, Mention
+from citykg.core.gazetteer import Entity, Gazetteer, Mention
 from citykg.loaders.extract.context import Context
 
 URL_LINE = re.compile(r"^\s*URL\s*[:：]\s*(\S+)", re.IGNORECASE)

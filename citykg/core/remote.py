@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 import httpx
 import pyoxigraph as ox
 
-from citykg.store import _VERSION, META_GRAPH, StoreError, replace_graphs_update
+from citykg.core.store import _VERSION, META_GRAPH, StoreError, replace_graphs_update
 
 RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from citykg.relations import PREFIXES
-from citykg.terms import GRAPH
+from citykg.api.relations import PREFIXES
+from citykg.core.terms import GRAPH
 
 JAPAN = PREFIXES + """
 SELECT ?code ?name ?kana ?romaji ?kind ?prefecture ?parent WHERE {

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import ahocorasick_rs
 
-from citykg.paths import GAZETTEER_DIR
-from citykg.terms import ID
+from citykg.core.paths import GAZETTEER_DIR
+from citykg.core.terms import ID
 
 KATAKANA = re.compile(r"[ァ-ヺー]")
 LATIN = re.compile(r"[A-Za-z]")
@@ -238,7 +238,7 @@ def world(directory: Path = GAZETTEER_DIR) -> Gazetteer:
 @cache
 def japan() -> Gazetteer:
     """Japan's prefectures, municipalities and wards, by official name (with 市, 区, 町…)."""
-    from citykg import jp_gazetteer
+    from citykg.core import jp_gazetteer
 
     gaz = Gazetteer()
     for line, m in enumerate(jp_gazetteer.load().all(), start=2):
