@@ -29,8 +29,8 @@ from citykg.commands import imports
 from citykg.core import swap
 from citykg.core.gazetteer import japan, world
 from citykg.core.paths import DATA_DIR, ONTOLOGY_FILE
-from citykg.core.store import BUILD, META_GRAPH, GraphStore, StoreError
-from citykg.core.terms import GRAPH
+from citykg.core.store import GraphStore, StoreError
+from citykg.core.terms import BUNDLED, BUNDLED_GRAPH, GRAPH, META_GRAPH
 from citykg.loaders.facts import Problem
 from citykg.loaders.gazetteer_graph import GAZETTEER_GRAPH, JAPAN_GRAPH, gazetteer_triples
 from citykg.loaders.materialise import with_inferences
@@ -38,8 +38,6 @@ from citykg.loaders.pipeline import load_document
 from citykg.loaders.records import bundled_records
 
 ONTOLOGY_GRAPH = str(GRAPH.ontology)
-BUNDLED = ox.NamedNode(BUILD + "bundled")  # the fingerprint a bundled graph was written with
-BUNDLED_GRAPH = ox.NamedNode(BUILD + "bundledGraph")  # meta: the bundled graphs of a build
 # a removal in the staging store costs ~60 µs a quad (one transaction); copying the rest into
 # a fresh store ~17 µs a quad: remove when that is cheaper, and never more than this at once
 REMOVE_AT_MOST = 200_000

@@ -19,7 +19,9 @@ from collections.abc import Iterable, Mapping
 import httpx
 import pyoxigraph as ox
 
-from citykg.core.store import _VERSION, META_GRAPH, StoreError, replace_graphs_update
+from citykg.core.store import StoreError, replace_graphs_update
+from citykg.core.terms import META_GRAPH
+from citykg.core.terms import STORE_VERSION as _VERSION
 
 RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"

@@ -15,12 +15,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from citykg.core.terms import BASE, GRAPH
+from citykg.core.terms import BUILD, META_GRAPH
+from citykg.core.terms import STORE_VERSION as _VERSION
 
-META_GRAPH = ox.NamedNode(str(GRAPH.meta))
-_VERSION = ox.NamedNode(BASE + "ontology#storeVersion")
-# build records in the meta graph: where each graph came from (citykg.commands.build writes them)
-BUILD = BASE + "build#"
 Records = Mapping[str, Iterable[tuple[ox.NamedNode, ox.NamedNode | ox.Literal]]]
 
 

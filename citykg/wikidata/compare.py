@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from citykg.api.relations import describe
+from citykg.core.entities import describe
 from citykg.wikidata import WIKIDATA_GRAPH, wiki_url
 from citykg.wikidata.local import DOC_GRAPHS, PREFIXES, Agreement, agreements
 
