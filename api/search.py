@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import bisect
 import re
-import threading
 from dataclasses import dataclass, field
 
 from rdflib.namespace import RDFS, SKOS
 
 from citykg.api.relations import AmbiguousCity, CityNotFound
-from citykg.core.gazetteer import fold
 from citykg.core.terms import CKG, ID, WD
+from citykg.core.text import fold
 
 PREFIXES = f"PREFIX ckg: <{CKG}>\nPREFIX rdfs: <{RDFS}>\nPREFIX skos: <{SKOS}>\n"
 KINDS = ("VALUES (?cls ?kind) { (ckg:City 'city') (ckg:Ward 'ward') (ckg:Prefecture 'prefecture') "
@@ -221,24 +220,6 @@ def query_forms(text: str) -> list[str]:
 
 def _value(row: dict, name: str) -> str | None:
     return row[name].value if name in row else None
-
-
-class IndexHolder:
-    """The index for the current store version; built on first use, rebuilt on a change."""
-
-    def __init__(self):
-        self._index: CityIndex | None = None
-        self._lock = threading.Lock()
-
-    def get(self, holder) -> CityIndex:
-        version = holder.version
-        index = self._index
-        if index is not None and index.version == version:
-            return index
-        with self._lock:
-            if self._index is None or self._index.version != version:
-                self._index = CityIndex(holder.backend, version)
-            return self._index
 
 
 def is_iri(text: str) -> bool:
