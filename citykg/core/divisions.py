@@ -18,6 +18,7 @@ import sys
 import unicodedata
 
 from citykg.core.paths import GAZETTEER_DIR
+from citykg.core.text import slugify
 
 OUT = GAZETTEER_DIR / "divisions.csv"
 NAMES_JA = GAZETTEER_DIR / "divisions_ja.csv"
@@ -71,8 +72,9 @@ def _english(name: str) -> str:
 
 
 def _slug(name: str, country: str) -> str:
+    # what has no ASCII letter under its accents goes (Đồng Nai -> ong-nai-vn): the ids published
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return f"{re.sub(r'[^a-z0-9]+', '-', plain.lower()).strip('-')}-{country.lower()}"
+    return f"{slugify(plain)}-{country.lower()}"
 
 
 def main(argv: list[str] | None = None) -> int:
