@@ -107,9 +107,11 @@ def extract(doc: Path, fmt: Annotated[RdfFormat, typer.Option("--format")] = Rdf
         fail(str(exc))
     formats = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
                "jsonld": ox.RdfFormat.JSON_LD}
-    prefixes = {"ckg": "https://w3id.org/citykg/ontology#", "id": "https://w3id.org/citykg/id/",
-                "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-                "prov": "http://www.w3.org/ns/prov#", "xsd": "http://www.w3.org/2001/XMLSchema#"}
+    from rdflib.namespace import PROV, RDFS, XSD
+
+    from citykg.core.terms import CKG, ID
+
+    prefixes = {"ckg": str(CKG), "id": str(ID), "rdfs": str(RDFS), "prov": str(PROV), "xsd": str(XSD)}
     kwargs = {"prefixes": prefixes} if fmt == RdfFormat.ttl else {}
     sys.stdout.buffer.write(ox.serialize(loaded.triples, format=formats[fmt.value], **kwargs))
     for p in loaded.extraction.problems:

@@ -19,6 +19,7 @@ WDT = Namespace("http://www.wikidata.org/prop/direct/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
 TIME = Namespace("http://www.w3.org/2006/time#")
+ESTAT_SAC = "http://data.e-stat.go.jp/lod/sac/"  # e-Stat's standard area codes (jp_gazetteer)
 # build records in the meta graph: where each graph came from (citykg.commands.build writes them)
 BUILD = BASE + "build#"
 
