@@ -1,10 +1,11 @@
 """The API's settings and what routers are given through `Depends`.
 
 `Settings` is read from the environment once, when the app is made (`create_app`), and reaches
-routers as the `AppSettings` dependency; the backend's holder as `Holder`, the query runner as
-`Runner`. A read-only store sees the data as of its opening, so the holder reopens an on-disk
-store every `refresh_seconds` and swaps it in when a build has changed its version; what is
-computed from a store version (the name index, the relation graph) is kept by a `PerVersion`.
+routers as the `AppSettings` dependency, the backend's holder as `Holder` (helpers handed only
+the request use `get_settings`, `get_holder`, `get_runner`). A read-only store sees the data as
+of its opening, so the holder reopens an on-disk store every `refresh_seconds` and swaps it in
+when a build has changed its version; what is computed from a store version (the name index,
+the relation graph, the organisations) is kept by a `PerVersion`.
 
 URLs the server writes (the reconciliation manifest, redirects) start with `public_base`:
 CITYKG_PUBLIC_URL, or else the address the connection was accepted on, never the request's
@@ -229,4 +230,3 @@ class PerVersion(Generic[T]):
 
 AppSettings = Annotated[Settings, Depends(get_settings)]
 Holder = Annotated[BackendHolder, Depends(get_holder)]
-Runner = Annotated[QueryRunner, Depends(get_runner)]

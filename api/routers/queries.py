@@ -13,7 +13,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from citykg.api import sparql_guard as guard
 from citykg.api.cache import OrjsonResponse, cached
 from citykg.api.canned import MAX_IRI, MAX_TEXT, NO_CONTROL, CannedQuery, Param, ParamError
-from citykg.api.deps import Settings, get_holder, get_runner, get_settings
+from citykg.api.deps import AppSettings, BackendHolder, Holder, Settings, get_runner
 from citykg.api.lookup import index_of, invalid, place_value
 from citykg.api.models import Error, QueryList, Rows
 from citykg.api.results import columns_of, negotiate, render
@@ -62,15 +62,15 @@ def describe(q: CannedQuery) -> str:
 
 
 def endpoint(q: CannedQuery):
-    async def run(request: Request, **kwargs: Any):
+    async def run(request: Request, holder: Holder, settings: AppSettings, **kwargs: Any):
         fmt = negotiate(kwargs.pop("format_"), request.headers.get("accept"))
         page, size = kwargs.pop("page"), kwargs.pop("page_size")
         values = {p.name: kwargs.get("p_" + p.name) for p in q.params}
-        return await cached(request, get_holder(request),
-                            lambda: execute(q, request, values, page, size, fmt), variant=fmt)
+        return await cached(request, holder, lambda: execute(
+            q, request, holder, settings, values, page, size, fmt), variant=fmt)
 
-    params = [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD,
-                                annotation=Request)]
+    params = [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=kind)
+              for name, kind in (("request", Request), ("holder", Holder), ("settings", AppSettings))]
     params += [inspect.Parameter("p_" + p.name, inspect.Parameter.KEYWORD_ONLY,
                                  default=query_param(p), annotation=annotation(p))
                for p in q.params]
@@ -155,8 +155,8 @@ def _refuses(query: str, allow: tuple[str, ...]) -> bool:
                                               for t in guard.service_targets(query))
 
 
-def execute(q: CannedQuery, request: Request, values: dict, page: int, size: int, fmt: str):
-    holder = get_holder(request)
+def execute(q: CannedQuery, request: Request, holder: BackendHolder, settings: Settings, values: dict,
+            page: int, size: int, fmt: str):
     terms = {}
     for p in q.params:
         value = values.get(p.name)
@@ -174,7 +174,7 @@ def execute(q: CannedQuery, request: Request, values: dict, page: int, size: int
     rows = precomputed.page(kept, page, size) if kept is not None else None
     if rows is None:  # not precomputed, not yet, or a page past the kept rows: run it live
         rows = holder.backend.select(without_forbidden_services(q.page(terms, page, size), q.text,
-                                                                 get_settings(request).service_allow))
+                                                                 settings.service_allow))
     more = len(rows) > size
     rows = rows[:size]
     return render(fmt, q.name, columns_of(q.columns, rows), rows, page, size, more)
