@@ -2,15 +2,12 @@
 resource. `uvicorn citykg.api.app:app` builds the app from the environment on first use;
 `citykg serve` runs `create_app` as a factory.
 
-Settings from the environment: CITYKG_STORE (store directory), CITYKG_SPARQL_URL (a remote
-SPARQL endpoint instead of the store), CITYKG_QUERY_TIMEOUT (seconds, default 10),
-CITYKG_REFRESH_SECONDS (how often to look for a rebuilt store, default 5), CITYKG_PUBLIC_URL
-(the URL clients reach the server at, for the URLs it writes; default the address served).
+The settings are read from the environment once, here (`citykg.api.deps.Settings` lists
+them), and reach the routers through `Depends` (`deps.AppSettings`, `deps.Holder`).
 """
 from __future__ import annotations
 
 import asyncio
-import importlib
 import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -23,27 +20,26 @@ from starlette.routing import Match
 
 from citykg.api.cache import OrjsonResponse, ResponseCache
 from citykg.api.canned import load_queries
-from citykg.api.deps import BackendHolder, Settings
+from citykg.api.deps import BackendHolder, PerVersion, Settings
 from citykg.api.evaluate import QueryFailed
-from citykg.api.graph import GraphHolder
+from citykg.api.graph import RelationGraph
 from citykg.api.headers import SecurityHeaders
 from citykg.api.precompute import Precomputed
-from citykg.api.routers import cities, health, queries, relations, ui
+from citykg.api.routers import cities, health, queries, reconcile, relations, sparql, ui, wikidata
 from citykg.api.runner import CloseWhenRetiring, QueryRunner
-from citykg.api.search import IndexHolder
-from citykg.backends import Backend
-from citykg.paths import SPARQL_DIR
-from citykg.store import StoreError
+from citykg.api.search import CityIndex
+from citykg.core.backends import Backend
+from citykg.core.paths import SPARQL_DIR
+from citykg.core.store import StoreError
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
-OPTIONAL_ROUTERS = ("sparql", "reconcile", "wikidata")  # /sparql, /reconcile, /wikidata
 DESCRIPTION = """A knowledge graph of the international relations of cities (sister cities,
 friendship and partner agreements, overseas offices, networks, aid, programs and budgets),
 read from Japanese municipal reports, every fact traced to its document and lines.
 
 - **/relations**, **/cities**, **/paths**: relationship lookup by any name of a city.
 - **/queries**: canned SPARQL queries with typed parameters, paged, as JSON, SPARQL JSON or CSV.
-- **/sparql**: the SPARQL 1.1 endpoint (read-only) when available.
+- **/sparql**: the SPARQL 1.1 endpoint (read-only).
 """
 
 
@@ -70,21 +66,17 @@ def create_app(backend: Backend | None = None, store: Path | str | None = None,
     app.state.runner = QueryRunner(settings.query_timeout)
     app.state.cache = ResponseCache()
     app.state.inflight = {}  # cache keys being computed: see cache.cached
-    app.state.index = IndexHolder()
-    app.state.graph = GraphHolder()
+    app.state.index = PerVersion(CityIndex)
+    app.state.graph = PerVersion(RelationGraph)
+    app.state.reconcile_orgs = PerVersion(reconcile.organisations)
     app.state.queries = load_queries(SPARQL_DIR)
     app.state.precomputed = Precomputed(app.state.queries)
     for module in (health, relations, cities):
         app.include_router(module.router)
     app.include_router(queries.build_router(app.state.queries))
-    for name in OPTIONAL_ROUTERS:
-        try:
-            module = importlib.import_module(f"citykg.api.routers.{name}")
-        except ImportError:
-            continue  # not written yet, or its dependencies are missing: serve without it
+    for module in (sparql, reconcile, wikidata):  # /sparql, /reconcile, /wikidata
         app.include_router(module.router)
-        if hasattr(module, "FastPath"):
-            app.add_middleware(module.FastPath)
+    app.add_middleware(sparql.FastPath)
     app.add_middleware(CloseWhenRetiring)
     app.add_middleware(SecurityHeaders)  # the outermost: on every response
     app.include_router(ui.router)  # the explorer page at /, its /static files, /sources, /places
@@ -117,7 +109,7 @@ def _warm(app: FastAPI) -> None:
         pass
     for q in app.state.queries:
         try:
-            queries.without_forbidden_services(q.text, q.text)
+            queries.without_forbidden_services(q.text, q.text, app.state.settings.service_allow)
         except HTTPException:  # refused: the call says so
             pass
 

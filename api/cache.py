@@ -14,7 +14,7 @@ import orjson
 from fastapi import HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 
-from citykg.api.deps import BackendHolder
+from citykg.api.deps import BackendHolder, get_runner
 from citykg.api.evaluate import QueryFailed
 
 
@@ -82,7 +82,7 @@ async def cached(request: Request, holder: BackendHolder, compute: Callable[[], 
         return hit
     inflight: dict = request.app.state.inflight
     if key in inflight:
-        runner = request.app.state.runner
+        runner = get_runner(request)
         try:
             await asyncio.wait_for(asyncio.shield(inflight[key]), runner.timeout)
         except TimeoutError:
@@ -121,7 +121,7 @@ async def cached(request: Request, holder: BackendHolder, compute: Callable[[], 
             loop.call_soon_threadsafe(finished)
 
     try:
-        return await request.app.state.runner.run(attempt, "request", untrusted=False)
+        return await get_runner(request).run(attempt, "request", untrusted=False)
     except QueryFailed:
         if not started:  # refused before it ran: nothing else will clear its entry
             finished()

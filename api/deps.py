@@ -1,9 +1,11 @@
-"""Settings and the injected backend.
+"""The API's settings and what routers are given through `Depends`.
 
-Routers get the backend through `get_backend` (or the `BackendHolder` through `get_holder`,
-which also knows the store version responses are cached under). A read-only store sees the
-data as of its opening, so the holder reopens an on-disk store every `refresh_seconds` and
-swaps it in when a build has changed its version.
+`Settings` is read from the environment once, when the app is made (`create_app`), and reaches
+routers as the `AppSettings` dependency, the backend's holder as `Holder` (helpers handed only
+the request use `get_settings`, `get_holder`, `get_runner`). A read-only store sees the data as
+of its opening, so the holder reopens an on-disk store every `refresh_seconds` and swaps it in
+when a build has changed its version; what is computed from a store version (the name index,
+the relation graph, the organisations) is kept by a `PerVersion`.
 
 URLs the server writes (the reconciliation manifest, redirects) start with `public_base`:
 CITYKG_PUBLIC_URL, or else the address the connection was accepted on, never the request's
@@ -14,50 +16,99 @@ from __future__ import annotations
 import os
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
+from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
-from fastapi import Request
+from fastapi import Depends, Request
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from citykg.backends import Backend, open_backend
-from citykg.paths import default_store
-from citykg.store import GraphStore
+from citykg.api.runner import QueryRunner
+from citykg.core.backends import Backend, open_backend
+from citykg.core.paths import default_store
+from citykg.core.store import GraphStore
+
+T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(BaseSettings):
+    """What the server is told, from CITYKG_* variables: CITYKG_STORE (store directory),
+    CITYKG_SPARQL_URL (a remote SPARQL endpoint instead of the store), CITYKG_QUERY_TIMEOUT
+    (seconds, default 10), CITYKG_REFRESH_SECONDS (how often to look for a rebuilt store,
+    default 5), CITYKG_PUBLIC_URL (the URL clients reach the server at, for the URLs it writes;
+    default the address served), CITYKG_MAX_RESULTS and CITYKG_MAX_RESULT_BYTES (the caps of a
+    /sparql answer), CITYKG_SERVICE_ALLOW (the hosts SERVICE may reach, comma-separated)."""
+
+    model_config = SettingsConfigDict(env_prefix="CITYKG_", frozen=True, extra="ignore")
+
     store: Path | None = None
-    endpoint: str | None = None
+    endpoint: str | None = Field(None, validation_alias="CITYKG_SPARQL_URL")
     query_timeout: float = 10.0
     refresh_seconds: float = 5.0
     public_url: str | None = None  # scheme://host[:port][/path], no trailing slash
+    max_results: int = 100_000
+    max_result_bytes: int = 100 << 20
+    service_allow: Annotated[tuple[str, ...], NoDecode] = ()
 
     @classmethod
     def from_env(cls, store: Path | str | None = None, endpoint: str | None = None) -> Settings:
-        endpoint = endpoint or os.environ.get("CITYKG_SPARQL_URL") or None
-        path = None if endpoint else Path(store) if store else default_store()
-        return cls(store=path, endpoint=endpoint,
-                   query_timeout=_number("CITYKG_QUERY_TIMEOUT", 10.0),
-                   refresh_seconds=_number("CITYKG_REFRESH_SECONDS", 5.0),
-                   public_url=_public_url("CITYKG_PUBLIC_URL"))
+        """The environment's settings; `store` and `endpoint` (the command line's) win. With
+        an endpoint there is no store; without either, $CITYKG_STORE or ./citykg-store."""
+        given = {k: v for k, v in (("store", store), ("CITYKG_SPARQL_URL", endpoint)) if v}
+        try:
+            read = cls(**given)
+        except ValidationError as exc:  # the variable's own words, not pydantic's report
+            raise ValueError("; ".join(e["msg"].removeprefix("Value error, ")
+                                       for e in exc.errors())) from None
+        if read.endpoint:
+            return read.model_copy(update={"store": None})
+        return read if read.store else read.model_copy(update={"store": default_store()})
+
+    @field_validator("endpoint", "store", mode="before")
+    @classmethod
+    def _blank_is_none(cls, raw: Any) -> Any:
+        return raw or None
+
+    @field_validator("query_timeout", "refresh_seconds", mode="before")
+    @classmethod
+    def _seconds(cls, raw: Any, info) -> Any:
+        if not isinstance(raw, str):
+            return raw
+        name = f"CITYKG_{info.field_name.upper()}"
+        if not raw.strip():
+            return cls.model_fields[info.field_name].default
+        try:
+            value = float(raw)
+        except ValueError:
+            raise ValueError(f"${name} must be a number of seconds, not {raw!r}") from None
+        if value <= 0:
+            raise ValueError(f"${name} must be positive, not {raw!r}")
+        return value
+
+    @field_validator("max_results", "max_result_bytes", mode="before")
+    @classmethod
+    def _count(cls, raw: Any, info) -> Any:
+        if not isinstance(raw, str):
+            return raw
+        raw = raw.strip()
+        return int(raw) if raw.isdigit() and int(raw) > 0 else cls.model_fields[info.field_name].default
+
+    @field_validator("public_url", mode="before")
+    @classmethod
+    def _public_url(cls, raw: Any) -> str | None:
+        return public_url(raw, "CITYKG_PUBLIC_URL")
+
+    @field_validator("service_allow", mode="before")
+    @classmethod
+    def _hosts(cls, raw: Any) -> tuple[str, ...]:
+        items = raw.split(",") if isinstance(raw, str) else raw
+        return tuple(h.strip() for h in items if h.strip())
 
 
-def _number(name: str, default: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ValueError(f"${name} must be a number of seconds, not {raw!r}") from None
-    if value <= 0:
-        raise ValueError(f"${name} must be positive, not {raw!r}")
-    return value
-
-
-def _public_url(name: str) -> str | None:
-    raw = os.environ.get(name, "").strip()
+def public_url(raw: str | None, name: str) -> str | None:
+    raw = (raw or "").strip()
     if not raw:
         return None
     try:
@@ -73,10 +124,22 @@ def _public_url(name: str) -> str | None:
     return raw.rstrip("/")
 
 
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_holder(request: Request) -> BackendHolder:
+    return request.app.state.holder
+
+
+def get_runner(request: Request) -> QueryRunner:
+    return request.app.state.runner
+
+
 def public_base(request: Request) -> str:
     """The URL this server is reached at, without a trailing slash: CITYKG_PUBLIC_URL, else
     the local address the connection came in on (the socket's, not the client's word)."""
-    configured = request.app.state.settings.public_url
+    configured = get_settings(request).public_url
     if configured:
         return configured
     host, port = request.scope.get("server") or ("127.0.0.1", 8000)
@@ -106,11 +169,6 @@ class BackendHolder:
     def version(self) -> str:
         self._maybe_refresh()
         return self._version
-
-    def refresh(self) -> None:
-        """Look at the store now: reopen it (on disk) or ask its version (other backends)."""
-        with self._lock:
-            self._refresh()
 
     def _maybe_refresh(self) -> None:
         if time.monotonic() - self._checked < self.settings.refresh_seconds:
@@ -148,13 +206,27 @@ def _files(directory: Path) -> tuple:
         return ()
 
 
-def get_holder(request: Request) -> BackendHolder:
-    return request.app.state.holder
+
+class PerVersion(Generic[T]):
+    """What `build(backend, version)` makes of the current store version (the name index, the
+    relation graph): built on first use, built again once the version has changed."""
+
+    def __init__(self, build: Callable[[Backend, str], T]):
+        self._build = build
+        self._value: T | None = None
+        self._version: str | None = None
+        self._lock = threading.Lock()
+
+    def get(self, holder: BackendHolder) -> T:
+        version = holder.version
+        value = self._value
+        if value is not None and self._version == version:
+            return value
+        with self._lock:
+            if self._value is None or self._version != version:
+                self._value, self._version = self._build(holder.backend, version), version
+            return self._value
 
 
-def get_backend(request: Request) -> Backend:
-    return request.app.state.holder.backend
-
-
-def get_settings(request: Request) -> Settings:
-    return request.app.state.holder.settings
+AppSettings = Annotated[Settings, Depends(get_settings)]
+Holder = Annotated[BackendHolder, Depends(get_holder)]

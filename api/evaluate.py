@@ -10,7 +10,7 @@ from functools import cache
 import pyoxigraph as ox
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from citykg.terms import CKG, ID, WD
+from citykg.core.terms import CKG, ID, WD
 
 PREFIXES = {"ckg": str(CKG._NS), "id": str(ID), "rdf": str(RDF), "rdfs": str(RDFS),
             "owl": str(OWL), "xsd": str(XSD), "prov": str(PROV), "skos": str(SKOS),

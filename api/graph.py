@@ -2,11 +2,10 @@
 memory for shortest-path queries, rebuilt when the store version changes."""
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 
 from citykg import sparql
-from citykg.relations import RELATION_TYPES
+from citykg.api.relations import RELATION_TYPES
 
 MAX_PATHS = 25
 
@@ -56,19 +55,3 @@ class RelationGraph:
 
     def _typed(self, path: list[str]) -> list[tuple[str, str | None]]:
         return [(path[0], None)] + [(b, self.edges[a][b]) for a, b in zip(path, path[1:], strict=False)]
-
-
-class GraphHolder:
-    def __init__(self):
-        self._graph: RelationGraph | None = None
-        self._lock = threading.Lock()
-
-    def get(self, holder) -> RelationGraph:
-        version = holder.version
-        graph = self._graph
-        if graph is not None and graph.version == version:
-            return graph
-        with self._lock:
-            if self._graph is None or self._graph.version != version:
-                self._graph = RelationGraph(holder.backend, version)
-            return self._graph

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from citykg.terms import CKG, SCHEMA, WD
+from citykg.core.terms import CKG, SCHEMA, WD
 
 CONTEXT = {"ckg": str(CKG), "rdfs": str(RDFS), "skos": str(SKOS), "prov": str(PROV),
            "dcterms": str(DCTERMS), "owl": str(OWL), "schema": str(SCHEMA), "wd": str(WD),

@@ -9,17 +9,18 @@ from fastapi import HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 
 from citykg.api.canned import MAX_IRI, ParamError, check_text
+from citykg.api.deps import get_holder
 from citykg.api.graph import RelationGraph
+from citykg.api.relations import AmbiguousCity, CityNotFound
 from citykg.api.search import CityIndex, is_iri, resolve_city
-from citykg.relations import AmbiguousCity, CityNotFound
 
 
 def index_of(request: Request) -> CityIndex:
-    return request.app.state.index.get(request.app.state.holder)
+    return request.app.state.index.get(get_holder(request))
 
 
 def graph_of(request: Request) -> RelationGraph:
-    return request.app.state.graph.get(request.app.state.holder)
+    return request.app.state.graph.get(get_holder(request))
 
 
 def invalid(name: str, message: str, value=None) -> RequestValidationError:

@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import bisect
 import re
-import threading
 from dataclasses import dataclass, field
 
 from rdflib.namespace import RDFS
 
 from citykg import sparql
-from citykg.gazetteer import fold
-from citykg.relations import AmbiguousCity, CityNotFound
-from citykg.terms import CKG, ID
+from citykg.api.relations import AmbiguousCity, CityNotFound
+from citykg.core.terms import CKG, ID
+from citykg.core.text import fold
 
 # the classes the index holds, with their kinds (bound into sparql/internal/index-*.rq)
 KINDS = [(CKG.City, "city"), (CKG.Ward, "ward"), (CKG.Prefecture, "prefecture"),
@@ -209,24 +208,6 @@ def query_forms(text: str) -> list[str]:
 
 def _value(row: dict, name: str) -> str | None:
     return row[name].value if name in row else None
-
-
-class IndexHolder:
-    """The index for the current store version; built on first use, rebuilt on a change."""
-
-    def __init__(self):
-        self._index: CityIndex | None = None
-        self._lock = threading.Lock()
-
-    def get(self, holder) -> CityIndex:
-        version = holder.version
-        index = self._index
-        if index is not None and index.version == version:
-            return index
-        with self._lock:
-            if self._index is None or self._index.version != version:
-                self._index = CityIndex(holder.backend, version)
-            return self._index
 
 
 def is_iri(text: str) -> bool:

@@ -166,7 +166,7 @@ def canned_first_calls(base: str) -> list[dict]:
 
 
 def in_process(store: Path, cities: list[str]) -> list[dict]:
-    from citykg.store import GraphStore
+    from citykg.core.store import GraphStore
 
     s = GraphStore(store, read_only=True)
     rows = []

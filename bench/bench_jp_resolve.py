@@ -8,7 +8,7 @@ import random
 import statistics
 import time
 
-from citykg.jp_gazetteer import CSV_PATH, JPGazetteer, load, read_csv
+from citykg.core.jp_gazetteer import CSV_PATH, JPGazetteer, load, read_csv
 
 
 def names_of(gaz: JPGazetteer) -> list[str]:

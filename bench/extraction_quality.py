@@ -4,9 +4,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from citykg.core.paths import DATA_DIR
 from citykg.loaders.gold import read_gold
 from citykg.loaders.pipeline import extract_document
-from citykg.paths import DATA_DIR
 
 
 def main(seeds: Path) -> None:

@@ -15,7 +15,7 @@ import argparse
 import random
 from pathlib import Path
 
-from citykg.gazetteer import japan, world
+from citykg.core.gazetteer import japan, world
 
 ERAS = [("昭和", 1926), ("平成", 1989), ("令和", 2019)]
 KINDS = ["姉妹都市", "友好都市", "パートナー都市", "友好交流都市"]

@@ -65,7 +65,7 @@ def latencies(store, template: str, cities: list[int]) -> list[float]:
 
 
 def run(n: int, work: Path, samples: int) -> dict:
-    from citykg.store import GraphStore
+    from citykg.core.store import GraphStore
 
     data = work / f"graph-{n}.nt"
     if not data.exists():

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from citykg.gazetteer import Entity, Gazetteer
-from citykg.loaders.map import ALT, DERIVED, EXACT, LABEL, RDF_TYPE, lit, n, wikidata_iri
-from citykg.terms import CKG, GRAPH, ID
+from citykg.core.gazetteer import Entity, Gazetteer
+from citykg.core.terms import ALT, CKG, DERIVED, EXACT, GRAPH, ID, LABEL, RDF_TYPE, SEE_ALSO, n, wikidata_iri
+from citykg.loaders.map import lit
 
 GAZETTEER_GRAPH = str(GRAPH.gazetteer)
 JAPAN_GRAPH = str(GRAPH["jp-municipalities"])
-SEE_ALSO = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso")
 CLASSES = {"city": CKG.City, "country": CKG.Country, "region": CKG.WorldRegion,
            "network": CKG.CityNetwork, "intl_org": CKG.InternationalOrganization,
            "prefecture": CKG.Prefecture, "ward": CKG.Ward}
@@ -60,7 +59,7 @@ def entity_triples(e: Entity) -> list[ox.Triple]:
     elif e.country:
         t.append(ox.Triple(node, n(CKG.country), ox.NamedNode(str(ID[f"country/{e.country}"]))))
     if e.code:
-        from citykg.jp_gazetteer import estat_area_iri
+        from citykg.core.jp_gazetteer import estat_area_iri
 
         t.append(ox.Triple(node, n(CKG.localGovernmentCode), lit(e.code)))
         t.append(ox.Triple(node, SEE_ALSO, ox.NamedNode(estat_area_iri(e.code))))

@@ -20,10 +20,11 @@ import argparse
 import csv
 import re
 import sys
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from citykg.core.text import ascii_fold, slugify
 
 GAZETTEER_DIR = Path(__file__).resolve().parents[1] / "data" / "gazetteer"
 BASE_FIELDS = ["id", "country", "label_en", "label_ja", "aliases", "wikidata", "kind"]
@@ -82,24 +83,13 @@ class Place:
     ja_aliases: list[str] = field(default_factory=list)
 
 
-def fold(text: str) -> str:
-    """ASCII without diacritics (München -> Munchen, Łódź -> Lodz)."""
-    text = text.translate(str.maketrans("łŁøØđĐıʻ’", "lLoOdDi''"))
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text if not unicodedata.combining(c))
-
-
 def norm_name(text: str) -> str:
     """The key English names are compared by: folded, lower case, letters and digits only,
     'Saint'/'St.' alike, a trailing ' City' ignored (Cebu City = Cebu)."""
-    t = fold(text).lower().strip()
+    t = ascii_fold(text).lower().strip()
     t = re.sub(r"\bsaint\b|\bst\b\.?", "st", t)
     t = re.sub(r"\s+city$", "", t)
     return re.sub(r"[^a-z0-9]+", "", t)
-
-
-def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", fold(text).lower()).strip("-")
 
 
 def split_aliases(value: str) -> list[str]:

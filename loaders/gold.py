@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from citykg.gazetteer import Entity, japan, world
+from citykg.core.gazetteer import Entity, japan, world
 from citykg.loaders.facts import Fact, Span
 from citykg.loaders.normalise import PartialDate
 

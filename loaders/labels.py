@@ -8,9 +8,9 @@ import csv
 import re
 from functools import cache, lru_cache
 
-from citykg.gazetteer import KATAKANA, japan, world
+from citykg.core.gazetteer import KATAKANA, japan, world
+from citykg.core.paths import DATA_DIR
 from citykg.loaders import normalise
-from citykg.paths import DATA_DIR
 
 # "AのB" is "B of A": each of these joins what comes before it to what follows, reversed
 REVERSING = {"の": "of", "における": "in", "に関する": "on", "による": "by", "への": "for",

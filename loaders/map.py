@@ -3,30 +3,35 @@ document's SHA-256), never from counters, so a rebuild yields the same triples. 
 fact makes gets prov:wasDerivedFrom a ckg:SourceSpan (document, first and last line, text)."""
 from __future__ import annotations
 
-from collections.abc import Iterator
-from functools import cache
 from urllib.parse import quote
 
 import pyoxigraph as ox
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from citykg.gazetteer import Entity
+from citykg.core.gazetteer import Entity
+from citykg.core.terms import (
+    ALT,
+    CKG,
+    DERIVED,
+    GRAPH,
+    ID,
+    IN_SCHEME,
+    LABEL,
+    LANGUAGE,
+    PART_OF,
+    PUBLISHER,
+    RDF_TYPE,
+    TITLE,
+    n,
+    xsd,
+)
 from citykg.loaders import normalise
 from citykg.loaders.extract.policy import CONFERENCE
 from citykg.loaders.facts import KINDS, Fact, Span, UnknownFactKind
 from citykg.loaders.labels import english
-from citykg.terms import CKG, GRAPH, ID
-from citykg.terms import WD as WD_NS
 
-RDF_TYPE, LABEL = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(RDFS.label))
-ALT, EXACT = ox.NamedNode(str(SKOS.altLabel)), ox.NamedNode(str(SKOS.exactMatch))
-IN_SCHEME = ox.NamedNode(str(SKOS.inScheme))
-DERIVED = ox.NamedNode(str(PROV.wasDerivedFrom))
-PUBLISHER, TITLE = ox.NamedNode(str(DCTERMS.publisher)), ox.NamedNode(str(DCTERMS.title))
-PART_OF, LANGUAGE = ox.NamedNode(str(DCTERMS.isPartOf)), ox.NamedNode(str(DCTERMS.language))
-SPAN, IN_DOCUMENT = ox.NamedNode(str(CKG.SourceSpan)), ox.NamedNode(str(CKG.inDocument))
-FIRST_LINE, LAST_LINE = ox.NamedNode(str(CKG.firstLine)), ox.NamedNode(str(CKG.lastLine))
-TEXT = ox.NamedNode(str(CKG.text))
+SPAN, IN_DOCUMENT = n(CKG.SourceSpan), n(CKG.inDocument)
+FIRST_LINE, LAST_LINE = n(CKG.firstLine), n(CKG.lastLine)
+TEXT = n(CKG.text)
 # where a span's first line is in a PDF, an HTML page or a sheet (loaders/formats Origin)
 ORIGIN_TERMS = {"page": CKG.page, "page_line": CKG.lineOnPage, "source_line": CKG.sourceLine,
                 "sheet": CKG.sheet, "row": CKG.row, "column": CKG.column}
@@ -41,11 +46,6 @@ FUNDING = {"national": CKG.nationalFunding, "prefectural": CKG.prefecturalFundin
            "other": CKG.otherFunding, "general": CKG.generalRevenue}
 
 
-@cache
-def n(term) -> ox.NamedNode:
-    return ox.NamedNode(str(term))
-
-
 def key(text: str) -> str:
     return quote(text.replace(" ", ""), safe="-._~")
 
@@ -56,11 +56,6 @@ def doc_id(sha256: str) -> str:
 
 def graph_of(sha256: str) -> str:
     return str(GRAPH[f"doc/{doc_id(sha256)}"])
-
-
-@cache
-def xsd(datatype: str) -> ox.NamedNode:
-    return ox.NamedNode(str(XSD[datatype]))
 
 
 def lit(value, datatype: str | None = None, lang: str | None = None) -> ox.Literal:
@@ -366,11 +361,3 @@ def _ordinal(k: int) -> str:
     return f"{k}{suffix}"
 
 
-def wikidata_iri(qid: str) -> ox.NamedNode:
-    return ox.NamedNode(str(WD_NS[qid]))
-
-
-def iter_quads(triples: list[ox.Triple], graph: str) -> Iterator[ox.Quad]:
-    g = ox.NamedNode(graph)
-    for t in triples:
-        yield ox.Quad(t.subject, t.predicate, t.object, g)

@@ -7,10 +7,9 @@ from functools import cache
 import pyoxigraph as ox
 import rdflib
 
-from citykg.paths import ONTOLOGY_FILE
-from citykg.terms import CKG
+from citykg.core.paths import ONTOLOGY_FILE
+from citykg.core.terms import CKG, RDF_TYPE, n
 
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 TWINNING = {str(CKG.TwinningAgreement), str(CKG.SisterCityAgreement), str(CKG.FriendshipCityAgreement),
             str(CKG.PartnerCityAgreement)}
 
@@ -33,7 +32,7 @@ def inferred(triples: list[ox.Triple]) -> list[ox.Triple]:
     out: list[ox.Triple] = []
     parties: dict[ox.NamedNode, list] = {}
     twinning = set()
-    party = ox.NamedNode(str(CKG.party))
+    party = n(CKG.party)
     for t in triples:
         if t.predicate == RDF_TYPE:
             out += [ox.Triple(t.subject, RDF_TYPE, ox.NamedNode(c))
@@ -42,7 +41,7 @@ def inferred(triples: list[ox.Triple]) -> list[ox.Triple]:
                 twinning.add(t.subject)
         elif t.predicate == party:
             parties.setdefault(t.subject, []).append(t.object)
-    twinned = ox.NamedNode(str(CKG.twinnedWith))
+    twinned = n(CKG.twinnedWith)
     for agreement in twinning:
         cities = parties.get(agreement, [])
         out += [ox.Triple(a, twinned, b) for a in cities for b in cities if a != b]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from citykg.gazetteer import Entity, japan, world
+from citykg.core.gazetteer import Entity, japan, world
 from citykg.loaders import normalise
 from citykg.loaders.extract import PublisherUnknown, extract
 from citykg.loaders.facts import Extraction, Problem

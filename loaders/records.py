@@ -6,7 +6,7 @@ from functools import cache
 
 import pyoxigraph as ox
 
-from citykg.paths import DATA_DIR
+from citykg.core.paths import DATA_DIR
 
 
 @cache

@@ -6,7 +6,7 @@ loads it and binds values into it.
 - **Internal queries**: `sparql/internal/*.rq`, which the code runs (loaders, wikidata,
   commands, the API's readers): `text(name, values)` is a query ready to send, `query(name)`
   the parsed file. Each is prepended the one PREFIX block (`PREFIX_BLOCK`), generated from
-  `citykg.terms.PREFIXES` (the lines of the prefixes the file uses); the files declare no
+  `citykg.core.terms.PREFIXES` (the lines of the prefixes the file uses); the files declare no
   prefixes of their own.
 
 Both kinds are the same file format. Header (`#+ ` lines, a small YAML subset): `summary`, `description`, `tags` (list),
@@ -37,7 +37,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import XSD
 
-from citykg.terms import PREFIXES
+from citykg.core.terms import PREFIXES
 
 VARIABLE = re.compile(r"\?(_{1,2})([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*)")
 LANGS = ("en", "ja")

@@ -26,7 +26,7 @@ def seeds() -> list[Path]:
 @pytest.fixture(scope="session")
 def seed_store(tmp_path_factory, seeds) -> Path:
     """A store built once from the bundled data and the two seed documents."""
-    from citykg.build import build
+    from citykg.commands.build import build
 
     path = tmp_path_factory.mktemp("seed-store")
     build(path, seeds, validate=False)

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from citykg.api.app import create_app
 from citykg.api.models import CityDetail, CitySearch, Health, Paths, QueryList, Relations
-from citykg.relations import relations as library_relations
-from citykg.store import GraphStore
+from citykg.api.relations import relations as library_relations
+from citykg.core.store import GraphStore
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 YOKOHAMA = "https://w3id.org/citykg/id/city/jp/14100"
@@ -204,7 +204,7 @@ def test_responses_are_cached_per_store_version(seed_store, monkeypatch):
 
 
 def test_a_rebuilt_store_is_seen(tmp_path, seeds, monkeypatch):
-    from citykg.build import build
+    from citykg.commands.build import build
 
     monkeypatch.setenv("CITYKG_REFRESH_SECONDS", "0.01")
     build(tmp_path / "s", seeds[:1], validate=False)

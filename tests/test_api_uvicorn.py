@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow
 
 
 def serve(*args: str) -> list[str]:
-    return [sys.executable, "-m", "citykg.cli", "serve", *args]
+    return [sys.executable, "-m", "citykg.commands.cli", "serve", *args]
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import pyoxigraph as ox
 import pytest
 
 from citykg.api.canned import load_queries
-from citykg.paths import SPARQL_DIR
+from citykg.core.paths import SPARQL_DIR
 
 QUERIES = {q.name: q for q in load_queries(SPARQL_DIR)}
 CITY = "https://w3id.org/citykg/id/city/test/1"

@@ -15,8 +15,8 @@ from citykg.api.app import create_app
 from citykg.api.canned import Param, ParamError, load_queries, parse_header, projection
 from citykg.api.models import QueryList, Rows
 from citykg.api.routers.queries import NO_SERVICE_GRAPH, SILENT_SERVICE
-from citykg.paths import SPARQL_DIR
-from citykg.store import GraphStore
+from citykg.core.paths import SPARQL_DIR
+from citykg.core.store import GraphStore
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 QUERIES = load_queries(SPARQL_DIR)

@@ -9,7 +9,7 @@ from conftest import YOKOHAMA
 
 
 def citykg(*args, check=True):
-    r = subprocess.run([sys.executable, "-m", "citykg.cli", *map(str, args)],
+    r = subprocess.run([sys.executable, "-m", "citykg.commands.cli", *map(str, args)],
                        capture_output=True, text=True, timeout=300)
     if check and r.returncode != 0:
         raise AssertionError(f"citykg {args[0]} failed: {r.stderr[-2000:]}")
@@ -80,7 +80,7 @@ def test_cities_prints_a_table_with_a_header_on_a_terminal(store):
     import pty
 
     main, child = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "citykg.cli", "cities", "--store", str(store)],
+    proc = subprocess.Popen([sys.executable, "-m", "citykg.commands.cli", "cities", "--store", str(store)],
                             stdout=child, stderr=subprocess.PIPE, env=dict(os.environ, COLUMNS="200"))
     os.close(child)
     chunks = []

@@ -25,8 +25,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from citykg.api.app import create_app
-from citykg.remote import RemoteBackend
-from citykg.store import GraphStore
+from citykg.core.remote import RemoteBackend
+from citykg.core.store import GraphStore
 
 CITYKG = Path(sys.executable).with_name("citykg")
 OXIGRAPH = Path(sys.executable).with_name("oxigraph")

@@ -111,9 +111,9 @@ def test_a_twinning_of_unstated_type_in_the_graph(tmp_path):
     import pyoxigraph as ox
 
     from citykg import sparql
+    from citykg.core.store import GraphStore
+    from citykg.core.terms import CKG
     from citykg.loaders.pipeline import load_document
-    from citykg.store import GraphStore
-    from citykg.terms import CKG
 
     doc = report(tmp_path, "list.txt", "高知市 国際交流課\n\n姉妹・友好都市\n\n"
                  "レンヌ市(フランス) 1985年6月12日提携\n"

@@ -1,6 +1,6 @@
 """Which entity a place name resolves to: the city, not its state; a district, not its city;
 foreign first-level divisions as parties of prefectures; words that are not places."""
-from citykg.gazetteer import world
+from citykg.core.gazetteer import world
 from citykg.loaders.pipeline import extract_document
 
 

@@ -68,10 +68,10 @@ def test_when_it_cannot_tell_the_error_says_what_it_found(tmp_path):
 
 
 def test_a_prefecture_s_agreement_with_a_province_conforms(tmp_path):
-    from citykg.gazetteer import japan, world
+    from citykg.commands.validate import shacl
+    from citykg.core.gazetteer import japan, world
     from citykg.loaders.gazetteer_graph import entity_triples, source_triples
     from citykg.loaders.pipeline import load_document
-    from citykg.validate import shacl
 
     path = tmp_path / "page.txt"
     path.write_text("URL: https://www.pref.aichi.jp/kokusai/yuko.html\n愛知県の友好提携先\n\n"

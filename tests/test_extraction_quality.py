@@ -2,9 +2,9 @@
 import pytest
 from conftest import SHARED
 
+from citykg.core.paths import DATA_DIR
 from citykg.loaders.gold import read_gold
 from citykg.loaders.pipeline import extract_document
-from citykg.paths import DATA_DIR
 
 GOLD = sorted((DATA_DIR / "gold").glob("*.jsonl"))
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from citykg.gazetteer import japan, world
+from citykg.core.gazetteer import japan, world
 from citykg.loaders.facts import KINDS, Extraction, Fact, RelationData, Span, UnknownFactKind
 from citykg.loaders.gold import GoldError, read_gold
 from citykg.loaders.map import MAPPERS, Mapper

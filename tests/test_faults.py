@@ -24,9 +24,9 @@ import httpx
 import pytest
 from conftest import running_server
 
-from citykg.build import build
+from citykg.commands.build import build
+from citykg.core.store import GraphStore, StoreError
 from citykg.loaders.read import LoadError
-from citykg.store import GraphStore, StoreError
 
 ROOT = Path(__file__).resolve().parents[1]
 CITYKG = Path(sys.executable).with_name("citykg")
@@ -163,7 +163,7 @@ def content_of(snap: dict[str, int]) -> dict[str, int]:
 # --------------------------------------------------------------- readers during a reload --
 READER = r"""
 import json, os, sys, time
-from citykg.store import GraphStore
+from citykg.core.store import GraphStore
 path, stop = sys.argv[1], sys.argv[2]
 end, seen, errors = time.time() + 90, [], []
 while time.time() < end and not os.path.exists(stop):

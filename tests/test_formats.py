@@ -18,10 +18,10 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from citykg.core.terms import CKG
 from citykg.loaders.formats import Origin
 from citykg.loaders.pipeline import load_document, resolve_publisher
 from citykg.loaders.read import LoadError, read_document
-from citykg.terms import CKG
 
 GOTHIC, VERTICAL = "HeiseiKakuGo-W5", "HeiseiMin-W3"
 pdfmetrics.registerFont(UnicodeCIDFont(GOTHIC))
@@ -280,7 +280,7 @@ def test_a_shift_jis_file_with_unmappable_bytes_is_read_naming_those_lines(tmp_p
 def test_the_page_is_shown_by_the_cli_and_sources(tmp_path):
     pdf = make_pdf(tmp_path / "report.pdf", REPORT_PAGES)
     store = tmp_path / "store"
-    run = [sys.executable, "-m", "citykg.cli"]
+    run = [sys.executable, "-m", "citykg.commands.cli"]
     subprocess.run([*run, "build", pdf, "--store", store, "--no-validate"], check=True,
                    capture_output=True, timeout=600)
     table = subprocess.run([*run, "relations", "横浜市", "--store", store], check=True,
@@ -358,7 +358,7 @@ def test_facts_of_a_sheet_name_the_sheet_row_and_column(tmp_path):
 def test_the_sheet_row_and_column_are_shown_by_the_cli_and_sources(tmp_path):
     book = cities_sheet(tmp_path / "cities.xlsx")
     store = tmp_path / "store"
-    run = [sys.executable, "-m", "citykg.cli"]
+    run = [sys.executable, "-m", "citykg.commands.cli"]
     subprocess.run([*run, "build", book, "--store", store, "--no-validate", "--publisher", "横浜市"],
                    check=True, capture_output=True, timeout=600)
     table = subprocess.run([*run, "relations", "横浜市", "--store", store], check=True,
@@ -442,7 +442,7 @@ def test_a_budget_section_that_names_no_city_and_no_year_asks_for_them(tmp_path)
     assert [p.message for p in loaded.extraction.problems if "fiscal year" in p.message] == [
         "the text names no fiscal year: 2 budget lines not recorded (the first: '006 国際交流費\\t18,500'); "
         "name the year with --fiscal-year"]
-    nt = subprocess.run([sys.executable, "-m", "citykg.cli", "extract", path, "--format", "nt",
+    nt = subprocess.run([sys.executable, "-m", "citykg.commands.cli", "extract", path, "--format", "nt",
                          "--publisher", "富士市", "--fiscal-year", "2025"], check=True,
                         capture_output=True, text=True, timeout=300).stdout
     assert "18500000" in nt and "2025" in nt
@@ -460,7 +460,7 @@ def test_a_long_pdf_shows_a_progress_bar_on_a_terminal_only(tmp_path):
     seen = []
     load_document(pdf, progress=lambda done, total: seen.append((done, total)))
     assert seen == [(n, 30) for n in range(1, 31)]
-    command = [sys.executable, "-m", "citykg.cli", "extract", str(pdf), "--format", "nt"]
+    command = [sys.executable, "-m", "citykg.commands.cli", "extract", str(pdf), "--format", "nt"]
     piped = subprocess.run(command, capture_output=True, text=True, check=True, timeout=300)
     assert "reading long.pdf" not in piped.stderr
     master, slave = pty.openpty()

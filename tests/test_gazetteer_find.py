@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from citykg.gazetteer import Entity, Gazetteer, _fold_char, world
+from citykg.core.gazetteer import Entity, Gazetteer, _fold_char, world
 
 NAMES = {"New York": "ニューヨーク", "York": "ヨーク", "San Francisco": "サンフランシスコ",
          "Lima": "リマ", "Saitama": "さいたま市", "Paris": "パリ", "Paris City": "パリ市",

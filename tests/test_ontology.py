@@ -1,6 +1,6 @@
 """The ontology (`ontology/citykg.ttl`) and the SHACL shapes (`ontology/shapes.ttl`).
 
-- the Turtle agrees with `citykg.terms.CKG`, term for term, and every term is labelled and
+- the Turtle agrees with `citykg.core.terms.CKG`, term for term, and every term is labelled and
   defined in Japanese and English;
 - it is OWL 2 DL (OWL API's profile checker) and HermiT finds it consistent, with a small ABox
   that checks a few inferences and an inconsistency;
@@ -23,8 +23,8 @@ from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
-from citykg.paths import ONTOLOGY_FILE, SHAPES_FILE
-from citykg.terms import CKG, WDT
+from citykg.core.paths import ONTOLOGY_FILE, SHAPES_FILE
+from citykg.core.terms import CKG, WDT
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/citykg/ontology")
 CKG_NS = str(CKG._NS)
@@ -87,7 +87,7 @@ def test_every_ckg_iri_in_the_turtle_is_in_terms_py(onto: Graph) -> None:
         if isinstance(node, URIRef) and str(node).startswith(CKG_NS)
     }
     extra = sorted(str(n)[len(CKG_NS):] for n in used - {CKG[t] for t in TERMS})
-    assert not extra, f"terms in citykg.ttl missing from citykg/terms.py: {extra}"
+    assert not extra, f"terms in citykg.ttl missing from citykg/core/terms.py: {extra}"
 
 
 @pytest.mark.parametrize("name", TERMS)

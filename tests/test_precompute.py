@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 
 from citykg.api.canned import QueryFileError, load_queries, parse_query
 from citykg.api.precompute import KEEP, Precomputed, combinations
-from citykg.paths import SPARQL_DIR
-from citykg.store import GraphStore
-from citykg.terms import CKG, ID
+from citykg.core.paths import SPARQL_DIR
+from citykg.core.store import GraphStore
+from citykg.core.terms import CKG, ID
 
 XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")

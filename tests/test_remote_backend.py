@@ -16,8 +16,8 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from citykg.remote import RemoteBackend, RemoteError
-from citykg.store import GraphStore
+from citykg.core.remote import RemoteBackend, RemoteError
+from citykg.core.store import GraphStore
 
 OXIGRAPH = Path(sys.executable).with_name("oxigraph")
 QUERIES = [
@@ -380,7 +380,7 @@ def test_serve_in_remote_mode_with_sparqlwrapper(oxigraph):
     from SPARQLWrapper import JSON, SPARQLWrapper
 
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "citykg.cli", "serve", "--endpoint",
+    proc = subprocess.Popen([sys.executable, "-m", "citykg.commands.cli", "serve", "--endpoint",
                              oxigraph + "/query", "--host", "127.0.0.1", "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"

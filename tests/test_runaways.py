@@ -66,7 +66,7 @@ def server(big_store):
     env = dict(os.environ, CITYKG_QUERY_TIMEOUT=str(TIMEOUT))
     log = big_store.parent / "serve.log"
     with open(log, "wb") as err:
-        proc = subprocess.Popen([sys.executable, "-m", "citykg.cli", "serve", "--store",
+        proc = subprocess.Popen([sys.executable, "-m", "citykg.commands.cli", "serve", "--store",
                                  str(big_store), "--host", "127.0.0.1", "--port", str(port),
                                  "--workers", "2"],
                                 env=env, stdout=subprocess.DEVNULL, stderr=err)

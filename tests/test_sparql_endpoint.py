@@ -51,7 +51,7 @@ def serve_process(seed_store):
     """`citykg serve` in its own process (two workers), the query time limit at 3 s."""
     port = free_port()
     env = dict(os.environ, CITYKG_QUERY_TIMEOUT=str(TIMEOUT))
-    proc = subprocess.Popen([sys.executable, "-m", "citykg.cli", "serve", "--store",
+    proc = subprocess.Popen([sys.executable, "-m", "citykg.commands.cli", "serve", "--store",
                              str(seed_store), "--host", "127.0.0.1", "--port", str(port)],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
@@ -398,7 +398,7 @@ def test_a_rebuilt_store_is_seen(tmp_path, monkeypatch):
     from fastapi.testclient import TestClient
 
     from citykg.api.app import create_app
-    from citykg.store import GraphStore
+    from citykg.core.store import GraphStore
 
     monkeypatch.setenv("CITYKG_REFRESH_SECONDS", "0.2")
     writer = GraphStore(tmp_path / "s")

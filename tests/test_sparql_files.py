@@ -1,6 +1,6 @@
 """The one mechanism for SPARQL text, `citykg.sparql`: the internal queries
 (`sparql/internal/*.rq`) parse, are not canned (`GET /queries` lists only `sparql/*.rq`), take
-the PREFIX block generated from `citykg.terms`, and have values bound only through VALUES."""
+the PREFIX block generated from `citykg.core.terms`, and have values bound only through VALUES."""
 from __future__ import annotations
 
 import re
@@ -11,8 +11,8 @@ from rdflib import Literal, URIRef
 
 from citykg import sparql
 from citykg.api.canned import load_queries
-from citykg.paths import SPARQL_DIR
-from citykg.terms import CKG, PREFIXES
+from citykg.core.paths import SPARQL_DIR
+from citykg.core.terms import CKG, PREFIXES
 
 INTERNAL = sorted(p.stem for p in sparql.INTERNAL.glob("*.rq"))
 

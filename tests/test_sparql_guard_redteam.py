@@ -137,7 +137,7 @@ def never_reached(trap):
 
 
 def serve(store, allow: str):
-    command = [sys.executable, "-m", "citykg.cli", "serve", "--store", str(store),
+    command = [sys.executable, "-m", "citykg.commands.cli", "serve", "--store", str(store),
                "--host", "127.0.0.1", "--workers", "1"]
     return running_server(command, {"CITYKG_SERVICE_ALLOW": allow}, wait=240)
 
@@ -225,7 +225,7 @@ def test_allowed_but_failing_hosts_get_502_or_504_without_the_remote_words(seed_
     remote = Remote()
     ports = {"reset": remote.reset, "error": remote.error, "closed": remote.closed}
     allow = ",".join(f"127.0.0.1:{p}" for p in [*ports.values(), remote.silent])
-    command = [sys.executable, "-m", "citykg.cli", "serve", "--store", str(seed_store),
+    command = [sys.executable, "-m", "citykg.commands.cli", "serve", "--store", str(seed_store),
                "--host", "127.0.0.1", "--workers", "1"]
     env = {"CITYKG_SERVICE_ALLOW": allow, "CITYKG_QUERY_TIMEOUT": "3"}
     try:

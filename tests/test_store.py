@@ -1,9 +1,9 @@
 import pyoxigraph as ox
 import pytest
 
-from citykg.build import build
+from citykg.commands.build import build
+from citykg.core.store import GraphStore, StoreError
 from citykg.loaders.read import LoadError
-from citykg.store import GraphStore, StoreError
 
 G1, G2 = "https://example.org/g1", "https://example.org/g2"
 
@@ -69,7 +69,7 @@ def test_two_reports_stating_one_agreement_differently(tmp_path):
     document conforms, the build notes where they differ, and the relation is one, with the
     more precise start and both reports as its sources. Where they differ on its status, the
     later fiscal year's report says what it is now."""
-    from citykg.relations import relations
+    from citykg.api.relations import relations
 
     reports = {"a.txt": ("FY2022", "Munich (Germany) - 1972\nShenyang (China) - 1980\n\n"
                                    "Exchanges with Shenyang were suspended in 2020."),

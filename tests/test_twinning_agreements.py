@@ -9,9 +9,9 @@ import pyoxigraph as ox
 
 from citykg.api.canned import load_queries
 from citykg.api.graph import RelationGraph
+from citykg.core.paths import SPARQL_DIR
+from citykg.core.store import GraphStore
 from citykg.loaders.materialise import with_inferences
-from citykg.paths import SPARQL_DIR
-from citykg.store import GraphStore
 
 CKG = "https://w3id.org/citykg/ontology#"
 ID = "https://w3id.org/citykg/id/"

@@ -345,9 +345,9 @@ def test_fetch_and_link(fake, client):
 
 @pytest.mark.skipif(not SEEDS, reason=f"the seeds are not under {SHARED}")
 def test_link_online_end_to_end(fake, client, tmp_path):
-    from citykg.build import build
-    from citykg.relations import relations
-    from citykg.store import GraphStore
+    from citykg.api.relations import relations
+    from citykg.commands.build import build
+    from citykg.core.store import GraphStore
     from citykg.wikidata.run import run
     from citykg.wikidata.snapshot import load
 
@@ -384,8 +384,8 @@ def test_link_online_end_to_end(fake, client, tmp_path):
 def test_the_command_online(fake, tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
-    from citykg.build import build
-    from citykg.cli import app
+    from citykg.commands.build import build
+    from citykg.commands.cli import app
 
     store = tmp_path / "store"
     build(store, SEEDS, validate=False)

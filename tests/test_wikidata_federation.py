@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 
 from citykg.api.canned import load_queries
-from citykg.paths import SPARQL_DIR
+from citykg.core.paths import SPARQL_DIR
 
 WDQS = "https://query.wikidata.org/sparql"
 WD = "http://www.wikidata.org/entity/"

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from citykg.build import build
-from citykg.cli import app
-from citykg.relations import relations
-from citykg.store import GraphStore
+from citykg.api.relations import relations
+from citykg.commands.build import build
+from citykg.commands.cli import app
+from citykg.core.store import GraphStore
 from citykg.wikidata import WIKIDATA_GRAPH
 from citykg.wikidata import quickstatements as qs
 from citykg.wikidata.compare import compare

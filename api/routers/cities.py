@@ -13,10 +13,11 @@ from citykg import sparql
 from citykg.api import jsonld
 from citykg.api.cache import OrjsonResponse, cached
 from citykg.api.canned import NO_CONTROL
+from citykg.api.deps import Holder, get_holder
 from citykg.api.lookup import checked, city_iri, index_of
 from citykg.api.models import CityDetail, CitySearch, Error, Relations
+from citykg.api.relations import relations
 from citykg.api.routers.relations import CITY, Since, Type, With, lookup
-from citykg.relations import relations
 
 router = APIRouter(tags=["cities"])
 NOT_FOUND = {404: {"model": Error, "description": "no such city"}}
@@ -32,13 +33,13 @@ Id = Annotated[str, Path(max_length=500, description=CITY, examples=["yokohama"]
                         "then names starting with the text, then names containing it; cities with "
                         "relations before towns and wards.")
 async def search_cities(
-        request: Request,
+        request: Request, holder: Holder,
         q: Annotated[str, Query(min_length=1, max_length=200, examples=["よこはま"],
                                 json_schema_extra=NO_CONTROL,
                                 description="a name, alias, slug, code or Wikidata id")],
         limit: Annotated[int, Query(ge=1, le=100, description="at most this many results")] = 20
 ) -> OrjsonResponse:
-    return await cached(request, request.app.state.holder, lambda: _search(request, q, limit))
+    return await cached(request, holder, lambda: _search(request, q, limit))
 
 
 def _search(request: Request, q: str, limit: int) -> OrjsonResponse:
@@ -52,17 +53,17 @@ def _search(request: Request, q: str, limit: int) -> OrjsonResponse:
             description="Labels, aliases, country, Wikidata id, local-government code, "
                         "prefecture, parent city (for wards) and the number of relations of each "
                         "type. JSON-LD with `Accept: application/ld+json` or `?format=jsonld`.")
-async def get_city(request: Request, id: Id,
+async def get_city(request: Request, holder: Holder, id: Id,
                    format: Annotated[Literal["json", "jsonld"] | None, Query()] = None
                    ) -> Response:
     ld = format == "jsonld" or (format is None and
                                 jsonld.MEDIA_TYPE in request.headers.get("accept", ""))
-    return await cached(request, request.app.state.holder, lambda: _city(request, id, ld),
+    return await cached(request, holder, lambda: _city(request, id, ld),
                         variant="ld" if ld else "json")
 
 
 def _city(request: Request, ident: str, ld: bool) -> Response:
-    holder, index = request.app.state.holder, index_of(request)
+    holder, index = get_holder(request), index_of(request)
     iri = city_iri(index, ident, "id")
     node = ox.NamedNode(iri)
     if ld:
@@ -80,7 +81,7 @@ def _city(request: Request, ident: str, ld: bool) -> Response:
 
 @router.get("/cities/{id}/relations", response_model=Relations, responses=NOT_FOUND,
             summary="A city's relations (as /relations?city=…)")
-async def city_relations(request: Request, id: Id, with_: With = None, type_: Type = None,
+async def city_relations(request: Request, holder: Holder, id: Id, with_: With = None, type_: Type = None,
                          since: Since = None) -> OrjsonResponse:
-    return await cached(request, request.app.state.holder,
+    return await cached(request, holder,
                         lambda: lookup(request, id, with_, type_, since))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
-import os
 import re
 from functools import lru_cache
 from typing import Any, Literal
@@ -14,6 +13,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from citykg.api import sparql_guard as guard
 from citykg.api.cache import OrjsonResponse, cached
 from citykg.api.canned import MAX_IRI, MAX_TEXT, NO_CONTROL, CannedQuery, Param, ParamError
+from citykg.api.deps import AppSettings, BackendHolder, Holder, Settings, get_runner
 from citykg.api.lookup import index_of, invalid, place_value
 from citykg.api.models import Error, QueryList, Rows
 from citykg.api.results import columns_of, negotiate, render
@@ -62,15 +62,15 @@ def describe(q: CannedQuery) -> str:
 
 
 def endpoint(q: CannedQuery):
-    async def run(request: Request, **kwargs: Any):
+    async def run(request: Request, holder: Holder, settings: AppSettings, **kwargs: Any):
         fmt = negotiate(kwargs.pop("format_"), request.headers.get("accept"))
         page, size = kwargs.pop("page"), kwargs.pop("page_size")
         values = {p.name: kwargs.get("p_" + p.name) for p in q.params}
-        return await cached(request, request.app.state.holder,
-                            lambda: execute(q, request, values, page, size, fmt), variant=fmt)
+        return await cached(request, holder, lambda: execute(
+            q, request, holder, settings, values, page, size, fmt), variant=fmt)
 
-    params = [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD,
-                                annotation=Request)]
+    params = [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=kind)
+              for name, kind in (("request", Request), ("holder", Holder), ("settings", AppSettings))]
     params += [inspect.Parameter("p_" + p.name, inspect.Parameter.KEYWORD_ONLY,
                                  default=query_param(p), annotation=annotation(p))
                for p in q.params]
@@ -129,12 +129,15 @@ SILENT_SERVICE = re.compile(r"SERVICE\s+SILENT\s*<([^>\s]*)>", re.IGNORECASE)
 NO_SERVICE_GRAPH = "<urn:citykg:service-not-allowed>"
 
 
-def without_forbidden_services(query: str, template: str | None = None) -> str:
+def without_forbidden_services(query: str, template: str | None = None,
+                               allow: tuple[str, ...] | None = None) -> str:
     """A canned query may join Wikidata through SERVICE SILENT: where that host is not on
     CITYKG_SERVICE_ALLOW, the pattern is read from an empty graph instead, so the query answers
     its local part and the server fetches nothing. Any other SERVICE is refused. `template`:
-    the query's file text, whose SERVICE targets are those of the query (values are terms)."""
-    allow = tuple(h for h in os.environ.get("CITYKG_SERVICE_ALLOW", "").split(",") if h.strip())
+    the query's file text, whose SERVICE targets are those of the query (values are terms).
+    `allow`: the app's settings' hosts (without an app, the environment's)."""
+    if allow is None:
+        allow = Settings.from_env().service_allow
 
     def rewritten(text: str) -> str:
         return SILENT_SERVICE.sub(lambda m: m.group(0) if guard.allowed(m.group(1), allow)
@@ -152,8 +155,8 @@ def _refuses(query: str, allow: tuple[str, ...]) -> bool:
                                               for t in guard.service_targets(query))
 
 
-def execute(q: CannedQuery, request: Request, values: dict, page: int, size: int, fmt: str):
-    holder = request.app.state.holder
+def execute(q: CannedQuery, request: Request, holder: BackendHolder, settings: Settings, values: dict,
+            page: int, size: int, fmt: str):
     terms = {}
     for p in q.params:
         value = values.get(p.name)
@@ -167,10 +170,11 @@ def execute(q: CannedQuery, request: Request, values: dict, page: int, size: int
         except ParamError as exc:
             raise invalid(p.name, str(exc), text) from None
     precomputed = request.app.state.precomputed
-    kept = precomputed.rows(holder, q, terms, request.app.state.runner.timeout / 2)
+    kept = precomputed.rows(holder, q, terms, get_runner(request).timeout / 2)
     rows = precomputed.page(kept, page, size) if kept is not None else None
     if rows is None:  # not precomputed, not yet, or a page past the kept rows: run it live
-        rows = holder.backend.select(without_forbidden_services(q.page(terms, page, size), q.text))
+        rows = holder.backend.select(without_forbidden_services(q.page(terms, page, size), q.text,
+                                                                 settings.service_allow))
     more = len(rows) > size
     rows = rows[:size]
     return render(fmt, q.name, columns_of(q.columns, rows), rows, page, size, more)

@@ -30,7 +30,6 @@ import html
 import json
 import math
 import re
-import threading
 from typing import Annotated
 from urllib.parse import parse_qs
 
@@ -40,14 +39,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from citykg import sparql
 from citykg.api.cache import OrjsonResponse
-from citykg.api.deps import public_base
+from citykg.api.deps import get_holder, get_runner, public_base
 from citykg.api.lookup import index_of
 from citykg.api.models import Error
+from citykg.api.relations import relations
 from citykg.api.runner import check_deadline
 from citykg.api.search import CityIndex, query_forms
-from citykg.gazetteer import fold
-from citykg.relations import describe, relations
-from citykg.terms import CKG, ID
+from citykg.core.entities import describe
+from citykg.core.terms import CKG, ID
+from citykg.core.text import fold
 
 router = APIRouter(prefix="/reconcile", tags=["reconcile"])
 IDENTIFIER_SPACE = str(ID)
@@ -118,7 +118,7 @@ def manifest(base: str) -> dict:
 
 async def _run(request: Request, fn):
     """Our own lookups, in a thread under the time limit (they end by themselves)."""
-    return await request.app.state.runner.run(fn, "reconciliation", untrusted=False)
+    return await get_runner(request).run(fn, "reconciliation", untrusted=False)
 
 
 @router.get("", summary="Reconciliation service: manifest, queries, data extension", responses=BAD,
@@ -352,29 +352,20 @@ def _same_country(request: Request, iri: str, text: str) -> bool:
     return index.country(text) == iri
 
 
-class _OrgIndex:
-    def __init__(self):
-        self.version, self.orgs = None, {}
-        self.lock = threading.Lock()
+def organisations(backend, version: str) -> dict[str, dict]:
+    """Every organisation's folded names and labels, for a store version (app.state.reconcile_orgs)."""
+    orgs: dict[str, dict] = {}
+    for r in backend.select(sparql.text("organisation-names")):
+        info = orgs.setdefault(r["e"].value, {"names": set()})
+        info["names"].add(fold(r["l"].value))
+        lang = getattr(r["l"], "language", None)
+        if lang in ("ja", "en"):
+            info.setdefault(f"label_{lang}", r["l"].value)
+    return orgs
 
 
 def _orgs(request: Request) -> dict[str, dict]:
-    holder = request.app.state.holder
-    state = getattr(request.app.state, "reconcile_orgs", None)
-    if state is None:
-        state = request.app.state.reconcile_orgs = _OrgIndex()
-    version = holder.version
-    with state.lock:
-        if state.version != version:
-            orgs: dict[str, dict] = {}
-            for r in holder.backend.select(sparql.text("organisation-names")):
-                info = orgs.setdefault(r["e"].value, {"names": set()})
-                info["names"].add(fold(r["l"].value))
-                lang = getattr(r["l"], "language", None)
-                if lang in ("ja", "en"):
-                    info.setdefault(f"label_{lang}", r["l"].value)
-            state.version, state.orgs = version, orgs
-        return state.orgs
+    return request.app.state.reconcile_orgs.get(get_holder(request))
 
 
 def _id(iri: str) -> str:
@@ -529,7 +520,7 @@ def _extend(request: Request, spec: dict) -> dict:
 def _entities(request: Request, ids: list[str], partners: bool = False,
               origin: str = "any") -> dict[str, dict]:
     """{id: {name, type, label_ja, label_en, wikidata, code, country, country_name, partners}}."""
-    holder = request.app.state.holder
+    holder = get_holder(request)
     iris = {}
     for ident in ids:
         try:

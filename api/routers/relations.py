@@ -8,9 +8,10 @@ from fastapi import APIRouter, Query, Request
 
 from citykg.api.cache import OrjsonResponse, cached
 from citykg.api.canned import NO_CONTROL
+from citykg.api.deps import Holder, get_holder
 from citykg.api.lookup import city_iri, graph_of, index_of
 from citykg.api.models import Error, Paths, Relations
-from citykg.relations import RELATION_TYPES, describe, relations
+from citykg.api.relations import RELATION_TYPES, describe, relations
 
 router = APIRouter(tags=["relations"])
 RelationType = Literal.__getitem__(RELATION_TYPES)
@@ -28,7 +29,7 @@ Since = Annotated[int | None, Query(ge=0, le=9999, examples=[1960], description=
 
 def lookup(request: Request, city: str, with_: str | None, type_: str | None,
            since: int | None) -> OrjsonResponse:
-    holder, index = request.app.state.holder, index_of(request)
+    holder, index = get_holder(request), index_of(request)
     iri = city_iri(index, city, "city")
     other = city_iri(index, with_, "with") if with_ else None
     return OrjsonResponse(relations(holder.backend, iri, with_=other, type_=type_, since=since))
@@ -41,11 +42,11 @@ def lookup(request: Request, city: str, with_: str | None, type_: str | None,
                         "start date (and whether it was derived), status and the document lines "
                         "it comes from.")
 async def get_relations(
-        request: Request,
+        request: Request, holder: Holder,
         city: Annotated[str, Query(max_length=500, description=CITY, examples=["横浜市"],
                                    json_schema_extra=NO_CONTROL)],
         with_: With = None, type_: Type = None, since: Since = None) -> OrjsonResponse:
-    return await cached(request, request.app.state.holder,
+    return await cached(request, holder,
                         lambda: lookup(request, city, with_, type_, since))
 
 
@@ -55,7 +56,7 @@ async def get_relations(
                         "every shortest chain (up to 25) of at most `max` relations. Each path "
                         "lists its cities, each with the relation that leads to it.")
 async def get_paths(
-        request: Request,
+        request: Request, holder: Holder,
         from_: Annotated[str, Query(alias="from", max_length=500, description=CITY,
                                     json_schema_extra=NO_CONTROL,
                                     examples=["横浜市"])],
@@ -63,12 +64,12 @@ async def get_paths(
                                  json_schema_extra=NO_CONTROL)],
         max_: Annotated[int, Query(alias="max", ge=1, le=4, description="at most this many "
                                    "relations in a chain (1 to 4)")] = 3) -> OrjsonResponse:
-    return await cached(request, request.app.state.holder,
+    return await cached(request, holder,
                         lambda: paths(request, from_, to, max_))
 
 
 def paths(request: Request, start: str, goal: str, max_hops: int) -> OrjsonResponse:
-    holder, index = request.app.state.holder, index_of(request)
+    holder, index = get_holder(request), index_of(request)
     a, b = city_iri(index, start, "from"), city_iri(index, goal, "to")
     chains = graph_of(request).shortest(a, b, max_hops)
     cities = {iri for chain in chains for iri, _ in chain} | {a, b}

@@ -19,7 +19,6 @@ CITYKG_MAX_RESULT_BYTES (default 100 MiB), CITYKG_SERVICE_ALLOW (comma-separated
 from __future__ import annotations
 
 import asyncio
-import os
 import threading
 from urllib.parse import parse_qs
 
@@ -27,11 +26,11 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from citykg.api import sparql_guard as guard
-from citykg.api.deps import BackendHolder
+from citykg.api.deps import BackendHolder, Settings
 from citykg.api.evaluate import QueryFailed, Reply, evaluate, serialize_result, syntax_error
 from citykg.api.models import Error
 from citykg.api.runner import QueryRunner
-from citykg.remote import ACCEPT, RemoteBackend, RemoteError, parse_body
+from citykg.core.remote import ACCEPT, RemoteBackend, RemoteError, parse_body
 
 router = APIRouter(tags=["sparql"])
 MAX_QUERY = 512 * 1024
@@ -136,21 +135,17 @@ def _wildcard(media: str, table: dict, default: str) -> str | None:
 
 
 # ---------------------------------------------------------------------- service ----
-def _env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    return int(raw) if raw.isdigit() and int(raw) > 0 else default
-
-
 class SparqlService:
-    """Runs guarded queries: on the holder's store, or on a remote endpoint."""
+    """Runs guarded queries: on the holder's store, or on a remote endpoint. The caps and the
+    SERVICE allow-list are the app's settings (without them, the environment's)."""
 
     def __init__(self, runner: QueryRunner, holder: BackendHolder | None = None,
-                 endpoint: str | None = None, remote: RemoteBackend | None = None):
+                 endpoint: str | None = None, remote: RemoteBackend | None = None,
+                 settings: Settings | None = None):
+        settings = settings or Settings.from_env()
         self.runner, self.holder, self.timeout = runner, holder, runner.timeout
-        self.max_rows = _env_int("CITYKG_MAX_RESULTS", 100_000)
-        self.max_bytes = _env_int("CITYKG_MAX_RESULT_BYTES", 100 << 20)
-        self.allow = [h.strip() for h in os.environ.get("CITYKG_SERVICE_ALLOW", "").split(",")
-                      if h.strip()]
+        self.max_rows, self.max_bytes = settings.max_results, settings.max_result_bytes
+        self.allow = list(settings.service_allow)
         self.remote = remote or (RemoteBackend(endpoint, timeout=self.timeout) if endpoint
                                  else None)
 
@@ -185,7 +180,7 @@ class SparqlService:
 
 
 def service(request: Request) -> SparqlService:
-    """The app's service, made on first use from the app's settings (or the environment)."""
+    """The app's service, made on first use from the app's settings."""
     state = request.app.state
     svc = getattr(state, "sparql_service", None)
     if svc is None:
@@ -200,11 +195,10 @@ def _from_state(state) -> SparqlService:
     settings, holder, runner = state.settings, state.holder, state.runner
     backend = holder.backend
     if isinstance(backend, RemoteBackend):
-        return SparqlService(runner, remote=backend)
-    endpoint = settings.endpoint or os.environ.get("CITYKG_SPARQL_URL")
-    if endpoint:
-        return SparqlService(runner, endpoint=endpoint)
-    return SparqlService(runner, holder)
+        return SparqlService(runner, remote=backend, settings=settings)
+    if settings.endpoint:
+        return SparqlService(runner, endpoint=settings.endpoint, settings=settings)
+    return SparqlService(runner, holder, settings=settings)
 
 
 # --------------------------------------------------------------------- endpoints ----

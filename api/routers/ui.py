@@ -21,6 +21,7 @@ from pydantic import Field
 from citykg import sparql
 from citykg.api.cache import OrjsonResponse, cached
 from citykg.api.canned import NO_CONTROL
+from citykg.api.deps import Holder, get_holder
 from citykg.api.lookup import checked, invalid
 from citykg.api.models import Error, Open
 
@@ -89,13 +90,13 @@ async def explorer() -> FileResponse:
                         "what a fact was read from. The span that matches the lines exactly "
                         "comes first, then every other span that overlaps them.")
 async def sources(
-        request: Request,
+        request: Request, holder: Holder,
         document: Annotated[str, Query(min_length=1, max_length=500, json_schema_extra=NO_CONTROL,
                                        examples=["004_1f68e00701a21ecf.txt"])],
         lines: Annotated[str, Query(min_length=1, max_length=20, examples=["640", "13-14"],
                                     json_schema_extra={"pattern": LINES_PATTERN})]
 ) -> OrjsonResponse:
-    return await cached(request, request.app.state.holder,
+    return await cached(request, holder,
                         lambda: _sources(request, document, lines))
 
 
@@ -109,7 +110,7 @@ def _sources(request: Request, document: str, lines: str) -> OrjsonResponse:
     node = _iri(document) if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", document) else None
     # the document node itself, or the graph of the document (its SourceDocument)
     named = {"doc": node, "doc_graph": node} if node is not None else {"file_name": document}
-    rows = request.app.state.holder.backend.select(
+    rows = get_holder(request).backend.select(
         sparql.text("document-spans", named, **{"from": first, "to": last}))
     spans: dict[str, dict] = {}
     for r in rows:
@@ -137,13 +138,13 @@ def _sources(request: Request, document: str, lines: str) -> OrjsonResponse:
                         "host city) and its kind. The explorer's map places what has no "
                         "coordinates by its country. IRIs the graph does not know are left out.")
 async def places(
-        request: Request,
+        request: Request, holder: Holder,
         iri: Annotated[list[str], Query(min_length=1, max_length=MAX_PLACES,
                                         json_schema_extra={"items": {"type": "string", "maxLength": MAX_PLACE_IRI,
                                                                      **NO_CONTROL}},
                                         examples=[["https://w3id.org/citykg/id/city/ua/odesa"]])]
 ) -> OrjsonResponse:
-    return await cached(request, request.app.state.holder, lambda: _places(request, iri))
+    return await cached(request, holder, lambda: _places(request, iri))
 
 
 def _iri(text: str) -> ox.NamedNode | None:
@@ -159,7 +160,7 @@ def _places(request: Request, iris: list[str]) -> OrjsonResponse:
              if node is not None]
     if not nodes:
         return OrjsonResponse({"places": {}})
-    rows = request.app.state.holder.backend.select(sparql.text("places", e=nodes))
+    rows = get_holder(request).backend.select(sparql.text("places", e=nodes))
     out: dict[str, dict] = {}
     kinds: dict[str, set] = {}
     for r in rows:

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query, Request, Response
 from citykg import sparql
 from citykg.api.cache import OrjsonResponse, cached
 from citykg.api.canned import NO_CONTROL
+from citykg.api.deps import Holder, get_holder
 from citykg.api.lookup import city_iri, index_of
 from citykg.api.models import Error
 from citykg.wikidata import WIKIDATA_GRAPH
@@ -33,18 +34,18 @@ router = APIRouter(prefix="/wikidata", tags=["wikidata"])
                         "documents' lines and the Wikidata items. Needs `citykg link` to have "
                         "run (`linked` says whether it has).")
 async def get_compare(
-        request: Request,
+        request: Request, holder: Holder,
         city: Annotated[str | None, Query(max_length=500, examples=["横浜市"],
                                           json_schema_extra=NO_CONTROL,
                                           description="a city (name, slug, code, Q-id or IRI); "
                                                       "default: every document's publisher")] = None,
         format: Annotated[Literal["json", "csv"], Query()] = "json") -> Response:
-    return await cached(request, request.app.state.holder,
+    return await cached(request, holder,
                         lambda: _compare(request, city, format), variant=format)
 
 
 def _compare(request: Request, city: str | None, fmt: str) -> Response:
-    holder = request.app.state.holder
+    holder = get_holder(request)
     cities = [city_iri(index_of(request), city, "city")] if city else None
     pairs = compare(holder.backend, cities)
     if fmt == "csv":

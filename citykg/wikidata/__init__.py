@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import re
 
-from citykg.paths import DATA_DIR
-from citykg.terms import GRAPH
+from citykg.core.paths import DATA_DIR
+from citykg.core.terms import GRAPH
 
 WIKIDATA_GRAPH = str(GRAPH["wikidata"])
 BUNDLED_SNAPSHOT = DATA_DIR / "wikidata"

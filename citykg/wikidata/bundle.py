@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from citykg.gazetteer import japan, world
+from citykg.core.gazetteer import japan, world
 from citykg.wikidata import BUNDLED_SNAPSHOT
 from citykg.wikidata.curated import jp_qids
 from citykg.wikidata.snapshot import Item, Snapshot, load, save

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from citykg import sparql
-from citykg.relations import describe
+from citykg.core.entities import describe
 from citykg.wikidata import wiki_url
 from citykg.wikidata.local import DOC_GRAPHS, WIKIDATA, Agreement, agreements
 

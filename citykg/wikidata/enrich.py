@@ -20,30 +20,32 @@ import datetime as dt
 
 import pyoxigraph as ox
 
-from citykg.loaders.map import ALT, DERIVED, EXACT, LABEL, RDF_TYPE, XSD
-from citykg.terms import CKG, ID, WD
+from citykg.core.terms import (
+    ALT,
+    CC0,
+    CKG,
+    DERIVED,
+    DESCRIPTION,
+    EXACT,
+    GENERATED,
+    ID,
+    LABEL,
+    LICENSE,
+    PROV_ENTITY,
+    RDF_TYPE,
+    SOURCE,
+    n,
+    xsd,
+)
+from citykg.core.terms import wikidata_iri as wd
 from citykg.wikidata import WIKIDATA_GRAPH
 from citykg.wikidata.link import Decision
 from citykg.wikidata.local import Local
 from citykg.wikidata.snapshot import Item, Snapshot, Twin
 
-PROV_ENTITY = ox.NamedNode("http://www.w3.org/ns/prov#Entity")
-GENERATED = ox.NamedNode("http://www.w3.org/ns/prov#generatedAtTime")
-SOURCE = ox.NamedNode("http://purl.org/dc/terms/source")
-LICENSE = ox.NamedNode("http://purl.org/dc/terms/license")
-DESCRIPTION = ox.NamedNode("http://purl.org/dc/terms/description")
-CC0 = ox.NamedNode("http://creativecommons.org/publicdomain/zero/1.0/")
 ENRICHED_KINDS = ("city", "prefecture")
 CLASS_OF_TYPE = {"country": CKG.Country, "region": CKG.Region}
 PRECISION = {4: ("gYear", "year"), 7: ("gYearMonth", "month"), 10: ("date", "day")}
-
-
-def n(term) -> ox.NamedNode:
-    return ox.NamedNode(str(term))
-
-
-def wd(qid: str) -> ox.NamedNode:
-    return ox.NamedNode(str(WD[qid]))
 
 
 def minted_iri(qid: str) -> str:
@@ -56,7 +58,7 @@ def statement_iri(t: Twin) -> str:
 
 def date_literal(value: str) -> tuple[ox.Literal, str]:
     kind, precision = PRECISION[len(value.lstrip("-"))]
-    return ox.Literal(value, datatype=ox.NamedNode(XSD + kind)), precision
+    return ox.Literal(value, datatype=xsd(kind)), precision
 
 
 def triples(decisions: list[Decision], local: dict[str, Local], snap: Snapshot,
@@ -79,7 +81,7 @@ def triples(decisions: list[Decision], local: dict[str, Local], snap: Snapshot,
     add(graph, LICENSE, CC0)
     add(graph, DESCRIPTION, ox.Literal(f"From the snapshot {snap.summary()}"))
     add(graph, GENERATED, ox.Literal(now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                                     datatype=ox.NamedNode(XSD + "dateTime")))
+                                     datatype=xsd("dateTime")))
 
     ours: dict[str, str] = {}
     for d in decisions:
@@ -111,11 +113,11 @@ def triples(decisions: list[Decision], local: dict[str, Local], snap: Snapshot,
 def _facts(add, e: Local, item: Item, countries: dict[str, str]) -> None:
     node = ox.NamedNode(e.iri)
     if item.lat and item.lon and "latitude" not in e.has:
-        add(node, n(CKG.latitude), ox.Literal(item.lat, datatype=ox.NamedNode(XSD + "decimal")))
-        add(node, n(CKG.longitude), ox.Literal(item.lon, datatype=ox.NamedNode(XSD + "decimal")))
+        add(node, n(CKG.latitude), ox.Literal(item.lat, datatype=xsd("decimal")))
+        add(node, n(CKG.longitude), ox.Literal(item.lon, datatype=xsd("decimal")))
     if item.population and "population" not in e.has:
         add(node, n(CKG.population), ox.Literal(item.population,
-                                                datatype=ox.NamedNode(XSD + "integer")))
+                                                datatype=xsd("integer")))
     if item.country in countries and "country" not in e.has and e.kind != "country":
         add(node, n(CKG.country), ox.NamedNode(countries[item.country]))
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from citykg import sparql
-from citykg.terms import CKG, GRAPH, ID
+from citykg.core.terms import CKG, GRAPH, ID
 from citykg.wikidata import WIKIDATA_GRAPH
 
 # the classes linked, most specific first: an entity takes the kind of its first class

@@ -1,7 +1,7 @@
 """The forms names are matched in, on both sides of a link.
 
 `key()` folds a name the way the gazetteer and the API's /cities search fold it (NFKC, lower
-case, hiragana as katakana, no spaces, dots, hyphens or apostrophes: `citykg.gazetteer.fold`)
+case, hiragana as katakana, no spaces, dots, hyphens or apostrophes: `citykg.core.text.fold`)
 and also casefolds and strips diacritics, so Kōbe, KOBE and ｋｏｂｅ meet. `keys()` adds the
 forms without an administrative suffix (市, -shi, " city", "City of "…), without a bracketed
 qualifier ("Livingstone (Sambia)") and each part of a slashed name ("Donostia/San Sebastián").
@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from citykg.gazetteer import fold
+from citykg.core.text import fold
 
 # suffixes of Japanese and English administrative names, longest first; romanised ones are
 # matched with their hyphen (Kushiro-shi) so that Kyoto or Mito keep their last syllables

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from rdflib import URIRef
 
 from citykg import sparql
-from citykg.terms import WD
+from citykg.core.terms import WD
 from citykg.wikidata import QID
 from citykg.wikidata.client import BATCH, WikidataClient
 from citykg.wikidata.curated import jp_qids

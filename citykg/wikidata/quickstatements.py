@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from citykg.core.terms import BASE
 from citykg.wikidata.compare import Pair
 
 PRECISION = {"day": 11, "month": 10, "year": 9}
@@ -56,7 +57,7 @@ def _reference(p: Pair, retrieved: dt.date) -> list[str]:
         next((s for s in p.sources if s.url), None) or (p.sources[0] if p.sources else None)
     if source and source.qid:
         return ["S248", source.qid, "S813", time_value(retrieved.isoformat(), "day")]
-    url = (source.url or source.iri) if source else "https://w3id.org/citykg/"
+    url = (source.url or source.iri) if source else BASE
     return ["S854", f'"{url}"', "S813", time_value(retrieved.isoformat(), "day")]
 
 

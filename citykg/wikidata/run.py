@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from citykg.store import GraphStore, StoreError
+from citykg.core.store import GraphStore, StoreError
 from citykg.wikidata import BUNDLED_SNAPSHOT, WIKIDATA_GRAPH, compare, enrich, local
 from citykg.wikidata import quickstatements as qs
 from citykg.wikidata.link import Decision, link

@@ -1,7 +1,7 @@
 """Stage 4, extract: blocks to facts, by general rules over the text plus the gazetteers."""
 from __future__ import annotations
 
-from citykg.gazetteer import Entity, Gazetteer
+from citykg.core.gazetteer import Entity, Gazetteer
 from citykg.loaders.extract.budgets import dedupe_budgets, extract_budgets, report_budgets_without_year
 from citykg.loaders.extract.context import Context
 from citykg.loaders.extract.document import extract_document, fiscal_year, language_of

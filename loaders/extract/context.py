@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from citykg.gazetteer import Entity, Gazetteer, Mention, Prepared, prepare
+from citykg.core.gazetteer import Entity, Gazetteer, Mention, Prepared, prepare
 from citykg.loaders.facts import Extraction, Span
 from citykg.loaders.segment import Block
 

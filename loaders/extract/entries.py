@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from citykg.gazetteer import Mention
+from citykg.core.gazetteer import Mention
 from citykg.loaders import normalise
 from citykg.loaders.extract.context import Context
 from citykg.loaders.extract.dates import elapsed_start

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from citykg.gazetteer import Entity
+from citykg.core.gazetteer import Entity
 from citykg.loaders.extract.context import Context
 from citykg.loaders.extract.organisations import MEMBERS_HEADING
 from citykg.loaders.labels import english

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from citykg.gazetteer import Mention
+from citykg.core.gazetteer import Mention
 from citykg.loaders.extract.context import Context
 from citykg.loaders.extract.words import RELATION_RE
 from citykg.loaders.segment import Block

@@ -8,7 +8,7 @@ import hanja
 from korean_romanizer.romanizer import Romanizer
 from pypinyin import lazy_pinyin
 
-from citykg.gazetteer import Entity, Mention
+from citykg.core.gazetteer import Entity, Mention
 from citykg.loaders.extract.context import Context
 from citykg.loaders.extract.words import WORD_RE
 from citykg.loaders.labels import romanise

@@ -7,7 +7,7 @@ import re
 from collections import Counter, defaultdict
 from urllib.parse import urlsplit
 
-from citykg.gazetteer import Entity, Gazetteer, Mention
+from citykg.core.gazetteer import Entity, Gazetteer, Mention
 from citykg.loaders.extract.context import Context
 from citykg.loaders.prefilter import needs
 
@@ -112,7 +112,7 @@ def _designated(found: list[Entity]) -> list[Entity]:
     """Of the municipalities a bare host label names, the designated city: a name several share
     without a prefecture label in the host is the designated city's (the others' hosts carry
     their prefecture), e.g. a `city.<name>.lg.jp` shared by a designated city and a small town."""
-    from citykg import jp_gazetteer
+    from citykg.core import jp_gazetteer
 
     table = jp_gazetteer.load()
     return [e for e in found if (m := table.by_code(e.code)) and m.kind == "designated_city"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from citykg.gazetteer import Mention
+from citykg.core.gazetteer import Mention
 from citykg.loaders import normalise
 from citykg.loaders.extract import words
 from citykg.loaders.extract.context import Context, listed_after, listed_before

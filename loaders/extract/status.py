@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from citykg.gazetteer import Mention
+from citykg.core.gazetteer import Mention
 from citykg.loaders.extract.context import Context
 from citykg.loaders.extract.dates import date_in, last_date_in, sentences
 from citykg.loaders.extract.places import partner_mentions

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from citykg.gazetteer import japan, world
+from citykg.core.gazetteer import japan, world
 from citykg.loaders import normalise
 from citykg.loaders.extract.context import Context
 from citykg.loaders.extract.document import fiscal_year

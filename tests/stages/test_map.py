@@ -1,12 +1,12 @@
 """Stage 5 alone (loaders/map.py): facts we build by hand to triples."""
 from __future__ import annotations
 
-from citykg.gazetteer import world
+from citykg.core.gazetteer import world
+from citykg.core.terms import CKG
 from citykg.loaders.facts import Extraction, Span
 from citykg.loaders.map import Mapper
 from citykg.loaders.normalise import PartialDate
 from citykg.loaders.pipeline import resolve_publisher
-from citykg.terms import CKG
 
 SHA = "ab" * 32
 LINES = ["国際交流の概要", "", "本市は1961年5月1日にフランクフルト市と姉妹都市提携を結んだ。"]

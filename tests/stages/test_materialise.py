@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from citykg.core.terms import CKG
 from citykg.loaders.materialise import RDF_TYPE, inferred, with_inferences
-from citykg.terms import CKG
 
 A, B, C = (ox.NamedNode(f"https://w3id.org/citykg/id/city/test/{x}") for x in "abc")
 AGREEMENT = ox.NamedNode("https://w3id.org/citykg/id/agreement/test")

@@ -51,7 +51,7 @@ def test_the_fiscal_year_is_the_one_named_most_not_a_periods_bounds(context):
 
 def test_every_wards_name_holds_ku_which_no_other_character_folds_to():
     # (_wards_near looks for wards only in a sentence holding 区)
-    from citykg.gazetteer import fold, japan
+    from citykg.core.gazetteer import fold, japan
 
     assert all("区" in key for key, entities in japan()._index.items()
                if any(e.kind == "ward" for e in entities))

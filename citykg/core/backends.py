@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from citykg.store import GraphStore
+from citykg.core.store import GraphStore
 
 
 class Backend(Protocol):
@@ -16,7 +16,7 @@ class Backend(Protocol):
 
 def open_backend(store: Path | str | None = None, endpoint: str | None = None) -> Backend:
     if endpoint:
-        from citykg.remote import RemoteBackend  # noqa: PLC0415
+        from citykg.core.remote import RemoteBackend  # noqa: PLC0415
 
         return RemoteBackend(endpoint)
     return GraphStore(store, read_only=True)

@@ -1,8 +1,13 @@
 """Every term of the citykg ontology, and the namespaces the project writes.
 
 `ontology/citykg.ttl` defines these terms; `tests/test_ontology.py` checks that the two agree.
-Code names terms through this module only, never through IRI strings.
+Code names terms through this module only, never through IRI strings: the rdflib terms here
+(`CKG.party`), and the pyoxigraph nodes the loaders and the store write (`n(CKG.party)`,
+`RDF_TYPE`, `DERIVED`, `META_GRAPH`, …), made once.
 """
+from functools import cache
+
+import pyoxigraph as ox
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
 
@@ -14,6 +19,9 @@ WDT = Namespace("http://www.wikidata.org/prop/direct/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
 TIME = Namespace("http://www.w3.org/2006/time#")
+ESTAT_SAC = "http://data.e-stat.go.jp/lod/sac/"  # e-Stat's standard area codes (jp_gazetteer)
+# build records in the meta graph: where each graph came from (citykg.commands.build writes them)
+BUILD = BASE + "build#"
 
 
 class CKG(DefinedNamespace):
@@ -147,6 +155,42 @@ class CKG(DefinedNamespace):
     sheet: URIRef
     row: URIRef
     column: URIRef
+    # the store
+    storeVersion: URIRef  # of the meta graph: changes with every write
+
+
+@cache
+def n(term) -> ox.NamedNode:
+    """A term (an rdflib term or an IRI) as a pyoxigraph node."""
+    return ox.NamedNode(str(term))
+
+
+@cache
+def xsd(datatype: str) -> ox.NamedNode:
+    return n(XSD[datatype])
+
+
+def wikidata_iri(qid: str) -> ox.NamedNode:
+    return n(WD[qid])
+
+
+# the nodes of the other vocabularies the project writes
+RDF_TYPE, LABEL, SEE_ALSO = n(RDF.type), n(RDFS.label), n(RDFS.seeAlso)
+ALT, EXACT, IN_SCHEME = n(SKOS.altLabel), n(SKOS.exactMatch), n(SKOS.inScheme)
+DERIVED, PROV_ENTITY, GENERATED = n(PROV.wasDerivedFrom), n(PROV.Entity), n(PROV.generatedAtTime)
+PUBLISHER, TITLE, PART_OF = n(DCTERMS.publisher), n(DCTERMS.title), n(DCTERMS.isPartOf)
+LANGUAGE = n(DCTERMS.language)
+SOURCE, LICENSE, DESCRIPTION = n(DCTERMS.source), n(DCTERMS.license), n(DCTERMS.description)
+CC0 = n("http://creativecommons.org/publicdomain/zero/1.0/")
+# the store's own: the meta graph, its version, the build records in it
+META_GRAPH = n(GRAPH.meta)
+STORE_VERSION = n(CKG.storeVersion)
+BUILD_SOURCE = n(BUILD + "source")  # an imported file's absolute path
+BUILD_SHA256 = n(BUILD + "sha256")  # of the file's bytes
+BUILD_STATEMENTS = n(BUILD + "statements")  # statements read (N-Triples/N-Quads: lines)
+BUILD_FORMAT = n(BUILD + "format")
+BUNDLED = n(BUILD + "bundled")  # the fingerprint a bundled graph was written with
+BUNDLED_GRAPH = n(BUILD + "bundledGraph")  # meta: the bundled graphs of a build
 
 
 # the vocabularies the project's SPARQL names; `citykg.sparql` declares every one of these

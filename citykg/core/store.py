@@ -3,7 +3,7 @@
 Writes go through `replace_graphs`: one SPARQL Update request, which Oxigraph runs in one
 transaction, so readers see every graph of a build replaced or none, and a failure (or a kill)
 leaves the store as it was. Bulk imports of RDF files build a new store directory beside this
-one and swap it in whole (`citykg.swap`); a reader that was opening the store during the swap
+one and swap it in whole (`citykg.core.swap`); a reader that was opening the store during the swap
 notices (the directory's inode changed) and opens it again, so no view mixes the two.
 """
 from __future__ import annotations
@@ -16,12 +16,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from citykg import sparql
-from citykg.terms import BASE, GRAPH
+from citykg.core.terms import BUILD, META_GRAPH
+from citykg.core.terms import STORE_VERSION as _VERSION
 
-META_GRAPH = ox.NamedNode(str(GRAPH.meta))
-_VERSION = ox.NamedNode(BASE + "ontology#storeVersion")
-# build records in the meta graph: where each graph came from (citykg.build writes them)
-BUILD = BASE + "build#"
 Records = Mapping[str, Iterable[tuple[ox.NamedNode, ox.NamedNode | ox.Literal]]]
 
 
@@ -106,7 +103,7 @@ def open_read_only(path: Path | str, attempts: int = 6) -> ox.Store:
     """A read-only view of the store at `path`, never one that mixes two stores.
 
     Opening reads several files one after the other. A bulk import swaps a whole new store
-    directory in at `path` (`citykg.swap`); a view opened across that instant could take some
+    directory in at `path` (`citykg.core.swap`); a view opened across that instant could take some
     files from each, so the directory's identity is compared before and after and the view is
     opened again if it changed. Opening can also race with a writer's compaction (a file gone
     between listing and reading): that is retried too."""

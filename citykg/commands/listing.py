@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from citykg import sparql
-from citykg.terms import GRAPH
+from citykg.core.terms import GRAPH
 
 
 def list_cities(store, jp: bool, prefecture: str | None = None) -> list[dict]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -14,8 +13,9 @@ from pathlib import Path
 
 import ahocorasick_rs
 
-from citykg.paths import GAZETTEER_DIR
-from citykg.terms import ID
+from citykg.core.paths import GAZETTEER_DIR
+from citykg.core.terms import ID
+from citykg.core.text import fold
 
 KATAKANA = re.compile(r"[ァ-ヺー]")
 LATIN = re.compile(r"[A-Za-z]")
@@ -61,13 +61,6 @@ class Mention:
     @property
     def entity(self) -> Entity | None:
         return self.entities[0] if len(self.entities) == 1 else None
-
-
-def fold(text: str) -> str:
-    """The form names are matched in: NFKC, lower case, hiragana as katakana, no spaces or dots."""
-    t = unicodedata.normalize("NFKC", text).lower()
-    t = "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in t)
-    return re.sub(r"[\s・·.'’\-]", "", t)
 
 
 # the block's text folded (`fold`, character by character) and where each character's fold
@@ -249,7 +242,7 @@ def world(directory: Path = GAZETTEER_DIR) -> Gazetteer:
 @cache
 def japan() -> Gazetteer:
     """Japan's prefectures, municipalities and wards, by official name (with 市, 区, 町…)."""
-    from citykg import jp_gazetteer
+    from citykg.core import jp_gazetteer
 
     gaz = Gazetteer()
     for line, m in enumerate(jp_gazetteer.load().all(), start=2):

@@ -30,20 +30,20 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from citykg.core.terms import BUILD_FORMAT as FORMAT
+from citykg.core.terms import BUILD_SHA256 as SHA256
+from citykg.core.terms import BUILD_SOURCE as SOURCE
+from citykg.core.terms import BUILD_STATEMENTS as STATEMENTS
+from citykg.core.terms import xsd
 from citykg.loaders.map import graph_of
 from citykg.loaders.read import LoadError
-from citykg.store import BUILD
 
 FORMATS = {".nt": ox.RdfFormat.N_TRIPLES, ".ttl": ox.RdfFormat.TURTLE,
            ".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
 QUAD_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
 LINE_FORMATS = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
 
-SOURCE = ox.NamedNode(BUILD + "source")  # the file's absolute path
-SHA256 = ox.NamedNode(BUILD + "sha256")  # of the file's bytes
-STATEMENTS = ox.NamedNode(BUILD + "statements")  # statements read (N-Triples/N-Quads: lines)
-FORMAT = ox.NamedNode(BUILD + "format")
-XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+XSD_INTEGER = xsd("integer")
 PART_MIN = 32 << 20  # bytes: a smaller file loads in one part
 MAX_PARTS = 4
 

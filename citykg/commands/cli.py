@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from citykg.paths import default_store
+from citykg.core.paths import default_store
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="citykg: a knowledge graph of city international relations.")
@@ -48,9 +48,9 @@ def fail(message: str, code: int = 1, fmt: str | None = None):
 
 
 def _errors():
+    from citykg.api.relations import CityNotFound
+    from citykg.core.store import StoreError
     from citykg.loaders.read import LoadError
-    from citykg.relations import CityNotFound
-    from citykg.store import StoreError
 
     return (LoadError, StoreError, CityNotFound, OSError)
 
@@ -65,7 +65,7 @@ def build(docs: Annotated[list[Path] | None, typer.Argument(
           fiscal_year: FiscalYearOpt = None,
           no_validate: Annotated[bool, typer.Option("--no-validate")] = False):
     """Build the graph: the bundled data plus DOCS; readers see all of it or none of it."""
-    from citykg.build import build as run
+    from citykg.commands.build import build as run
     from citykg.loaders.pipeline import resolve_publisher
 
     try:
@@ -114,9 +114,11 @@ def extract(doc: Path, fmt: Annotated[RdfFormat, typer.Option("--format")] = Rdf
         fail(str(exc))
     formats = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
                "jsonld": ox.RdfFormat.JSON_LD}
-    prefixes = {"ckg": "https://w3id.org/citykg/ontology#", "id": "https://w3id.org/citykg/id/",
-                "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-                "prov": "http://www.w3.org/ns/prov#", "xsd": "http://www.w3.org/2001/XMLSchema#"}
+    from rdflib.namespace import PROV, RDFS, XSD
+
+    from citykg.core.terms import CKG, ID
+
+    prefixes = {"ckg": str(CKG), "id": str(ID), "rdfs": str(RDFS), "prov": str(PROV), "xsd": str(XSD)}
     kwargs = {"prefixes": prefixes} if fmt == RdfFormat.ttl else {}
     sys.stdout.buffer.write(ox.serialize(loaded.triples, format=formats[fmt.value], **kwargs))
     for p in loaded.extraction.problems:
@@ -128,8 +130,8 @@ def query(sparql: Annotated[str, typer.Argument(help="a SPARQL query, or a file 
           store: StoreOpt = None,
           fmt: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table):
     """Run a read-only SPARQL query against the store."""
-    from citykg.query_output import print_results
-    from citykg.store import GraphStore
+    from citykg.commands.query_output import print_results
+    from citykg.core.store import GraphStore
 
     path = Path(sparql)
     text = path.read_text(encoding="utf-8") if len(sparql) < 4096 and path.is_file() else sparql
@@ -146,8 +148,8 @@ def query(sparql: Annotated[str, typer.Argument(help="a SPARQL query, or a file 
 def relations(city: str, store: StoreOpt = None,
               fmt: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table):
     """A city's relations: agreements, offices, networks, aid, with years and sources."""
-    from citykg.relations import relations as lookup
-    from citykg.store import GraphStore
+    from citykg.api.relations import relations as lookup
+    from citykg.core.store import GraphStore
 
     try:
         data = lookup(GraphStore(store or default_store(), read_only=True), city)
@@ -185,7 +187,7 @@ def _source_label(s: dict) -> str:
 def validate(store: StoreOpt = None,
              owl: Annotated[bool, typer.Option(help="also check OWL consistency")] = True):
     """SHACL validation and OWL consistency of the graph in the store."""
-    from citykg.validate import validate_store
+    from citykg.commands.validate import validate_store
 
     try:
         ok, text = validate_store(store or default_store(), owl=owl)
@@ -200,7 +202,7 @@ def validate(store: StoreOpt = None,
 def stats(store: StoreOpt = None):
     """Triples per graph and entities per class."""
     from citykg import sparql
-    from citykg.store import GraphStore
+    from citykg.core.store import GraphStore
 
     try:
         s = GraphStore(store or default_store(), read_only=True)
@@ -223,8 +225,8 @@ def cities(store: StoreOpt = None,
            prefecture: Annotated[str | None, typer.Option(help="e.g. 神奈川県, 神奈川 or 14")] = None,
            fmt: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table):
     """List the cities in the graph; with --jp, every Japanese local government by its code."""
-    from citykg.listing import list_cities
-    from citykg.store import GraphStore
+    from citykg.commands.listing import list_cities
+    from citykg.core.store import GraphStore
 
     try:
         rows = list_cities(GraphStore(store or default_store(), read_only=True), jp, prefecture)
@@ -298,8 +300,8 @@ def export(store: StoreOpt = None,
            user: Annotated[str | None, typer.Option(help="user for --to (HTTP digest)")] = None,
            password: Annotated[str | None, typer.Option(help="password for --to")] = None):
     """Export the graph as standard RDF: N-Quads per named graph, or to a Graph Store endpoint."""
-    from citykg.export import export_store, put_graphs
-    from citykg.store import GraphStore
+    from citykg.commands.export import export_store, put_graphs
+    from citykg.core.store import GraphStore
 
     if not out and not to:
         fail("give --out DIR, --to URL or both")
@@ -330,7 +332,7 @@ def serve(store: StoreOpt = None,
 
     from citykg.api.server import default_workers
     from citykg.api.server import serve as run_server
-    from citykg.store import GraphStore
+    from citykg.core.store import GraphStore
 
     endpoint = endpoint or os.environ.get("CITYKG_SPARQL_URL") or None
     if endpoint:

@@ -4,9 +4,9 @@ leaves it as it was.
 
 - Text documents are extracted and validated (SHACL) in memory, then written with the rest of
   the build in one transaction (`GraphStore.replace_graphs`), in place.
-- RDF files (.nt .ttl .nq .trig, .gz too) are bulk-loaded (`citykg.imports`): too big for
+- RDF files (.nt .ttl .nq .trig, .gz too) are bulk-loaded (`citykg.commands.imports`): too big for
   one transaction, so the whole build goes into a new store beside the live one, swapped in at
-  the end in one step (`citykg.swap`).
+  the end in one step (`citykg.core.swap`).
 - The bundled graphs (ontology, gazetteers, gold records) are rewritten only when the bundled
   data or the code that maps it changed (a fingerprint in the meta graph) or one is missing; a
   bundled graph a document of the user's replaced stays the user's.
@@ -25,20 +25,19 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from citykg import imports, swap
-from citykg.gazetteer import japan, world
+from citykg.commands import imports
+from citykg.core import swap
+from citykg.core.gazetteer import japan, world
+from citykg.core.paths import DATA_DIR, ONTOLOGY_FILE
+from citykg.core.store import GraphStore, StoreError
+from citykg.core.terms import BUNDLED, BUNDLED_GRAPH, GRAPH, META_GRAPH
 from citykg.loaders.facts import Problem
 from citykg.loaders.gazetteer_graph import GAZETTEER_GRAPH, JAPAN_GRAPH, gazetteer_triples
 from citykg.loaders.materialise import with_inferences
 from citykg.loaders.pipeline import load_document
 from citykg.loaders.records import bundled_records
-from citykg.paths import DATA_DIR, ONTOLOGY_FILE
-from citykg.store import BUILD, META_GRAPH, GraphStore, StoreError
-from citykg.terms import GRAPH
 
 ONTOLOGY_GRAPH = str(GRAPH.ontology)
-BUNDLED = ox.NamedNode(BUILD + "bundled")  # the fingerprint a bundled graph was written with
-BUNDLED_GRAPH = ox.NamedNode(BUILD + "bundledGraph")  # meta: the bundled graphs of a build
 # a removal in the staging store costs ~60 µs a quad (one transaction); copying the rest into
 # a fresh store ~17 µs a quad: remove when that is cheaper, and never more than this at once
 REMOVE_AT_MOST = 200_000
@@ -67,7 +66,7 @@ def bundled_fingerprint() -> str:
     """What the bundled graphs are computed from: the ontology, the data files, the code of
     the loaders and of the gazetteers, and the versions of the libraries they use."""
     digest = hashlib.sha256()
-    here = Path(__file__).parent
+    here = Path(swap.__file__).parent  # citykg/core: the gazetteers and the terms
     roots = [ONTOLOGY_FILE, DATA_DIR, Path(gazetteer_triples.__code__.co_filename).parent,
              here / "gazetteer.py", here / "jp_gazetteer.py", here / "terms.py"]
     for root in roots:
@@ -192,7 +191,7 @@ def _stale_bundled(current: GraphStore | None, held: dict, fingerprint: str) -> 
 def _validate(graphs: dict, report: BuildReport, progress) -> None:
     """SHACL over the extracted graphs (documents, gold records), with the gazetteers for the
     types of the places they point at. Never over RDF imports."""
-    from citykg.validate import shacl_documents
+    from citykg.commands.validate import shacl_documents
 
     documents = {name: ts for name, ts in graphs.items()
                  if name not in (ONTOLOGY_GRAPH, GAZETTEER_GRAPH, JAPAN_GRAPH)}

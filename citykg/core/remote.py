@@ -20,7 +20,9 @@ import httpx
 import pyoxigraph as ox
 
 from citykg import sparql
-from citykg.store import _VERSION, META_GRAPH, StoreError, replace_graphs_update
+from citykg.core.store import StoreError, replace_graphs_update
+from citykg.core.terms import META_GRAPH
+from citykg.core.terms import STORE_VERSION as _VERSION
 
 RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"

@@ -5,8 +5,8 @@ Source: the ``pycountry`` package (ISO 3166-2 codes, English names, and the iso-
 project's Japanese translations, written without the suffix a Japanese text adds: パラナ →
 パラナ州). Where iso-codes has no Japanese name (China's and Korea's provinces are written in
 kanji; Russia's are untranslated) the names come from ``data/gazetteer/divisions_ja.csv``,
-which also overrides a translation. ``python -m citykg.divisions --write`` regenerates
-``data/gazetteer/divisions.csv``; :mod:`citykg.gazetteer` reads that CSV only, so pycountry is
+which also overrides a translation. ``python -m citykg.core.divisions --write`` regenerates
+``data/gazetteer/divisions.csv``; :mod:`citykg.core.gazetteer` reads that CSV only, so pycountry is
 not needed at run time."""
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ import re
 import sys
 import unicodedata
 
-from citykg.paths import GAZETTEER_DIR
+from citykg.core.paths import GAZETTEER_DIR
+from citykg.core.text import slugify
 
 OUT = GAZETTEER_DIR / "divisions.csv"
 NAMES_JA = GAZETTEER_DIR / "divisions_ja.csv"
@@ -71,8 +72,9 @@ def _english(name: str) -> str:
 
 
 def _slug(name: str, country: str) -> str:
+    # what has no ASCII letter under its accents goes (Đồng Nai -> ong-nai-vn): the ids published
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return f"{re.sub(r'[^a-z0-9]+', '-', plain.lower()).strip('-')}-{country.lower()}"
+    return f"{slugify(plain)}-{country.lower()}"
 
 
 def main(argv: list[str] | None = None) -> int:

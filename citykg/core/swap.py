@@ -20,7 +20,7 @@ A kill before step 5 leaves the live store untouched (only a staging directory t
 a kill after it leaves the new store complete. Readers that had the store open keep their view
 (their files stay open); readers that open it afterwards see the new one; a reader opening
 across the instant of the exchange notices (the directory's inode changed) and opens it again
-(`citykg.store.open_read_only`).
+(`citykg.core.store.open_read_only`).
 
 Where the file system has no RENAME_EXCHANGE, two renames are used with a journal file beside
 the store; the next build finishes or undoes an interrupted swap. Readers may then find no
@@ -39,7 +39,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from citykg.store import StoreError
+from citykg.core.store import StoreError
 
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2

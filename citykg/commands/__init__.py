@@ -1,0 +1,1 @@
+"""The commands on top: the CLI and what it runs (build, imports, export, validate, listing)."""
