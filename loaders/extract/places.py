@@ -60,6 +60,7 @@ def partner_mentions(ctx: Context, block: Block) -> list[Mention]:
             if m and m.entity and m.entity.kind == "city":
                 known.append(m)
         found = known + _unknown(ctx, block, known)
+        found += _domestic(ctx, block, found)
         found = _narrowest(ctx, block, sorted(found + _seen_unknown(ctx, block, found),
                                               key=lambda m: m.start))
         # "コーパスクリスティ市(米国テキサス州)": a state in the brackets after a city is where
@@ -69,6 +70,43 @@ def partner_mentions(ctx: Context, block: Block) -> list[Mention]:
                                          or STATE_AFTER_COMMA.fullmatch(block.text, found[i - 1].end, m.start))
             or ORGANISATION_AFTER.match(block.text, m.end))]
     return cache_[id(block)]
+
+
+# "長野県松本市", "松本市(長野県)": the prefecture that tells a shared name apart
+PREFECTURE_BRACKET = re.compile(r"\s*[(（]\s*([^)）]{2,5}[都道府県])\s*[)）]")
+
+
+def _domestic(ctx: Context, block: Block, found: list[Mention]) -> list[Mention]:
+    """Japanese municipalities named in a block (a domestic partner), not the publisher, not
+    where a foreign name stands; a name several share is told apart by its prefecture. One in a
+    sentence that names a foreign city is that city's other party, not the publisher's partner
+    ("日本で最初の姉妹提携は、A市と米国のB市の間で結ばれた")."""
+    publisher = ctx.publisher.code if ctx.publisher else None
+    mentions = ctx.local_governments(block)
+    out = []
+    for i, m in enumerate(mentions):
+        if any(k.start < m.end and m.start < k.end for k in found):
+            continue
+        cities = [e for e in m.entities if e.kind == "city"]
+        if len(cities) > 1:
+            before = mentions[i - 1] if i and mentions[i - 1].end == m.start else None
+            after = PREFECTURE_BRACKET.match(block.text, m.end)
+            prefecture = before.entity.label_ja if before and before.entity \
+                and before.entity.kind == "prefecture" else after[1] if after else None
+            cities = [e for e in cities if prefecture and _in_prefecture(ctx, e, prefecture)]
+        if len(cities) != 1 or cities[0].code == publisher:
+            continue
+        sentence_start = block.text.rfind("。", 0, m.start) + 1
+        sentence_end = block.text.find("。", m.end) % (len(block.text) + 1)
+        if any(sentence_start <= k.start < sentence_end for k in found):
+            continue
+        out.append(Mention(m.start, m.end, m.surface, (cities[0],)))
+    return out
+
+
+def _in_prefecture(ctx: Context, city: Entity, prefecture: str) -> bool:
+    found = ctx.japan.lookup(prefecture, "prefecture")
+    return len(found) == 1 and city.parent == found[0].key
 
 
 def _seen_unknown(ctx: Context, block: Block, found: list[Mention]) -> list[Mention]:

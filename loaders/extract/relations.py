@@ -243,7 +243,7 @@ def _counted_list(ctx: Context, block: Block, heading_type: str | None,
         if len(names) != int(m.group(2)):
             continue
         sentence_end = block.text.find("。", m.end())
-        rel = RELATION_RE.search(block.text, m.end(), None if sentence_end < 0 else sentence_end)
+        rel = RELATION_RE.search(block.text, m.end(), len(block.text) if sentence_end < 0 else sentence_end)
         if rel and _planned(ctx, block, rel):
             continue
         rtype = type_of(rel.group(0)) if rel else heading_type
@@ -312,7 +312,8 @@ def _dated_field(ctx: Context, block: Block) -> bool:
     line = before.text[line_start:]
     if not date or len(line) > NAME_LINE:
         return False
-    foreign = [m for m in partner_mentions(ctx, before) if m.start >= line_start]
+    foreign = [m for m in partner_mentions(ctx, before) if m.start >= line_start
+               and m.entity.country != "jp"]
     domestic = [m for m in ctx.local_governments(before) if m.start >= line_start
                 and m.entity and m.entity.kind == "city"
                 and not (ctx.publisher and m.entity.code == ctx.publisher.code)]
