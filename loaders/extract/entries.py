@@ -27,6 +27,8 @@ DATE_KEY = re.compile(rf"^\s*[<＜〈‹(]?\s*(?:(?:{RELATION_RE.pattern})\s*)?"
                       r"|[Tt]winning))\s*(?::|$|\s)|^\s*est\.\s*")
 # What ties a date to the agreement in a sentence: a making verb, or a relation word it names
 MAKING = re.compile(r"提携|締結|盟約|調印|縁組|結[びんぶ]|となっ|になっ|となり|になり|established|signed")
+# "…となり", "…になった": a making verb only beside a relation word ("筑摩県となり" is no agreement)
+WEAK_MAKING = re.compile(r"[とに]な[っり]")
 # the sentence is about a visit, a question, a merger: its date is not the agreement's
 OTHER_EVENT = re.compile(r"訪問|来訪|視察|合併|質問|問い合わせ|開催|訪れ")
 RECORD_LINES = 16  # how far a record may reach
@@ -64,7 +66,10 @@ def record_of(ctx: Context, block: Block, mention: Mention) -> Record | None:
             if mention.surface not in sentence and any(o in sentence for o in others):
                 continue  # a sentence about another partner
             word = RELATION_RE.search(sentence)
-            anchors = [m.start() for m in (word, MAKING.search(sentence)) if m]
+            making = MAKING.search(sentence)
+            if making and not word and WEAK_MAKING.fullmatch(making.group(0)):
+                making = None
+            anchors = [m.start() for m in (word, making) if m]
             if not anchors or STATUS.search(sentence):  # "…をもって提携を解消": its end's date
                 continue
             own = word.group(0) if word else None

@@ -76,6 +76,9 @@ def partner_mentions(ctx: Context, block: Block) -> list[Mention]:
 PREFECTURE_BRACKET = re.compile(r"\s*[(（]\s*([^)）]{2,5}[都道府県])\s*[)）]")
 
 
+COUNTY = re.compile(r"(?:[一-龥]{1,4}郡)?")
+
+
 def _domestic(ctx: Context, block: Block, found: list[Mention]) -> list[Mention]:
     """Japanese municipalities named in a block (a domestic partner), not the publisher, not
     where a foreign name stands; a name several share is told apart by its prefecture. One in a
@@ -100,13 +103,17 @@ def _domestic(ctx: Context, block: Block, found: list[Mention]) -> list[Mention]
         sentence_end = block.text.find("。", m.end) % (len(block.text) + 1)
         if any(sentence_start <= k.start < sentence_end for k in found):
             continue
-        out.append(Mention(m.start, m.end, m.surface, (cities[0],)))
+        start = m.start
+        if i and mentions[i - 1].entity and mentions[i - 1].entity.kind == "prefecture" \
+                and COUNTY.fullmatch(block.text, mentions[i - 1].end, m.start):
+            start = mentions[i - 1].start  # "北海道虻田郡真狩村" names one place
+        out.append(Mention(start, m.end, block.text[start:m.end], (cities[0],)))
     return out
 
 
 def _in_prefecture(ctx: Context, city: Entity, prefecture: str) -> bool:
     found = ctx.japan.lookup(prefecture, "prefecture")
-    return len(found) == 1 and city.parent == found[0].key
+    return len(found) == 1 and city.parent == found[0].code
 
 
 def _seen_unknown(ctx: Context, block: Block, found: list[Mention]) -> list[Mention]:
