@@ -217,6 +217,16 @@ def _unknown(ctx: Context, block: Block, known: list[Mention]) -> list[Mention]:
         label = name + m.group(2)
         entity = unknown_city(ctx, label, country, block.line_at(m.start(1)))
         found.append(Mention(m.start(1), m.end(2), label, (entity,)))
+    for c in ctx.mentions(block, {"country"}):
+        # "カナダ国レイクカウチン町", "アメリカ合衆国ボウマン市": right after its country
+        hit = COUNTRY_CITY.match(block.text, c.end)
+        if not hit or not c.entity or c.entity.key == "jp" or any(
+                k.start < hit.end() and hit.start(1) < k.end for k in known + found) \
+                or ctx.world.lookup(hit[1] + hit[2]):
+            continue
+        label = hit[1] + hit[2]
+        entity = unknown_city(ctx, label, c.entity, block.line_at(hit.start(1)))
+        found.append(Mention(hit.start(1), hit.end(), label, (entity,)))
     for m in STATE_CITY.finditer(block.text) if "州" in block.text else ():
         if any(k.start < m.end() and m.start(2) < k.end for k in known + found):
             continue
@@ -237,6 +247,9 @@ def _unknown(ctx: Context, block: Block, known: list[Mention]) -> list[Mention]:
 # "米国テネシー州スマーナ市", "アメリカ合衆国カリフォルニア州サウスサンフランシスコ市": a city the
 # gazetteer lacks, after its state (and its country)
 STATE_CITY = re.compile(r"([ァ-ヺー・]{2,12}州)([ァ-ヺー・]{2,20})(市|町|村)(?![ァ-ヺー一-龥])")
+
+
+COUNTRY_CITY = re.compile(r"国?\s*([ァ-ヺー・]{2,20})(市|町|村)(?![ァ-ヺー一-龥])")
 
 
 def _one_country(ctx: Context, text: str) -> Entity | None:
