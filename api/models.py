@@ -76,6 +76,10 @@ class Source(Open):
     lines: str | None = Field(examples=["640"])
     page: int | None = Field(None, examples=[425], description="the page of a PDF the lines "
                              "begin on, 1-based as a viewer counts")
+    sheet: str | None = Field(None, description="a spreadsheet's sheet the lines begin on")
+    row: int | None = Field(None, description="… or a spreadsheet's or CSV file's row")
+    column: int | None = Field(None, description="… and the column of the cell, 1-based "
+                               "(1 is column A)")
 
 
 class Stated(Open):

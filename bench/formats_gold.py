@@ -5,6 +5,12 @@ and its amount on one line of that page), and whether the extractor FINDS it (a 
 program, year and amount, or that partner and type, whose span is on that page); and the city
 relations that come out of the sister-school plan (there must be none).
 
+Each file with gold is loaded as a user would with `--publisher` (the gold's publisher). A file
+whose text names no fiscal year (fuji-r8: an 11-page section of a budget book without the
+book's cover; its text names neither its city nor its year, and its PDF metadata are empty) is
+loaded again with `--fiscal-year` (the gold's year), as its load report asks; without
+`--publisher` it must give the error that asks for one (`Result.unnamed`).
+
 Usage: .venv/bin/python bench/formats_gold.py [CORPUS_DIR]   (default ../shared/corpus/pdf)
 `tests/test_formats_corpus.py` runs the same checks."""
 from __future__ import annotations
@@ -27,6 +33,8 @@ class Result:
     budgets: list[tuple[dict, bool, bool]] = field(default_factory=list)  # gold, in text, found
     relations: list[tuple[dict, bool, bool]] = field(default_factory=list)
     school_relations: list[str] = field(default_factory=list)
+    # file → the error without --publisher, for the files whose text names no fiscal year
+    unnamed: dict[str, str] = field(default_factory=dict)
 
 
 def _amounts(yen: int) -> set[str]:
@@ -48,6 +56,10 @@ def _page(doc, span) -> int | None:
     return doc.origins[span.first_line - 1].page if doc.origins else None
 
 
+def _fiscal_year(loaded) -> int | None:
+    return next(f.data["fiscal_year"] for f in loaded.extraction.facts if f.kind == "document")
+
+
 def check(corpus: Path) -> Result:
     files = corpus / "files"
     with open(corpus / "gold" / "budgets.csv", encoding="utf-8") as f:
@@ -55,13 +67,23 @@ def check(corpus: Path) -> Result:
     with open(corpus / "gold" / "relations.csv", encoding="utf-8") as f:
         relations = list(csv.DictReader(f))
     publishers = {r["file"]: r["publisher_ja"] for r in budgets + relations}
+    years = {r["file"]: int(r["fiscal_year"]) for r in budgets}
     result, docs, loads = Result(), {}, {}
     for path in sorted(files.iterdir()):
         try:
             docs[path.name] = doc = read_document(path)
             pub = resolve_publisher(publishers[path.name]) if path.name in publishers else None
             loads[path.name] = loaded = load_document(path, pub)
-            result.files[path.name] = f"loaded: {len(loaded.extraction.facts)} facts, " \
+            given = f" with --publisher {publishers[path.name]}" if pub else ""
+            if path.name in years and not _fiscal_year(loaded):
+                loads[path.name] = loaded = load_document(path, pub, fiscal_year=years[path.name])
+                given += f" --fiscal-year {years[path.name]} (its text names no year)"
+                try:
+                    load_document(path)
+                    result.unnamed[path.name] = "loaded without --publisher"
+                except LoadError as exc:
+                    result.unnamed[path.name] = str(exc)
+            result.files[path.name] = f"loaded{given}: {len(loaded.extraction.facts)} facts, " \
                                       f"{len(loaded.extraction.problems)} notes"
         except LoadError as exc:
             result.files[path.name] = f"error: {exc}"
@@ -109,6 +131,8 @@ def main(corpus: Path) -> None:
           f"found by the extractor: {sum(f for *_, f in items)}/{len(items)}")
     print(f"city relations from the sister-school plan: {len(r.school_relations)} "
           f"{r.school_relations or ''}")
+    for name, error in r.unnamed.items():
+        print(f"{name} without --publisher: {error.split(': ', 1)[-1][:200]}")
 
 
 if __name__ == "__main__":

@@ -97,9 +97,10 @@ def bundled_graphs(progress: Callable[[str], None] = lambda _: None) -> dict[str
 
 
 def collect(docs: list[Path], publisher=None, progress: Callable[[str], None] = lambda _: None,
-            bundled: bool = True) -> tuple[dict, BuildReport]:
+            bundled: bool = True, fiscal_year: int | None = None) -> tuple[dict, BuildReport]:
     """Every graph of a build, in memory; raises LoadError before anything is written.
-    With `bundled=False` only the documents' graphs."""
+    With `bundled=False` only the documents' graphs. `fiscal_year`: the documents', where
+    their text names none."""
     report = BuildReport()
     graphs = bundled_graphs(progress) if bundled else {}
     for name, triples in graphs.items():
@@ -107,7 +108,7 @@ def collect(docs: list[Path], publisher=None, progress: Callable[[str], None] = 
     for path in docs:
         progress(str(path))
         loaded = load_document(path, publisher, lambda done, total, path=path: progress(
-            f"{path} {_bar(done, total)} page {done}/{total}"))
+            f"{path} {_bar(done, total)} page {done}/{total}"), fiscal_year)
         graphs[loaded.graph] = loaded.triples
         report.graphs.append(GraphReport(loaded.graph, str(path), len(loaded.triples),
                                          loaded.extraction.problems))
@@ -120,7 +121,8 @@ def _bar(done: int, total: int, width: int = 20) -> str:
 
 
 def build(store_path: Path, docs: list[Path], publisher=None, validate: bool = True,
-          progress: Callable[[str], None] = lambda _: None) -> BuildReport:
+          progress: Callable[[str], None] = lambda _: None,
+          fiscal_year: int | None = None) -> BuildReport:
     documents = [Path(d) for d in docs if not imports.is_rdf(d)]
     rdf_files = [Path(d) for d in docs if imports.is_rdf(d)]
     swap.check_target(store_path)
@@ -132,7 +134,7 @@ def build(store_path: Path, docs: list[Path], publisher=None, validate: bool = T
         fingerprint = bundled_fingerprint()
         stale = _stale_bundled(current, held, fingerprint)
         graphs, report = collect(documents, publisher, progress,
-                                 bundled=stale is None or bool(stale))
+                                 bundled=stale is None or bool(stale), fiscal_year=fiscal_year)
         if stale:  # write only the stale bundled graphs (and the documents)
             mine = {g.graph for g in report.graphs if g.source != "bundled"}
             for g in report.graphs:

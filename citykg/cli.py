@@ -20,6 +20,10 @@ out = Console()
 
 StoreOpt = Annotated[Path | None, typer.Option("--store", help="store directory "
                                                "(default $CITYKG_STORE or ./citykg-store)")]
+FiscalYearOpt = Annotated[int | None, typer.Option(
+    "--fiscal-year", min=1900, max=2200,
+    help="the documents' fiscal year (e.g. 2026), when the text does not tell (a budget "
+         "book's section)")]
 
 
 class TableFormat(StrEnum):
@@ -58,6 +62,7 @@ def build(docs: Annotated[list[Path] | None, typer.Argument(
           store: StoreOpt = None,
           publisher: Annotated[str | None, typer.Option(help="the publishing city, "
                                                         "when the text does not tell")] = None,
+          fiscal_year: FiscalYearOpt = None,
           no_validate: Annotated[bool, typer.Option("--no-validate")] = False):
     """Build the graph: the bundled data plus DOCS; readers see all of it or none of it."""
     from citykg.build import build as run
@@ -67,7 +72,8 @@ def build(docs: Annotated[list[Path] | None, typer.Argument(
         pub = resolve_publisher(publisher) if publisher else None
         with err.status("building") as status:
             report = run(store or default_store(), list(docs or []), pub,
-                         validate=not no_validate, progress=lambda s: status.update(f"loading {s}"))
+                         validate=not no_validate, progress=lambda s: status.update(f"loading {s}"),
+                         fiscal_year=fiscal_year)
     except _errors() as exc:
         fail(f"{exc} (nothing was written to the store)")
     table = Table("graph", "source", "triples", "unparsed lines", "note", title="load report")
@@ -90,7 +96,8 @@ def build(docs: Annotated[list[Path] | None, typer.Argument(
 
 @app.command()
 def extract(doc: Path, fmt: Annotated[RdfFormat, typer.Option("--format")] = RdfFormat.ttl,
-            publisher: Annotated[str | None, typer.Option()] = None):
+            publisher: Annotated[str | None, typer.Option()] = None,
+            fiscal_year: FiscalYearOpt = None):
     """Print a document's triples; no store involved."""
     import pyoxigraph as ox
     from rich.progress import Progress
@@ -102,7 +109,7 @@ def extract(doc: Path, fmt: Annotated[RdfFormat, typer.Option("--format")] = Rdf
         with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
             task = bar.add_task(f"reading {doc.name}", total=None)
             loaded = load_document(doc, pub, lambda done, total: bar.update(
-                task, completed=done, total=total))
+                task, completed=done, total=total), fiscal_year)
     except _errors() as exc:
         fail(str(exc))
     formats = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
@@ -162,9 +169,15 @@ def relations(city: str, store: StoreOpt = None,
 
 
 def _source_label(s: dict) -> str:
-    """"report.txt:640", or a PDF's page: "budget.pdf p.425"."""
+    """"report.txt:640", or a PDF's page: "budget.pdf p.425", or a sheet's cell:
+    "data.xlsx sheet 予算 row 12 col C"."""
     if s.get("page"):
         return f"{s['document']} p.{s['page']}"
+    if s.get("row"):
+        from citykg.loaders.formats import Origin
+
+        return f"{s['document']} " + Origin(sheet=s.get("sheet"), row=s["row"],
+                                             column=s.get("column")).label()
     return f"{s['document']}:{s['lines']}" if s["lines"] else s.get("url") or s["document"]
 
 

@@ -63,12 +63,14 @@ SELECT ?rel ?kind ?partner ?start ?end ?derived ?status ?item ?graph WHERE {
 # the lines each relation was read from; a query of its own, as an OPTIONAL of several
 # patterns after the UNION above makes Oxigraph scan every span in the store (30x slower)
 SOURCES = PREFIXES + """
-SELECT ?rel ?graph ?first ?last ?file ?page WHERE {
+SELECT ?rel ?graph ?first ?last ?file ?page ?sheet ?row ?column WHERE {
   VALUES (?rel ?graph) { %(pairs)s }
   GRAPH ?graph { ?rel prov:wasDerivedFrom ?span .
                  ?span ckg:firstLine ?first ; ckg:lastLine ?last ; ckg:inDocument ?doc . }
   OPTIONAL { GRAPH ?graph { ?doc ckg:fileName ?file } }
   OPTIONAL { GRAPH ?graph { ?span ckg:page ?page } }
+  OPTIONAL { GRAPH ?graph { ?span ckg:row ?row OPTIONAL { ?span ckg:sheet ?sheet }
+                                               OPTIONAL { ?span ckg:column ?column } } }
 }"""
 
 FISCAL_YEARS = PREFIXES + """
@@ -280,7 +282,7 @@ def _wikidata_statement(rel: dict, row: dict, start: str | None) -> None:
 
 def _sources(store, pairs: set) -> dict[tuple[str, str], list[dict]]:
     """{(relation, graph): [{"document", "lines", "page"}]} for the relation nodes given
-    (and `page`, a PDF's)."""
+    (and `page`, a PDF's; `sheet`, `row`, `column`, a spreadsheet's)."""
     out: dict[tuple[str, str], list[dict]] = {}
     if not pairs:
         return out
@@ -291,6 +293,9 @@ def _sources(store, pairs: set) -> dict[tuple[str, str], list[dict]]:
                   "lines": first if first == last else f"{first}-{last}"}
         if "page" in r:
             source["page"] = int(r["page"].value)
+        if "row" in r:  # a spreadsheet's or CSV file's cell
+            source.update({k: r[k].value if k == "sheet" else int(r[k].value)
+                           for k in ("sheet", "row", "column") if k in r})
         out.setdefault((r["rel"].value, r["graph"].value), []).append(source)
     return out
 

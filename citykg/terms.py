@@ -146,3 +146,4 @@ class CKG(DefinedNamespace):
     sourceLine: URIRef
     sheet: URIRef
     row: URIRef
+    column: URIRef

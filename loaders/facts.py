@@ -52,6 +52,7 @@ class DocumentData(FactData):
     title: str = ""
     fiscal_year: int | None = None
     as_of: Any = None  # PartialDate
+    language: str | None = None  # BCP 47: declared by the file, else by the script ("ja", "en")
 
 
 @dataclass

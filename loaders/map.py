@@ -11,6 +11,7 @@ import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from citykg.gazetteer import Entity
+from citykg.loaders import normalise
 from citykg.loaders.extract.policy import CONFERENCE
 from citykg.loaders.facts import KINDS, Fact, Span, UnknownFactKind
 from citykg.loaders.labels import english
@@ -22,13 +23,13 @@ ALT, EXACT = ox.NamedNode(str(SKOS.altLabel)), ox.NamedNode(str(SKOS.exactMatch)
 IN_SCHEME = ox.NamedNode(str(SKOS.inScheme))
 DERIVED = ox.NamedNode(str(PROV.wasDerivedFrom))
 PUBLISHER, TITLE = ox.NamedNode(str(DCTERMS.publisher)), ox.NamedNode(str(DCTERMS.title))
-PART_OF = ox.NamedNode(str(DCTERMS.isPartOf))
+PART_OF, LANGUAGE = ox.NamedNode(str(DCTERMS.isPartOf)), ox.NamedNode(str(DCTERMS.language))
 SPAN, IN_DOCUMENT = ox.NamedNode(str(CKG.SourceSpan)), ox.NamedNode(str(CKG.inDocument))
 FIRST_LINE, LAST_LINE = ox.NamedNode(str(CKG.firstLine)), ox.NamedNode(str(CKG.lastLine))
 TEXT = ox.NamedNode(str(CKG.text))
 # where a span's first line is in a PDF, an HTML page or a sheet (loaders/formats Origin)
 ORIGIN_TERMS = {"page": CKG.page, "page_line": CKG.lineOnPage, "source_line": CKG.sourceLine,
-                "sheet": CKG.sheet, "row": CKG.row}
+                "sheet": CKG.sheet, "row": CKG.row, "column": CKG.column}
 AGREEMENT_CLASS = {"twinning": CKG.TwinningAgreement, "sister": CKG.SisterCityAgreement,
                    "friendship": CKG.FriendshipCityAgreement, "partner": CKG.PartnerCityAgreement,
                    "cooperation": CKG.CooperationAgreement}
@@ -72,6 +73,21 @@ def lit(value, datatype: str | None = None, lang: str | None = None) -> ox.Liter
 def date_literal(date) -> ox.Literal:
     kind = {"year": "gYear", "month": "gYearMonth", "day": "date"}[date.precision]
     return lit(date.iso(), kind)
+
+
+def _cell_index(line: str, text: str) -> int:
+    """The tab-separated cell of `line` where a span's `text` starts (the first that is not
+    empty from there): a row's cell a fact was read from."""
+    fields = line.split("\t")
+    head = (text.split("\n", 1)[0].split() or [""])[0]
+    index = 0
+    for candidate in (normalise.fold(line), line):  # the span's text is folded
+        if (at := candidate.find(head)) >= 0:
+            index = candidate.count("\t", 0, at)
+            break
+    while index + 1 < len(fields) and not fields[index].strip():
+        index += 1
+    return index
 
 
 class Mapper:
@@ -126,6 +142,8 @@ class Mapper:
             self.add(node, TEXT, lit(text[:1000]))
         if self.origins and span.first_line <= len(self.origins):
             origin = self.origins[span.first_line - 1]
+            if origin.cells and self.lines:
+                origin = origin.at_cell(_cell_index(self.lines[span.first_line - 1], span.text))
             for attr, term in ORIGIN_TERMS.items():
                 if (value := getattr(origin, attr)) is not None:
                     self.add(node, n(term), lit(value) if attr == "sheet" else lit(value, "integer"))
@@ -161,7 +179,9 @@ class Mapper:
         self.add(self.doc, n(CKG.sha256), lit(self.sha256))
         self.add(self.doc, PUBLISHER, self.city)
         self.labels(self.doc, d["title"], f"{self.publisher.label_en}: {english(d['title'])}")
-        self.add(self.doc, TITLE, lit(d["title"], lang="ja"))
+        self.add(self.doc, TITLE, lit(d["title"], lang=d.get("language") or "ja"))
+        if d.get("language"):
+            self.add(self.doc, LANGUAGE, lit(d["language"]))
         if d.get("fiscal_year"):
             self.add(self.doc, n(CKG.fiscalYear), lit(d["fiscal_year"], "gYear"))
         if d.get("as_of"):

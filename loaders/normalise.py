@@ -14,6 +14,8 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import NamedTuple
 
+from citykg.loaders.prefilter import needs
+
 
 class NormaliseError(ValueError):
     """Text that looks like a year, date or amount but is not a valid one."""
@@ -40,15 +42,22 @@ _SPACED = re.compile(f"(?:(?<=\\s)|^)[{_CJK}](?: [{_CJK}]){{2,}}(?![{_CJK}])")
 _CHAR_MAP = str.maketrans(
     {"·": "・", "‧": "・", "⋅": "・", "∙": "・", "‐": "-", "‑": "-", "−": "-", "〜": "～"}
 )
+# cheap tests first: most lines hold none of these (str.translate looks up every character)
+_ANY_DASH = re.compile(f"[{_DASHES}ー]")
+_ANY_MAPPED = re.compile("[" + re.escape("".join(map(chr, _CHAR_MAP))) + "]")
 
 
 def fold(text: str) -> str:
     """Fold widths for matching: NFKC except enclosed characters; unify dots, dashes, waves."""
-    parts = _PROTECTED.split(text)
-    text = "".join(p if i % 2 else unicodedata.normalize("NFKC", p) for i, p in enumerate(parts))
-    text = _DIGIT_DASH.sub("-", text)  # 1965－07 → 1965-07
-    text = _KANA_DASH.sub("ー", text)  # サ－ビス → サービス
-    return text.translate(_CHAR_MAP)
+    if _PROTECTED.search(text):
+        parts = _PROTECTED.split(text)
+        text = "".join(p if i % 2 else unicodedata.normalize("NFKC", p) for i, p in enumerate(parts))
+    else:
+        text = unicodedata.normalize("NFKC", text)
+    if _ANY_DASH.search(text):
+        text = _DIGIT_DASH.sub("-", text)  # 1965－07 → 1965-07
+        text = _KANA_DASH.sub("ー", text)  # サ－ビス → サービス
+    return text.translate(_CHAR_MAP) if _ANY_MAPPED.search(text) else text
 
 
 def repair_line(line: str) -> str:
@@ -307,12 +316,12 @@ _UNIT_RE = re.compile(
 )
 _W = "[ \u3000]*"
 _RNUM = "[0-9０-９]+(?:[,，][0-9０-９]{3})*(?:[.．][0-9０-９]+)?"  # on unfolded text
-AMOUNT_RE = re.compile(
+AMOUNT_RE = needs(re.compile(
     rf"(?:(?P<era>[{CIRCLED}]){_W})?"
     rf"(?P<amount>(?:(?<![0-9０-９])[△▲\-−－]{_W})?"
     rf"(?<![0-9０-９,，.．兆億万]){_RNUM}{_W}(?:[兆億万]{_RNUM}{_W})*+(?:{_MULT_ALT})?円)"
     rf"|(?<=[(（]){_W}(?P<none>[{re.escape(NONE_MARKERS)}]){_W}(?=[)）])"
-)
+), ("円",), hint=re.compile(rf"[(（]{_W}[{re.escape(NONE_MARKERS)}]"))  # an amount in yen, or a dash
 
 
 def circled_to_int(ch: str) -> int | None:

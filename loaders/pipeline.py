@@ -36,12 +36,15 @@ def resolve_publisher(name: str) -> Entity:
     return found[0]
 
 
-def extract_document(path: Path | str, publisher: Entity | None = None, progress=None):
+def extract_document(path: Path | str, publisher: Entity | None = None, progress=None,
+                     fiscal_year: int | None = None):
+    """`fiscal_year`: the document's, where its text names none (--fiscal-year)."""
     doc = read_document(path, progress)
     lines = [normalise.repair_line(normalise.fold(line)) for line in doc.lines]
     blocks = segment(lines)
     try:
-        extraction = extract(doc.name, lines, blocks, world(), japan(), publisher)
+        extraction = extract(doc.name, lines, blocks, world(), japan(), publisher, doc.language,
+                             fiscal_year)
     except PublisherUnknown as exc:
         raise LoadError(doc.path, str(exc)) from exc
     except normalise.NormaliseError as exc:
@@ -52,9 +55,9 @@ def extract_document(path: Path | str, publisher: Entity | None = None, progress
 
 
 def load_document(path: Path | str, publisher: Entity | None = None,
-                  progress=None) -> LoadedDocument:
-    """`progress(done, total)` as a PDF's pages are read."""
-    doc, extraction = extract_document(path, publisher, progress)
+                  progress=None, fiscal_year: int | None = None) -> LoadedDocument:
+    """`progress(done, total)` as a PDF's pages are read; `fiscal_year` where the text names none."""
+    doc, extraction = extract_document(path, publisher, progress, fiscal_year)
     pub = next(f.data["publisher"] for f in extraction.facts if f.kind == "document")
     triples = Mapper(doc.sha256, doc.name, pub, doc.lines, doc.origins).triples(extraction.facts)
     return LoadedDocument(doc.path, graph_of(doc.sha256), pub, extraction,

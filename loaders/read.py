@@ -42,6 +42,7 @@ class Document:
     # per line (1-based line n at index n-1) where it is in the file; None: the line itself
     origins: tuple[Origin, ...] | None = None
     notes: tuple[tuple[int, str], ...] = field(default=())  # (line, message) for the report
+    language: str | None = None  # the language the file declares (HTML's <html lang>)
 
     @property
     def name(self) -> str:
@@ -84,7 +85,8 @@ def _document(path: Path, data: bytes, read) -> Document:
     if not any(line.strip() for line in read.lines):
         raise LoadError(path, f"no text in this {read.kind.upper()} file")
     return Document(path, "\n".join(LINE_BREAKS.sub(" ", line) for line in read.lines), read.kind,
-                    hashlib.sha256(data).hexdigest(), tuple(read.origins), tuple(read.notes))
+                    hashlib.sha256(data).hexdigest(), tuple(read.origins), tuple(read.notes),
+                    read.language)
 
 
 def decode_document(path: Path, data: bytes) -> Document:

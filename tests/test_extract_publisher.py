@@ -24,7 +24,8 @@ ENGLISH_LIST = ("Sister Cities\n\nOur Partner Cities\n\nSpringfield\nUnited Stat
     ("https://www.city.gotemba.shizuoka.jp/", "22215"),  # m before b
     ("https://www.city.fuchu.tokyo.jp/x.html", "13206"),  # the prefecture tells 府中市 apart
     ("https://www.city.fuchu.hiroshima.jp/x.html", "34208"),
-    ("https://www.town.misato.shimane.jp/kouryu/", "32448"),  # town.: a 町
+    ("https://www.town.misato.shimane.jp/kouryu/", "32448"),
+    ("https://www.city.sakai.lg.jp/kokusai/1.html", "27140"),  # shared: the designated city's  # town.: a 町
     ("https://www.pref.shizuoka.jp/kikaku/index.html", "22000"),  # a prefecture
     ("http://web.pref.hyogo.lg.jp/governor/a.html", "28000"),
     ("http://www.pref.hyogo.jp.example-cache.net/a/", "28000"),  # a cache's host keeps it
@@ -118,3 +119,21 @@ def test_a_page_opening_with_its_web_address_and_a_paragraph_is_titled_by_the_pa
     (doc,) = [f for f in extraction.facts if f.kind == "document"]
     assert not doc.data["title"].startswith("URL:")
     assert doc.data["title"].startswith("横浜市は港町として") and len(doc.data["title"]) <= 80
+
+
+def test_a_village_named_as_often_as_its_own_prefecture_published_the_page(tmp_path):
+    """A village newsletter names the village and its prefecture equally (北海道 says where
+    the village is): the village; two cities tied stay a question for --publisher."""
+    text = ("広報テスト 第12号\n\n北海道の北にある音威子府村の夏まつりの報告です。\n"
+            "北海道各地から音威子府村を訪れた人でにぎわいました。\n")
+    assert publisher(tmp_path, text).label_ja == "音威子府村"
+    with pytest.raises(LoadError, match="as often as each other"):
+        publisher(tmp_path, "報告\n\n札幌市の夏まつり。\n旭川市の夏まつり。\n")
+
+
+def test_a_prefecture_named_only_in_an_associations_name_published_nothing(tmp_path):
+    """A budget book's section pays "静岡県協議会負担金": a payment to an association, not the
+    prefecture speaking; with no other government named, --publisher is asked for."""
+    text = "７款 商工費\n\n001 観光振興費\t1,200\n静岡県協議会負担金\t30\n観光案内所運営\n"
+    with pytest.raises(LoadError, match="--publisher"):
+        publisher(tmp_path, text)

@@ -18,6 +18,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from citykg.loaders.formats import Origin
 from citykg.loaders.pipeline import load_document, resolve_publisher
 from citykg.loaders.read import LoadError, read_document
 from citykg.terms import CKG
@@ -239,7 +240,8 @@ def test_a_cp932_budget_csv_gives_programs_with_amounts_per_year(tmp_path):
     assert budgets == {("姉妹都市交流推進事業", 2025, 11_800_000), ("姉妹都市交流推進事業", 2026, 12_500_000),
                        ("多文化共生推進事業", 2026, 3_400_000)}
     _, spans = spans_of(loaded.triples, CKG.Budget)
-    assert {props(loaded.triples, s)["row"] for s in spans} == {"2", "4"}
+    assert {(props(loaded.triples, s)["row"], props(loaded.triples, s)["column"])
+            for s in spans} == {("2", "3"), ("4", "3")}  # the program's name: column C
 
 
 def test_an_xlsx_sheet_is_read_as_table_rows_with_sheet_and_row(tmp_path):
@@ -306,3 +308,174 @@ def test_a_shift_jis_html_page_without_main_reads_its_body_not_its_navigation(tm
     assert [line for line in read_document(path).lines if line] == [
         "URL: https://www.city.example.jp/a.html", "友好都市", "■ 友好都市",
         "上海市(中国)と1973年に友好都市提携"]
+
+
+def test_a_budget_books_numbered_policy_lines_with_their_bureau(tmp_path):
+    """A ward's budget book: under a 千円 header, a program's numbered policy lines, each with
+    the bureau that runs it in full-width brackets and its amount far right (a leader's gap): the
+    name without the bureau, the amount in 千円, the page; a line of specific funds is none."""
+    page = [(60, 800, "令和7年度 テスト区予算（一般会計）"), (60, 790, "説明"),
+            (400, 780, "千円"), (470, 780, "千円"),
+            (60, 760, "3 国際交流費"), (470, 760, "31,250"),
+            (70, 745, "1 友好都市との交流の推進（文化交流部）"), (470, 745, "9,420"),
+            (70, 730, "特財：その他"), (470, 730, "500"),
+            (70, 715, "2 多文化共生のまちづくり（文化交流部）"), (470, 715, "21,830"),
+            (70, 700, "3 防災施設管理（北）（北総合支所）"), (470, 700, "4,100")]
+    path = make_pdf(tmp_path / "yosan.pdf", [[(60, 800, "令和7年度 テスト区予算")], page])
+    loaded = load_document(path, resolve_publisher("世田谷区"))
+    doc = read_document(path)
+    got = {(f.data["program"], f.data["fiscal_year"], f.data["amount"],
+            doc.origins[f.span.first_line - 1].page)
+           for f in loaded.extraction.facts if f.kind == "budget"}
+    assert got == {("国際交流費", 2025, 31_250_000, 2), ("友好都市との交流の推進", 2025, 9_420_000, 2),
+                   ("多文化共生のまちづくり", 2025, 21_830_000, 2),
+                   ("防災施設管理(北)", 2025, 4_100_000, 2)}
+
+
+def cities_sheet(path):
+    """A sheet whose table starts in column B under a title in A1."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "姉妹都市"
+    sheet.append(["横浜市の姉妹都市"])
+    sheet.append([None, "都市名", "国名", "提携日", "種別"])
+    sheet.append([None, "オデーサ市", "ウクライナ", "1965年7月3日", "姉妹都市"])
+    book.save(path)
+    return path
+
+
+def test_facts_of_a_sheet_name_the_sheet_row_and_column(tmp_path):
+    loaded = load_document(cities_sheet(tmp_path / "cities.xlsx"), resolve_publisher("横浜市"))
+    _, spans = spans_of(loaded.triples, CKG.SisterCityAgreement)
+    assert [(p["sheet"], p["row"], p["column"]) for p in map(
+        lambda s: props(loaded.triples, s), spans)] == [("姉妹都市", "3", "2")]
+    doc = read_document(tmp_path / "cities.xlsx")
+    assert doc.origins[2].label() == "sheet 姉妹都市 row 3 col B"
+    assert Origin(row=40, column=28).label() == "row 40 col AB"
+
+
+@pytest.mark.slow
+def test_the_sheet_row_and_column_are_shown_by_the_cli_and_sources(tmp_path):
+    book = cities_sheet(tmp_path / "cities.xlsx")
+    store = tmp_path / "store"
+    run = [sys.executable, "-m", "citykg.cli"]
+    subprocess.run([*run, "build", book, "--store", store, "--no-validate", "--publisher", "横浜市"],
+                   check=True, capture_output=True, timeout=600)
+    table = subprocess.run([*run, "relations", "横浜市", "--store", store], check=True,
+                           capture_output=True, text=True, env=dict(os.environ, COLUMNS="300"))
+    assert re.search(r"オデーサ市 / Odesa .*cities\.xlsx sheet 姉妹都市 row 3 col B", table.stdout)
+    command = [sys.executable, "-m", "uvicorn", "--factory", "citykg.api.app:create_app",
+               "--host", "127.0.0.1", "--log-level", "warning"]
+    with running_server(command, {"CITYKG_STORE": str(store)}) as url:
+        body = httpx.get(url + "/sources", params={"document": "cities.xlsx", "lines": "3"}).json()
+    assert {k: body["spans"][0][k] for k in ("sheet", "row", "column")} == {
+        "sheet": "姉妹都市", "row": 3, "column": 2}
+
+
+def html_page(path, body, lang=None, title="国際交流", canonical=None):
+    attr = f' lang="{lang}"' if lang else ""
+    link = f'<link rel="canonical" href="{canonical}">' if canonical else ""
+    path.write_text(f"<!DOCTYPE html><html{attr}><head><meta charset='utf-8'><title>{title}</title>"
+                    f"{link}</head><body><main>{body}</main></body></html>", encoding="utf-8")
+    return path
+
+
+def language_of_page(loaded):
+    doc = next(t.subject for t in loaded.triples if t.object == ox.NamedNode(str(CKG.SourceDocument)))
+    language = {t.object.value for t in loaded.triples if t.subject == doc
+                and t.predicate.value == "http://purl.org/dc/terms/language"}
+    titles = {t.object.language for t in loaded.triples if t.subject == doc
+              and t.predicate.value == "http://purl.org/dc/terms/title"}
+    return language, titles
+
+
+ENGLISH_NOTE = ("<p>This page introduces the exchange programmes of the city with its partner "
+                "cities abroad, the visits of delegations and the homestay programme for "
+                "students; it is updated every spring when the new programme starts.</p>")
+
+
+@pytest.mark.parametrize("lang, body, expected", [
+    ("en", "<h1>Sister Cities</h1><p>Yokohama and Odesa became sister cities in 1965.</p>", "en"),
+    (None, "<h1>Sister Cities</h1><p>Yokohama and Odesa became sister cities in 1965.</p>", "en"),
+    (None, "<h1>姉妹都市</h1><p>横浜市は1965年にオデーサ市と姉妹都市提携を結んだ。</p>", "ja"),
+    # the page's own declaration is the first signal: a Japanese page with a long English note
+    ("ja", "<p>横浜市の姉妹都市の紹介。</p>" + ENGLISH_NOTE, "ja"),
+    (None, "<p>横浜市の姉妹都市の紹介。</p>" + ENGLISH_NOTE, "en"),
+    ("en-US", "<p>横浜市の姉妹都市の紹介。</p>", "en-us"),
+])
+def test_the_html_lang_attribute_decides_the_documents_language(tmp_path, lang, body, expected):
+    path = html_page(tmp_path / "page.html", body, lang, title="Yokohama 横浜市")
+    assert read_document(path).language == (lang and lang.lower())
+    loaded = load_document(path, resolve_publisher("横浜市"))
+    assert language_of_page(loaded) == ({expected}, {expected})
+
+
+def test_the_canonical_url_and_the_title_feed_the_publisher(tmp_path):
+    body = "<p>横浜市との交流を進めた。</p><p>横浜市の訪問団を迎えた。</p>"
+    # the canonical URL names the city: it wins over the city the text names most
+    page = html_page(tmp_path / "a.html", body, "ja", canonical="https://www.city.kawasaki.jp/k/a.html")
+    assert load_document(page).publisher.label_ja == "川崎市"
+    # no URL: the title counts more than a line of the body
+    page = html_page(tmp_path / "b.html", "<p>横浜市の訪問団を迎えた。</p>", "ja",
+                     title="国際交流 | 川崎市")
+    assert load_document(page).publisher.label_ja == "川崎市"
+    # neither: the text alone
+    page = html_page(tmp_path / "c.html", body, "ja", title="国際交流")
+    assert load_document(page).publisher.label_ja == "横浜市"
+
+
+SECTION_PAGES = [[(60, 800, "７款 商工費"), (400, 780, "千円"), (470, 780, "千円"),
+                  (60, 760, "006 国際交流費"), (470, 760, "18,500"),
+                  (70, 745, "001 海外都市交流事業費"), (470, 745, "18,500"),
+                  (70, 730, "訪問団受入れ"), (60, 40, "- 12 -")]]
+
+
+def test_a_budget_section_that_names_no_city_and_no_year_asks_for_them(tmp_path):
+    """A budget book's section without its cover: no city, no year in its text. Without
+    --publisher: the error asking for it; with it: a note asking for --fiscal-year, no budget;
+    with both: the budget lines, on their page."""
+    path = make_pdf(tmp_path / "section.pdf", SECTION_PAGES)
+    with pytest.raises(LoadError, match=r"section\.pdf: cannot tell .*--publisher"):
+        load_document(path)
+    loaded = load_document(path, resolve_publisher("富士市"))
+    assert not [f for f in loaded.extraction.facts if f.kind == "budget"]
+    assert [p.message for p in loaded.extraction.problems if "fiscal year" in p.message] == [
+        "the text names no fiscal year: 2 budget lines not recorded (the first: '006 国際交流費\\t18,500'); "
+        "name the year with --fiscal-year"]
+    nt = subprocess.run([sys.executable, "-m", "citykg.cli", "extract", path, "--format", "nt",
+                         "--publisher", "富士市", "--fiscal-year", "2025"], check=True,
+                        capture_output=True, text=True, timeout=300).stdout
+    assert "18500000" in nt and "2025" in nt
+    loaded = load_document(path, resolve_publisher("富士市"), fiscal_year=2025)
+    assert {(f.data["program"], f.data["fiscal_year"], f.data["amount"]) for f in
+            loaded.extraction.facts if f.kind == "budget"} == {
+        ("国際交流費", 2025, 18_500_000), ("海外都市交流事業費", 2025, 18_500_000)}
+
+
+def test_a_long_pdf_shows_a_progress_bar_on_a_terminal_only(tmp_path):
+    import pty
+    import select
+
+    pdf = make_pdf(tmp_path / "long.pdf", [[(60, 700, f"横浜市 第{i}ページの本文。")] for i in range(30)])
+    seen = []
+    load_document(pdf, progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(n, 30) for n in range(1, 31)]
+    command = [sys.executable, "-m", "citykg.cli", "extract", str(pdf), "--format", "nt"]
+    piped = subprocess.run(command, capture_output=True, text=True, check=True, timeout=300)
+    assert "reading long.pdf" not in piped.stderr
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=slave,
+                            env=dict(os.environ, COLUMNS="120"))
+    os.close(slave)
+    shown = b""
+    while select.select([master], [], [], 60)[0]:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the terminal closed
+            break
+        if not chunk:
+            break
+        shown += chunk
+    assert proc.wait(timeout=60) == 0
+    os.close(master)
+    assert "reading long.pdf" in shown.decode(errors="replace") and "━" in shown.decode(errors="replace")

@@ -36,6 +36,16 @@ def test_gold_budget_lines_and_relations_are_in_the_text_on_their_page(result):
     assert not missing
 
 
+def test_a_file_naming_neither_its_city_nor_its_year_asks_for_publisher(result):
+    """fuji-r8 (a section of a budget book): its text names no city and no year, its PDF
+    metadata are empty: without --publisher the error asks for one; with --publisher and
+    --fiscal-year its budget line comes out on its page."""
+    assert "--fiscal-year 2026 (its text names no year)" in result.files["fuji-r8-budget-07-shokohi.pdf"]
+    assert "cannot tell which local government published it" in \
+        result.unnamed["fuji-r8-budget-07-shokohi.pdf"]
+    assert "--publisher" in result.unnamed["fuji-r8-budget-07-shokohi.pdf"]
+
+
 def test_no_city_relation_from_the_sister_school_plan(result):
     assert result.files["otoineppu-sogo-senryaku.pdf"].startswith("loaded")
     assert result.school_relations == []

@@ -37,7 +37,7 @@ router = APIRouter(tags=["explorer"])
 router.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
 SOURCES = PREFIXES + """PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?doc ?file ?title ?span ?first ?last ?text ?page ?line_on_page ?source_line ?sheet ?row
+SELECT ?doc ?file ?title ?span ?first ?last ?text ?page ?line_on_page ?source_line ?sheet ?row ?column
 WHERE {
   %(document)s
   ?span ckg:inDocument ?doc ; ckg:firstLine ?first ; ckg:lastLine ?last .
@@ -47,10 +47,11 @@ WHERE {
   OPTIONAL { ?span ckg:sourceLine ?source_line }
   OPTIONAL { ?span ckg:sheet ?sheet }
   OPTIONAL { ?span ckg:row ?row }
+  OPTIONAL { ?span ckg:column ?column }
   OPTIONAL { ?doc ckg:fileName ?file }
   OPTIONAL { ?doc dcterms:title ?title }
 }"""
-ORIGIN_KEYS = ("page", "line_on_page", "source_line", "sheet", "row")
+ORIGIN_KEYS = ("page", "line_on_page", "source_line", "sheet", "row", "column")
 BY_FILE = "VALUES ?file_name { %s } ?doc ckg:fileName ?file_name ."
 BY_IRI = "{ VALUES ?doc { %(iri)s } } UNION { GRAPH %(iri)s { ?doc a ckg:SourceDocument } }"
 
@@ -78,6 +79,8 @@ class Span(Open):
     source_line: int | None = Field(None, description="an HTML page's source line of the element")
     sheet: str | None = Field(None, description="a spreadsheet's sheet")
     row: int | None = Field(None, description="a spreadsheet's or CSV file's row")
+    column: int | None = Field(None, description="… and the column of the cell the span starts "
+                               "at, 1-based (1 is column A)")
 
 
 class Sources(Open):

@@ -58,6 +58,12 @@ QUOTED = re.compile(r"「([^」]{2,40}?(?:事業|費|金|経費|プログラム)
 # a program line ending in a bare amount, its unit in the table's header ("(単位:千円)")
 # (one space is enough after a name that ends as programs do: "006 国際友好交流費 19,477")
 BOOK_ROW_NAME = re.compile(r"(?:\d{1,3}\s+)?(\S.{0,40}?(?:費|事業|金))")
+# … or a numbered policy line with the bureau that runs it in brackets after its name
+# ("2 姉妹都市等交流の充実（生活文化政策部）"): its name need not end as programs do (a name that
+# does may have the bureau too: "1 区民健康村施設整備費（生活文化政策部）")
+BOOK_ROW_NUMBERED = re.compile(r"(?P<no>\d{1,3})\s+(?P<name>\S.{1,40}?)\s*"
+                               r"[(（](?P<bureau>[^()（）]{1,20}?(?:部|局|課|室|所|センター|委員会|事務局))[)）]")
+STAFF = re.compile(r"\d+\s*人$")  # "002 一般職 43人": a count of staff, no program
 BOOK_AMOUNT = re.compile(r"[△▲]?\d{1,3}(?:,\d{3})*")
 BARE_AMOUNT = re.compile(r"(?:\s{2,}|(?<=[費業金])\s)([△▲]?(?:\d{1,3}(?:,\d{3})+|\d{4,}))\s*$")
 
@@ -137,13 +143,14 @@ def extract_budgets(ctx: Context) -> None:
         elif block.kind == "heading" and block.level != 0 and (
                 _amount_follows(blocks, i) or _wrapped(blocks, i, unit)):
             _program(ctx, blocks, i, block.text, head, unit)  # "ア 姉妹都市交流推進事業" / "予算額 …"
+        elif block.kind == "row" and unit != "円" and len(cells) == 2 and _book_row(
+                ctx, block, cells, head, unit):
+            pass  # a budget book's "006 国際友好交流費 | 19,477", "2 …の充実（…部） | 12,549"
         elif block.kind in ("row", "paragraph") and (m := PROGRAM.match(block.text)) \
                 and not re.match(r"^\d+\s*[款項目]", block.text):
             _program(ctx, blocks, i, m.group(2), head, unit)
         elif block.kind == "row" and _named_amount(block):
             _program(ctx, blocks, i, block.text, head, unit)  # "多文化共生推進費  7,420千円(前年度 …)"
-        elif block.kind == "row" and unit != "円" and len(cells) == 2:
-            _book_row(ctx, block, cells, head, unit)  # a budget book's "006 国際友好交流費 | 19,477"
         if block.kind == "paragraph" and ("「" in block.text or "として" in block.text):
             _quoted_programs(ctx, block, head)
         if block.kind == "paragraph" and ALLOTTED.search(block.text):
@@ -381,16 +388,33 @@ def _amount_follows(blocks: list[Block], i: int) -> bool:
                 and amts[0].start == AMOUNT_LEAD.match(nxt.text).end())
 
 
-def _book_row(ctx: Context, block: Block, cells: list[str], head: str | None, unit: str) -> None:
+def _book_row(ctx: Context, block: Block, cells: list[str], head: str | None, unit: str) -> bool:
     """A budget book's row: a program, maybe after its code, and a bare amount in the unit of
-    the table's header ("006 国際友好交流費 | 19,477", "国際交流事業費補助金 | 600")."""
-    name = BOOK_ROW_NAME.fullmatch(cells[0])
-    if not (name and BOOK_AMOUNT.fullmatch(cells[1]) and ctx.fiscal_year):
-        return
-    span, program = ctx.block_span(block, block), _name(name[1])
+    the table's header ("006 国際友好交流費 | 19,477", "国際交流事業費補助金 | 600"), or a
+    numbered policy line with the bureau that runs it ("2 姉妹都市等交流の充実（生活文化政策部） |
+    12,549": the bureau is not part of the name)."""
+    if not BOOK_AMOUNT.fullmatch(cells[1]):
+        return False
+    if m := BOOK_ROW_NAME.fullmatch(cells[0]):
+        program = _name(m[1])
+    elif (m := BOOK_ROW_NUMBERED.fullmatch(cells[0])) and not re.match(r"[款項目節]", m["name"]):
+        program = _name(m["name"])
+        if NOT_A_BUDGET.search(program):
+            return False  # "7 会計年度任用職員の人件費（…所）": personnel costs
+    else:
+        return False
+    if len(re.findall(r"[^\W\d_]", program)) < 2 or TOTAL.search(program) or STAFF.search(program) \
+            or program.startswith("その他") or program in FUNDING_SOURCES \
+            or normalise.FISCAL_YEAR_COLUMN.fullmatch(program):
+        return False
+    span = ctx.block_span(block, block)
     ctx.out.add("program", span, name=program, parent=head, head=False)
+    if not ctx.fiscal_year:
+        _without_year(ctx, span)
+        return True
     ctx.out.add("budget", span, program=program, fiscal_year=ctx.fiscal_year,
                 amount=normalise.parse_amount(cells[1], unit), previous=None, _factor=_factor(cells[1] + unit))
+    return True
 
 
 def _bare_amount(text: str, unit: str) -> list[normalise.AmountMatch]:
@@ -442,9 +466,25 @@ def _program(ctx: Context, blocks: list[Block], i: int, rest: str, head: str | N
     current, previous = _current_previous(ctx, found, last.text if last is not block else rest)
     span = ctx.block_span(getattr(block, "first", block), last)
     ctx.out.add("program", span, name=name, parent=head, head=False)
+    if current is not None and not ctx.fiscal_year:
+        _without_year(ctx, span)
     if current is not None and ctx.fiscal_year:
         ctx.out.add("budget", span, program=name, fiscal_year=ctx.fiscal_year, amount=current,
                     previous=previous, _factor=_factor(found[0].raw))
+
+
+def _without_year(ctx: Context, span) -> None:
+    """A budget line whose year the text never names (a budget book's section without its
+    cover): counted, for one note in the load report."""
+    ctx.__dict__.setdefault("_budget_without_year", []).append(span)
+
+
+def report_budgets_without_year(ctx: Context) -> None:
+    if spans := ctx.__dict__.get("_budget_without_year"):
+        ctx.out.report(spans[0].first_line, f"the text names no fiscal year: {len(spans)} budget "
+                       f"line{'s' * (len(spans) > 1)} not recorded (the first: "
+                       f"{spans[0].text.splitlines()[0][:40]!r}); name the year with --fiscal-year",
+                       spans[0].text)
 
 
 class _Joined:

@@ -13,8 +13,9 @@ from citykg.loaders.segment import Block
 # What joins the names of a list: "A市、B市及びC市", "シティネット及びメトロポリス"
 # ("ブラジルのポルト・アレグレ市、イタリアのミラノ市": each name may come with its country)
 # ("ヒューストン市(アメリカ)、モントルー市(スイス)": or with its country in brackets after it)
+# ("…A州、中華人民共和国B省": or with its country, written "…国", right before it)
 ENUMERATION = re.compile(r"^\s*(?:[(（][^)）]{1,20}[)）])?\s*(?:、|・|,|及び|および|並びに|と|や)\s*"
-                         r"(?:[^\s、。]{1,12}の)?\s*$")
+                         r"(?:[^\s、。]{1,12}[の・]|[^\s、。の]{1,10}国)?\s*$")
 
 
 def listed_before(mentions: list[Mention], last: Mention, text: str) -> list[Mention]:
@@ -44,6 +45,7 @@ class Context:
     japan: Gazetteer
     publisher: Entity | None = None
     fiscal_year: int | None = None
+    language: str | None = None  # the document's: the one it declares, else by its script
     out: Extraction = field(default_factory=Extraction)
     # caches, one entry a block (keyed by id: blocks compare by value)
     _prepared: dict[int, Prepared] = field(default_factory=dict, init=False, repr=False)
@@ -53,13 +55,19 @@ class Context:
                                                          repr=False)
     _jp_mentions: dict[int, list[Mention]] = field(default_factory=dict, init=False, repr=False)
     _partners: dict[int, list[Mention]] = field(default_factory=dict, init=False, repr=False)
-    # the rules' state across blocks (rules read some of it as ctx.__dict__ entries)
+    # the rules' state across blocks, declared here rather than kept as ctx.__dict__ entries
     _other_owner: str | None = field(default=None, init=False)  # whose table is being read
     _kind_last: bool = field(default=False, init=False)  # the last row ended in a kind cell
     _collective_heading: bool = field(default=False, init=False)  # 姉妹・友好都市 over a list
     _collective: set[int] = field(default_factory=set, init=False)  # facts listed under one
+    # facts typed only by the heading of their list, which a type stated elsewhere overrides
+    _yielding: set[int] = field(default_factory=set, init=False)
     _record: dict = field(default_factory=dict, init=False)  # the key–value record being read
     _ambiguous: set[str] = field(default_factory=set, init=False)  # names reported as such
+    # cities the gazetteer lacks that the page marked as places, by the label it gave them
+    _unknown_cities: dict[str, Entity] = field(default_factory=dict, init=False)
+    _page_year: int | None = field(default=None, init=False)  # the year the page is dated
+    _page_year_read: bool = field(default=False, init=False)  # _page_year looked for already
     _pillar_headings: list[tuple[int, int, str]] = field(default_factory=list, init=False)
     _recent_network: list = field(default_factory=lambda: [None, -10], init=False)
     _toc_paths: set[str] = field(default_factory=set, init=False)
@@ -111,7 +119,8 @@ class Context:
             every = (id(block), None)
             if every not in cache:
                 cache[every] = self.world.find(block.text, prepared=self.prepared(block))
-            cache[key] = [m for m in cache[every] if any(e.kind in kinds for e in m.entities)]
+            cache[key] = [m for m in cache[every] if any(e.kind in kinds for e in m.entities)] \
+                if cache[every] else []
         return cache[key]
 
     def local_governments(self, block: Block) -> list[Mention]:

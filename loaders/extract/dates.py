@@ -35,9 +35,9 @@ def sentences(text: str):
         yield m.start(), m.group(0)
 
 
-# the page's own date: "更新日:2020年2月25日", "最終更新日 2008年11月17日", "Last updated: …"
+# the page's own date: "更新日:2019年7月8日", "最終更新日 2011年6月3日", "Last updated: …"
 PAGE_DATE = re.compile(r"(?:最終更新日|更新日|掲載日|公開日|作成日|発行日|Last [Uu]pdated|Updated)\s*[:：]?\s*")
-# years elapsed since the agreement: "今年で50周年を迎えました", "提携30周年", "32年前"
+# years elapsed since the agreement: "今年で40周年を迎えました", "提携25周年", "27年前"
 # ("…周年を記念して" in a report's narrative counts only with the year it names: the report's
 # own year may be the one after)
 ELAPSED = re.compile(r"(\d+)\s*(?:周年(?:を迎え|目|記念事業)|年前|(周年を?記念))")
@@ -46,23 +46,23 @@ ELAPSED = re.compile(r"(\d+)\s*(?:周年(?:を迎え|目|記念事業)|年前|(�
 def page_year(ctx: Context) -> int | None:
     """The year the page is dated (its update line, within its first lines), else the fiscal
     year of the report."""
-    if "_page_year" not in ctx.__dict__:
+    if not ctx._page_year_read:
         year = None
         for number, line in enumerate(ctx.lines[:60]):
             m = PAGE_DATE.search(line)
             rest = line[m.end():] if m else ""
             if not rest.strip() and m and number + 1 < len(ctx.lines):
-                rest = ctx.lines[number + 1]  # "最終更新日:" / "2008年11月17日"
+                rest = ctx.lines[number + 1]  # "最終更新日:" / "2011年6月3日"
             if m and (date := _quiet_date(rest[:30])):
                 year = date.year
                 break
-        ctx.__dict__["_page_year"] = year or ctx.fiscal_year
-    return ctx.__dict__["_page_year"]
+        ctx._page_year, ctx._page_year_read = year or ctx.fiscal_year, True
+    return ctx._page_year
 
 
 def elapsed_start(ctx: Context, text: str):
-    """The start a count of years implies ("…提携してから、今年で50周年を迎えました" in a page of
-    2020 → 1970; "2020年に35周年を迎え" → 1985): counted from the year the clause names, else
+    """The start a count of years implies ("…提携してから、今年で40周年を迎えました" in a page of
+    2019 → 1979; "2018年に40周年を迎え" → 1978): counted from the year the clause names, else
     from the page's. None without either."""
     m = ELAPSED.search(text)
     if not m:

@@ -7,9 +7,11 @@ from collections import Counter
 
 from citykg.loaders import normalise
 from citykg.loaders.extract.context import Context
+from citykg.loaders.prefilter import needs
 
-FISCAL_YEAR = re.compile(r"(?:令和|平成|昭和|R|H)?\s*[\d元]{1,4}\s*年度(?:\s*[(（]\s*\d{4}\s*年度\s*[)）])?"
-                         r"|(?:FY|Fiscal [Yy]ear|fiscal year|FISCAL YEAR)\s*\d{4}")
+FISCAL_YEAR = needs(re.compile(r"(?:令和|平成|昭和|R|H)?\s*[\d元]{1,4}\s*年度(?:\s*[(（]\s*\d{4}\s*年度\s*[)）])?"
+                               r"|(?:FY|Fiscal [Yy]ear|fiscal year|FISCAL YEAR)\s*\d{4}"),
+                    ("年度", "FY", "iscal", "ISCAL"))  # tried on lines holding one of these
 BOUND = re.compile(r"\s*(?:以前|以降|以後|から|より|まで|[~〜～-])")
 BOUND_BEFORE = re.compile(r"(?:[~〜～-]|から|より)\s*$")
 UPDATED = re.compile(r"(?:最終)?(?:更新|公開|掲載)日\s*[:]?\s*(\S{6,20}?日)")
@@ -20,12 +22,32 @@ TITLE_SKIP = re.compile(r"^(目\s*次|はじめに|◆.*|URL:\s*\S+)$")
 TITLE_MAX = 80  # a page that opens with a paragraph is titled by its start
 
 
+KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f]")
+KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
+LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+
+def language_of(lines: list[str]) -> str | None:
+    """The language of a document that declares none, by its script: Japanese where kana and
+    kanji are a fair share of its letters (a kanji says what three or four Latin letters do),
+    Korean by Hangul, else English where it is written in Latin letters."""
+    text = "\n".join(lines[:2000])
+    kana, kanji, hangul = len(KANA.findall(text)), len(KANJI.findall(text)), len(HANGUL.findall(text))
+    latin = len(LATIN.findall(text))
+    if hangul > kana + kanji and hangul * 3 >= latin:
+        return "ko"
+    if kana and (kana + kanji) * 3 >= latin:
+        return "ja"
+    return "en" if latin else None
+
+
 def fiscal_year(ctx: Context) -> int | None:
     years: Counter[int] = Counter()
     for i, line in enumerate(ctx.lines[:2000]):
         for m in FISCAL_YEAR.finditer(line):
             if BOUND.match(line, m.end()) or BOUND_BEFORE.search(line, 0, m.start()):
-                continue  # "昭和63年度以前", "2013年度~2017年度": bounds of a period, not the page's year
+                continue  # "平成2年度以前", "2016年度~2020年度": bounds of a period, not the page's year
             try:
                 year = normalise.parse_fiscal_year(m.group(0))
             except normalise.NormaliseError as exc:
@@ -57,7 +79,7 @@ def extract_document(ctx: Context) -> None:
     as_of = _as_of(ctx)
     if first:
         ctx.out.add("document", ctx.span(first), publisher=ctx.publisher,
-                    fiscal_year=ctx.fiscal_year, title=title, as_of=as_of)
+                    fiscal_year=ctx.fiscal_year, title=title, as_of=as_of, language=ctx.language)
     seen: set[str] = set()
     for block in ctx.blocks:
         for m in UNIT.finditer(block.text):

@@ -1,6 +1,6 @@
 """An entry's record: the lines after a partner's entry, up to the next entry or heading, where a
-page puts what it says of that partner ("提携日" / "1970年1月1日", "<昭和32年5月26日締結>",
-"Partnership Established: October 16th, 1959", "1959年、旧小倉市と姉妹都市となった…"). The
+page puts what it says of that partner ("提携日" / "1975年4月1日", "<昭和40年9月12日締結>",
+"Partnership Established: March 3rd, 1966", "1963年、旧A町と姉妹都市となった…"). The
 assembly step reads the agreement's date and its own relation word from there."""
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from citykg.loaders.extract.context import Context
 from citykg.loaders.extract.dates import elapsed_start
 from citykg.loaders.extract.places import partner_mentions
 from citykg.loaders.extract.status import STATUS
-from citykg.loaders.extract.words import RELATION_RE
+from citykg.loaders.extract.words import PLANNED, RELATION_RE, RELATIVE
 from citykg.loaders.segment import Block
 
 # A record's field for the agreement's date, its key alone or before its value:
@@ -30,13 +30,17 @@ NAME_KEY = re.compile(r"^\s*(?:(?:まち|都市|市町村|自治体|相手|相�
                       r"|相手都市|提携先|名称)\s*[:：]?\s*$")
 # What ties a date to the agreement in a sentence: a making verb, or a relation word it names
 MAKING = re.compile(r"提携|締結|盟約|調印|縁組|結[びんぶ]|となっ|になっ|となり|になり|established|signed")
-# "…となり", "…になった": a making verb only beside a relation word ("筑摩県となり" is no agreement)
-WEAK_MAKING = re.compile(r"[とに]な[っり]")
+BECOMING = re.compile(r"となっ|になっ|となり|になり")  # a making verb only with a relation word
 # the sentence is about a visit, a question, a merger: its date is not the agreement's
 OTHER_EVENT = re.compile(r"訪問|来訪|視察|合併|質問|問い合わせ|開催|訪れ")
+# clauses end at 、 and at the comma official texts also write (",", not "May 25, 1992")
+CLAUSE_BREAK = re.compile(r"、|,(?![\s\d])")
+# a visit on which the agreement was signed: "…代表団がA州を訪問し、同州知事と協定を結び" (the
+# visit's clause runs on into the signing; "…を訪問した。" or "訪問の際" would not)
+ON_THE_VISIT = re.compile(r"(?:を|に)(?:公式)?(?:訪問|来訪)し(?:、|,)(?=[^、,]*$)")
 RECORD_LINES = 16  # how far a record may reach
 # what may stand before the name that opens an entry: bullets and numbers, not words
-# ("(1) シアトル市", not "ちなみに福州市は")
+# ("(1) ポートランド市", not "ちなみにA市は")
 OPENING = re.compile(r"[^\s\d()（）.・\-‐*●○◆■①-⑳]")
 
 
@@ -70,16 +74,18 @@ def record_of(ctx: Context, block: Block, mention: Mention) -> Record | None:
                 continue  # a sentence about another partner
             word = RELATION_RE.search(sentence)
             making = MAKING.search(sentence)
-            if making and not word and WEAK_MAKING.fullmatch(making.group(0)):
-                making = None
+            if making and not word and BECOMING.fullmatch(making.group(0)):
+                making = None  # "…B県となり": becoming something, no agreement named
             anchors = [m.start() for m in (word, making) if m]
             if not anchors or STATUS.search(sentence):  # "…をもって提携を解消": its end's date
                 continue
+            if PLANNED.search(re.split(r"[、。]", sentence[max(anchors):])[0][:25]):
+                continue  # "姉妹都市を結ぶ相手を探し始めた": not made yet
             own = word.group(0) if word else None
             if date := next((d for a in anchors if (d := tied_date(sentence, a))), None):
                 return Record(date, own, number)
             if elapsed is None and (start := elapsed_start(ctx, sentence[min(anchors):])):
-                elapsed = Record(start, own, number, derived=True)  # "姉妹都市になったのは32年前"
+                elapsed = Record(start, own, number, derived=True)  # "姉妹都市になったのは27年前"
             kind = kind or (own if len(anchors) == 2 else None)
     if elapsed:
         return elapsed
@@ -88,13 +94,19 @@ def record_of(ctx: Context, block: Block, mention: Mention) -> Record | None:
 
 def tied_date(sentence: str, anchor: int):
     """The date tied to the relation word or making verb at `anchor`: the last one before it
-    in its sentence, with no other event between ("1959年、旧小倉市と姉妹都市となった"; not
-    "1998年1月、近隣5市と合併し、トロント市になりました"), or one right after it ("提携 1979年")."""
-    parts = sentence[:anchor].split("、")
+    in its sentence, with no other event between ("1963年、旧A町と姉妹都市となった"; not
+    "2001年4月、近隣3町と合併し、B市になりました"), or one right after it ("提携 1979年")."""
+    parts = CLAUSE_BREAK.split(sentence[:anchor])
     for i in range(len(parts) - 1, -1, -1):
         if date := _date(parts[i]):
-            return None if OTHER_EVENT.search("、".join(parts[i:])) else date
-    return _date(re.split(r"[、。]", sentence[anchor:])[0][:50])  # "established on August 21, 1997"
+            between = "、".join(parts[i:])
+            if OTHER_EVENT.search(ON_THE_VISIT.sub("", between)):
+                return None
+            return date
+    after = re.split(r"[、。]", sentence[anchor:])[0][:50]  # "established on August 21, 1997"
+    date = _date(after)
+    at = re.search(r"\d{4}|[明大昭平令][^\s、。]{0,2}\d|[A-Z][a-z]+ \d", after) if date else None
+    return None if at and RELATIVE.search(after[:at.start()]) else date  # "提携の翌年2014年"
 
 
 def _record_lines(ctx: Context, block: Block,

@@ -1,6 +1,6 @@
 """Memberships the gazetteer's networks alone would miss: bodies named in a sentence saying a
 city joined them ("亀岡市は、AとB協議会に加盟"), and the members a page lists under a role or a
-members' label ("【加盟都市】" / "(日本) 北九州市、下関市"; "会長" / "京都市(日本)"). A member other
+members' label ("【加盟都市】" / "(日本) A市、B市"; "会長" / "C市(日本)"). A member other
 than the publisher is recorded as that city's membership, never as the publisher's."""
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ NAME_CHARS = r"[一-龥々ァ-ヺーA-Za-z0-9・]"
 BODY_ENDS = ("協議会", "連盟", "機構", "ネットワーク", "連合", "市長会", "首長会議", "首長会", "会議",
              "同盟", "フォーラム", "協会")
 BODY = rf"(?!第\d){NAME_CHARS}{{2,30}}?(?:{'|'.join(BODY_ENDS)})"
-JOINERS = r"(?:と|、|・|及び|および|並びに|や)"
+# ("A会議に、平成25年4月1日にB協議会に加盟": each body with the date it was joined)
+JOINERS = r"(?:と|、|・|及び|および|並びに|や|に、\s*[^、。]{0,16}?[年月日]\s*に)"
 # the bodies enumerated right before "…に加盟" / "…にも加入"
 JOINED = re.compile(rf"((?:{BODY}\s*{JOINERS}\s*)*{BODY})\s*(?:[(（][^)）]{{1,40}}[)）])?\s*"
                     r"(?:等|など)?\s*に[はも]?、?\s*(?:[^、。]{0,12}?)$")
@@ -48,11 +49,11 @@ LIST_GAP = 2  # blocks of other text a list of members may span (a photo's capti
 def extract_members(ctx: Context) -> None:
     network: Entity | None = None
     members_page = any(len(b.text) <= 40 and "。" not in b.text and MEMBERS_HEADING.search(b.text)
-                       for b in ctx.blocks[:6])  # a title: "世界に拡がる環境協力のネットワーク"
+                       for b in ctx.blocks[:6])  # a title: "世界をつなぐ環境の都市ネットワーク"
     since = -10  # the position of the block that named `network`
     for i, block in enumerate(ctx.blocks):
         named, mentioned = _named_network(ctx, block)
-        if named and members_page:  # "アジア環境協力都市機構" alone, on a page of the city's networks
+        if named and members_page:  # "アジア都市環境機構" alone, on a page of the city's networks
             ctx.out.add("membership", ctx.span(block), network=named, role_ja="会員",
                         role_en="member", member=None)
         if found := named or mentioned:
@@ -66,7 +67,7 @@ def extract_members(ctx: Context) -> None:
 
 
 def _named_network(ctx: Context, block: Block) -> tuple[Entity | None, Entity | None]:
-    """(a body's name alone on a short line, "アジア環境協力都市機構", "…機構 環境部会"; the first
+    """(a body's name alone on a short line, "アジア都市環境機構", "…機構 交通部会"; the first
     gazetteer network the block names)."""
     nets = ctx.mentions(block, {"network"})
     text = block.text.strip()

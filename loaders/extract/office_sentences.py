@@ -1,5 +1,5 @@
 """Overseas offices a sentence sets up without naming them as a list would: "新潟市が中国北京に
-事務所を設置", "クリチーバには県事務所がある", "大連市に「駐大連北九州市経済事務所」を開設". The office
+事務所を設置", "サンパウロには県事務所がある", "青島市に「駐青島A市経済事務所」を開設". The office
 is the publisher's only where the sentence's subject is the publisher (or it has none) and,
 for an office that just is somewhere, where the office is called the publisher's own (県事務所)."""
 from __future__ import annotations
@@ -16,7 +16,7 @@ OWN = r"(?:本県|本市|当市|県|市|都|府|道)"
 SET_UP = re.compile(rf"(?:に[はも]?、?(?:[^、。「」]{{0,12}}?(?=(?:{OWN})(?:{KINDS})))?|の(?=(?:{OWN})(?:{KINDS})))"
                     rf"\s*(?P<own>{OWN})?(?P<kind>{KINDS})\s*(?:を|が)\s*(?:[^、。「」]{{0,10}}?に)?\s*"
                     r"(?:設置|開設|置|構え|開|設け|ある|あり|おか|置か|設立)")  # "…を10年ぶりに開設"
-# "「駐大連北九州市経済事務所」": an office named after the place it is in and its city
+# "「駐青島A市経済事務所」": an office named after the place it is in and its city
 RESIDENT = re.compile(rf"駐([一-龥ァ-ヺー])([一-龥ァ-ヺー]{{2,16}}?){KINDS}")
 SUBJECT = re.compile(r"([^、。\s「」]{1,20}?)(?:は|が)(?!あ|な|い)")
 
@@ -54,7 +54,7 @@ def _set_up(ctx: Context, block: Block, m: re.Match) -> None:
 
 
 def _resident(ctx: Context, block: Block, m: re.Match) -> None:
-    """"駐大連北九州市経済事務所": the publisher's office in 大連."""
+    """"駐青島A市経済事務所": the publisher's office in 青島."""
     body = m[1] + m[2]
     at = min((i for n in ctx.publisher_names() if len(n) >= 2 and (i := body.find(n)) > 0),
              default=None)

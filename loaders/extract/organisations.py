@@ -8,6 +8,7 @@ from difflib import SequenceMatcher
 
 from citykg.loaders.extract.context import Context, listed_before
 from citykg.loaders.labels import english
+from citykg.loaders.prefilter import needs
 from citykg.loaders.segment import Block
 
 NAME_CHARS = r"[一-龥々ァ-ヺーA-Za-z0-9・\-]"
@@ -31,17 +32,18 @@ MEMBERS_HEADING = re.compile(r"加盟|加入|参画|会員|ネットワークへ
 MEMBER_OF = re.compile(r"(?:[Mm]ember|[Mm]embers|[Mm]embership) (?:city )?(?:of|in) (?:the )?$")
 LEGAL_FORMS = ("一般社団法人", "一般財団法人", "公益社団法人", "公益財団法人", "特定非営利活動法人",
                "独立行政法人", "NPO法人")
-LEGAL = re.compile(rf"({'|'.join(LEGAL_FORMS)}|\S{{2,3}}[団財]法人)\s*({NAME_CHARS}{{2,30}})")
-ASSOCIATION = re.compile(rf"({NAME_CHARS}{{2,20}}(?:国際交流協会|国際協会|国際交流財団|国際化協会|"
-                         rf"国際交流センター協会|国際プラザ))(?:\s*[(（]([A-Za-z\-]{{2,10}})[)）])?")
+LEGAL = needs(re.compile(rf"({'|'.join(LEGAL_FORMS)}|\S{{2,3}}[団財]法人)\s*({NAME_CHARS}{{2,30}})"), ("法人",))
+ASSOCIATION_KINDS = ("国際交流協会", "国際協会", "国際交流財団", "国際化協会", "国際交流センター協会", "国際プラザ")
+ASSOCIATION = needs(re.compile(rf"({NAME_CHARS}{{2,20}}(?:{'|'.join(ASSOCIATION_KINDS)}))"
+                               r"(?:\s*[(（]([A-Za-z\-]{2,10})[)）])?"), ASSOCIATION_KINDS)
 FUNDED = re.compile(r"補助金|に対し[^。]{0,30}補助|助成|出資|負担金")
 FACILITY_TYPES = [("留学生交流センター", "student"), ("留学生会館", "student"),
                   ("パスポートセンター", "passport"), ("国際交流ラウンジ", "lounge"),
                   ("ラウンジ", "lounge"), ("国際交流館", "exchange"), ("国際交流センター", "exchange"),
                   ("国際センター", "exchange"), ("国際協力センター", "other"),
                   ("相談センター", "other"), ("学習支援センター", "other"), ("交流カフェ", "other")]
-FACILITY = re.compile(rf"({NAME_CHARS}*?(?:{'|'.join(t for t, _ in FACILITY_TYPES)}))"
-                      r"(?:「([^」]{1,20})」)?")
+FACILITY = needs(re.compile(rf"({NAME_CHARS}*?(?:{'|'.join(t for t, _ in FACILITY_TYPES)}))"
+                            r"(?:「([^」]{1,20})」)?"), [t for t, _ in FACILITY_TYPES])
 GENERIC_LEAD = re.compile(r"^(?:本市|当市|市内|新たに|各|同|市|県|都)")
 
 
@@ -130,7 +132,7 @@ def _networks(ctx: Context, block: Block) -> None:
     if nets and (block.kind != "row" or nets[0].start == 0) and _under_members_heading(ctx, block):
         ctx.out.add("membership", ctx.span(block, nets[0].start, nets[0].end),
                     network=nets[0].entity, role_ja="会員", role_en=ROLES["会員"])
-    recent = ctx.__dict__.setdefault("_recent_network", [None, -10])
+    recent = ctx._recent_network
     if nets:
         recent[:] = [nets[-1], ctx.position(block)]
     elif recent[0] and ctx.position(block) - recent[1] <= 3 and block.kind == "heading":
@@ -239,6 +241,8 @@ def _wards_near(ctx: Context, block: Block, index: int) -> tuple:
     start = block.text.rfind("。", 0, index) + 1
     end = block.text.find("。", index)
     sentence = block.text[start:end if end >= 0 else None]
+    if "区" not in sentence:  # every ward's name ends in it (and no other character folds to it)
+        return ()
     found = []
     for m in ctx.japan.find(sentence, {"ward"}):
         own = [e for e in m.entities if e.parent == ctx.publisher.code]

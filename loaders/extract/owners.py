@@ -16,8 +16,12 @@ def other_owner(ctx: Context, block: Block, mention: Mention) -> str | None:
     Osaka's), or anywhere in a sentence that says the partner is not the publisher's ("…are
     partners of Hiroshima Prefecture, not of the City"), or in the heading of the table
     ("(参考)千葉県の海外姉妹・友好提携先")."""
-    if owner := ctx.__dict__.get("_other_owner"):
+    if owner := ctx._other_owner:
         return owner
+    for m in _other_governments(ctx, block):  # "A州(B県との姉妹提携州)": B県's partner
+        if m.start > mention.end and BRACKET_OPEN.fullmatch(block.text, mention.end, m.start) \
+                and block.text.startswith("との", m.end):
+            return m.surface
     start = max(block.text.rfind("。", 0, mention.start) + 1, 0)
     end = block.text.find("。", mention.start)
     end = len(block.text) if end < 0 else end
@@ -47,7 +51,7 @@ NOT_OURS = re.compile(r"含ま(?:ない|れない|れません|ず)|ではあり
 def _other_governments(ctx: Context, block: Block) -> list[Mention]:
     """Japanese municipalities and prefectures in a block, other than the publisher (and in
     English, "Hiroshima Prefecture")."""
-    cache = ctx.__dict__.setdefault("_jp_mentions", {})
+    cache = ctx._jp_mentions
     if id(block) not in cache:
         foreign = ctx.mentions(block, {"city", "country"})
         publisher = ctx.publisher.code if ctx.publisher else None
@@ -62,6 +66,7 @@ def _other_governments(ctx: Context, block: Block) -> list[Mention]:
     return cache[id(block)]
 
 
+BRACKET_OPEN = re.compile(r"\s*[(（]\s*")
 PREFECTURE_EN = re.compile(r"\b[A-Z][a-z]+ Prefecture(?:al Government)?\b")
 
 

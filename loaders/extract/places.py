@@ -22,21 +22,22 @@ UNKNOWN_CITY = re.compile(
     r"(特別市|広域市|市|都|州|区|町|村|郡|鎮)?\s*[（(]([^）)]{1,30})[）)]")
 
 
-# A bracket that says what a thing is rather than where: "(パラグアイの民族楽器)"
+# A bracket that says what a thing is rather than where: "(ペルーの民族楽器)"
 DESCRIPTION = re.compile(r"の(?![^、,・\s]*(?:州|省|県|市|道|区|郡)$)[^、,・\s]+$")
 # "Shelbyville, Indiana (United States of America)": an English name, maybe its state, then its
 # country in brackets
 ENGLISH_CITY = re.compile(r"(?<![A-Za-z])([A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,3})"
                           r"(?:,\s*[A-Z][a-z]+(?: [A-Z][a-z]+)?)?\s*\(([A-Z][^()]{1,40})\)")
 # "アメリカ合衆国のボウマンビル市": a name the gazetteer lacks, qualified by its country before it
-QUALIFIED_CITY = re.compile(r"の([ァ-ヺー・]{2,20}|[一-龥]{1,5}?)(市|町|村|郡|州|区|県)(?![ァ-ヺー一-龥])")
+# ("米国・A市": or joined to it by a dot)
+QUALIFIED_CITY = re.compile(r"[の・]([ァ-ヺー・]{2,20}|[一-龥]{1,5}?)(市|町|村|郡|州|区|県)(?![ァ-ヺー一-龥])")
 
 
 IN_BRACKET = re.compile(r"\s*[(（〔][^)）〕]*")
 # What may stand between a state and the city in it: nothing, の, a space
-LOCATES = re.compile(r"\s*の?\s*")
+LOCATES = re.compile(r"\s*(?:の|にある|に位置する)?\s*")  # "オハイオ州にあるA市" too
 # A city the gazetteer lacks, right after its state ("テキサス州ボウマン市")
-CITY_AFTER = re.compile(r"\s*の?\s*((?<![ァ-ヺー])[ァ-ヺー・]{2,20}|[一-龥]{1,5}?)(市|町|村|郡)"
+CITY_AFTER = re.compile(r"\s*(?:の|にある|に位置する)?\s*((?<![ァ-ヺー])[ァ-ヺー・]{2,20}|[一-龥]{1,5}?)(市|町|村|郡)"
                         r"(?![ァ-ヺー一-龥])")
 # A district right after its city, written in kanji ("上海市徐匯区", "ソウル特別市江南区")
 DISTRICT_AFTER = re.compile(r"([一-龥]{1,4}区)(?![一-龥])")
@@ -60,6 +61,9 @@ def partner_mentions(ctx: Context, block: Block) -> list[Mention]:
             if m and m.entity and m.entity.kind == "city":
                 known.append(m)
         found = known + _unknown(ctx, block, known)
+        found += _long_vowel_variants(ctx, block, found)
+        found += _glued_to_country(ctx, block, found)
+        found += _name_over_country(ctx, block, found)
         found += _domestic(ctx, block, found)
         found = _narrowest(ctx, block, sorted(found + _seen_unknown(ctx, block, found),
                                               key=lambda m: m.start))
@@ -116,11 +120,113 @@ def _in_prefecture(ctx: Context, city: Entity, prefecture: str) -> bool:
     return len(found) == 1 and city.parent == found[0].code
 
 
+# a katakana name with the suffix that marks it a place: "…ール州", "…ーグ市"
+SUFFIXED_KATAKANA = re.compile(r"(?<![ァ-ヺー・])([ァ-ヺ][ァ-ヺー・]{1,20})(州|省|市)(?![ァ-ヺー一-龥])")
+_WITHOUT_LONG_VOWELS: dict[int, dict[str, list[Entity]]] = {}  # by id of the gazetteer
+
+
+def _long_vowel_variants(ctx: Context, block: Block, found: list[Mention]) -> list[Mention]:
+    """A city or state the gazetteer has under another transcription of its long vowels
+    ("…ゴイアース州" for "…ゴイアス州", "…ベーク市" for "…ベク市"): a katakana name marked a place
+    by its suffix, matched without its ー, where that names one place only."""
+    if "ー" not in block.text:
+        return []
+    index = _WITHOUT_LONG_VOWELS.get(id(ctx.world))
+    if index is None:
+        index = {}
+        for e in ctx.world.entities:
+            if e.kind == "city" and e.label_ja:
+                index.setdefault(e.label_ja.replace("ー", ""), []).append(e)
+        _WITHOUT_LONG_VOWELS[id(ctx.world)] = index
+    out = []
+    for m in SUFFIXED_KATAKANA.finditer(block.text):
+        if "ー" not in m.group(1) or any(k.start < m.end() and m.start() < k.end for k in found):
+            continue
+        label = m.group(1) + m.group(2)
+        if ctx.world.lookup(label):
+            continue
+        entities = index.get(label.replace("ー", ""), [])
+        if len(entities) == 1:
+            out.append(Mention(m.start(), m.end(), label, (entities[0],)))
+    return out
+
+
+_COUNTRY_PREFIXES: dict[int, list[str]] = {}  # katakana country names, longest first
+
+
+def _glued_to_country(ctx: Context, block: Block, found: list[Mention]) -> list[Mention]:
+    """A state or city written right after its country, in one run of katakana ("ブラジル
+    パラナ州" for ブラジルのパラナ州), which the gazetteer's search does not cut: the name after
+    the country, where it names one place."""
+    prefixes = _COUNTRY_PREFIXES.get(id(ctx.world))
+    if prefixes is None:
+        names = {n for e in ctx.world.entities if e.kind == "country"
+                 for n in (e.label_ja, *e.aliases) if re.fullmatch(r"[ァ-ヺー]{2,12}", n or "")}
+        prefixes = _COUNTRY_PREFIXES[id(ctx.world)] = sorted(names, key=len, reverse=True)
+    out = []
+    for m in SUFFIXED_KATAKANA.finditer(block.text):
+        if any(k.start < m.end() and m.start() < k.end for k in found):
+            continue
+        country = next((c for c in prefixes if m.group(1).startswith(c)
+                        and len(m.group(1)) - len(c) >= 2), None)
+        if not country:
+            continue
+        start = m.start() + len(country)
+        label = block.text[start:m.end()].lstrip("・")
+        entities = [e for e in ctx.world.lookup(label) if e.kind == "city"]
+        if len(entities) == 1 and not ctx.world.lookup(m.group(0)):
+            out.append(Mention(m.end() - len(label), m.end(), label, (entities[0],)))
+    return out
+
+
+LATIN_NAME_LINE = re.compile(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,3}")
+_CITIES_OF: dict[tuple[int, str], list[Entity]] = {}  # by id of the gazetteer and country
+
+
+def _name_over_country(ctx: Context, block: Block, found: list[Mention]) -> list[Mention]:
+    """A line that is a bare English name, over a line that is a country only ("Springfeld" /
+    "United States of America"), as pages of one-a-line entries have them: a city of that
+    country; a name the gazetteer spells otherwise (a letter more, less or changed) is taken
+    where one of that country's cities alone is that close; else a city it lacks."""
+    if block.first_line == block.last_line:
+        return []
+    texts = block.line_texts()
+    out = []
+    for i, (offset, text) in enumerate(zip(block.offsets, texts, strict=True)):
+        name = text.strip()
+        if i + 1 >= len(texts) or not LATIN_NAME_LINE.fullmatch(name) or ctx.world.lookup(name):
+            continue
+        countries = ctx.world.lookup(texts[i + 1].strip(), "country")
+        start = offset + text.find(name)
+        if len(countries) != 1 or countries[0].key == "jp" or any(
+                k.start < start + len(name) and start < k.end for k in found):
+            continue
+        key = (id(ctx.world), countries[0].key)
+        if key not in _CITIES_OF:
+            _CITIES_OF[key] = [e for e in ctx.world.entities if e.kind == "city"
+                               and e.country == countries[0].key and not e.division]
+        close = [e for e in _CITIES_OF[key] if _one_edit(name.lower(), e.label_en.lower())]
+        entity = close[0] if len(close) == 1 else unknown_city(
+            ctx, name, countries[0], block.line_at(start))
+        out.append(Mention(start, start + len(name), name, (entity,)))
+    return out
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """`a` and `b` differ by one letter added, dropped or changed (not both short)."""
+    if a == b or min(len(a), len(b)) < 5 or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
 def _seen_unknown(ctx: Context, block: Block, found: list[Mention]) -> list[Mention]:
     """Cities the gazetteer lacks that the page marked as places earlier ("米国のオックスナード
     市"), where it names them again unmarked ("オックスナード市について")."""
     out = []
-    for label, entity in ctx.__dict__.get("_unknown_cities", {}).items():
+    for label, entity in ctx._unknown_cities.items():
         start = block.text.find(label)
         while start >= 0:
             end = start + len(label)
@@ -132,7 +238,7 @@ def _seen_unknown(ctx: Context, block: Block, found: list[Mention]) -> list[Ment
 
 def _narrowest(ctx: Context, block: Block, found: list[Mention]) -> list[Mention]:
     """The party a run of place names means is its last, narrowest one: the city, not its
-    state ("カリフォルニア州サウスサンフランシスコ市", "ワシントン州のタコマ市"), the district, not its
+    state ("オレゴン州ビーバートン市", "ワシントン州のスポケーン市"), the district, not its
     city ("上海市徐匯区")."""
     out: list[Mention] = []
     for i, m in enumerate(found):
@@ -185,7 +291,7 @@ def _unknown(ctx: Context, block: Block, known: list[Mention]) -> list[Mention]:
         country = _country(ctx, m.group(3))
         name = m.group(1).strip("・")
         if DESCRIPTION.search(m.group(3)):
-            continue  # "アルパ(パラグアイの民族楽器)": what it is, not where
+            continue  # "ケーナ(ペルーの民族楽器)": what it is, not where
         if not country or country.key == "jp" or ctx.world.lookup(name):
             continue
         label = name + (m.group(2) or "")
@@ -206,9 +312,11 @@ def _unknown(ctx: Context, block: Block, known: list[Mention]) -> list[Mention]:
         taken = known + found
         if any(k.start < m.end() and m.start(1) < k.end for k in taken):
             continue
-        before = re.split(r"[\s、。,()]", block.text[max(0, m.start() - 12):m.start()])[-1]
+        before = re.split(r"[\s、。,()・]", block.text[max(0, m.start() - 12):m.start()])[-1]
         country = _one_country(ctx, before)
         name = m.group(1).strip("・")
+        if m.group(0)[0] == "・" and "・" in name:
+            continue  # "サンタ・カタリナ州": a dot inside a name
         if not country or country.key == "jp" or ctx.world.lookup(name) or \
                 KANJI.fullmatch(name) and (country.key not in CHINESE | KOREAN
                                            or m.group(2) == "町"):
@@ -244,7 +352,7 @@ def _unknown(ctx: Context, block: Block, known: list[Mention]) -> list[Mention]:
     return found
 
 
-# "米国テネシー州スマーナ市", "アメリカ合衆国カリフォルニア州サウスサンフランシスコ市": a city the
+# "米国ケンタッキー州ジョージタウン市", "アメリカ合衆国オレゴン州ビーバートン市": a city the
 # gazetteer lacks, after its state (and its country)
 STATE_CITY = re.compile(r"([ァ-ヺー・]{2,12}州)([ァ-ヺー・]{2,20})(市|町|村)(?![ァ-ヺー一-龥])")
 
@@ -271,7 +379,7 @@ def unknown_city(ctx: Context, label: str, country: Entity | None, line: int) ->
     entity = Entity("city", slug, slug.replace("-", " ").title(), label,
                     country.key if country else "xx")
     if country and len(label) >= 3:
-        ctx.__dict__.setdefault("_unknown_cities", {}).setdefault(label, entity)
+        ctx._unknown_cities.setdefault(label, entity)
     return entity
 
 

@@ -6,6 +6,7 @@ import re
 
 from citykg.loaders import normalise
 from citykg.loaders.extract.context import Context
+from citykg.loaders.prefilter import needs
 from citykg.loaders.segment import Block, strip_toc_leader
 
 KANJI_NUMBERS = "一二三四五六七八九十"
@@ -16,7 +17,7 @@ PILLARS = re.compile(rf"((?:「[^」]{{2,30}}」\s*(?:[、・と]|及び|およ�
 COUNT_OPENING = re.compile(rf"^\s*[のを]\s*[\d{KANJI_NUMBERS}]+\s*(?:つ|本)")  # "の4つを…の柱とし"
 QUOTED_LINE = re.compile(r"「[^「」]{2,30}」")
 QUOTED_END = re.compile(r"「[^「」]{2,30}」$")
-# a quoted pillar's own number: "「Ⅰコミュニケーション支援」" (Ⅰ folded to I), "「1 生活支援」"
+# a quoted pillar's own number: "「Ⅰ情報の多言語化」" (Ⅰ folded to I), "「1 生活支援」"
 PILLAR_MARK = re.compile(r"^\s*(?:[IVX]{1,4}|\d{1,2}|[①-⑳])\s*[.．、:)）]?\s*(?=[^\x00-\x7f])")
 # a pillar as a heading of its own: "基本目標I 多文化共生のまちづくり", "施策の柱2:国際協力の推進",
 # "【施策の柱1】 国際交流の推進  67,640" (with its amounts), "Goal 1: Building a Peaceful World"
@@ -25,7 +26,7 @@ PILLAR_WORDS = (r"基本目標|基本方針|基本方向|基本的方向|施策�
 PILLAR_HEADING = re.compile(rf"^[【\[]?\s*(?:{PILLAR_WORDS}|Goal|Pillar|Policy [Gg]oal)\s*"
                             rf"([IVX]+|\d+|[{KANJI_NUMBERS}]+)\s*[】\]]?\s*[:.、)]?\s*"
                             r"(\S.{1,60}?)(?:\s+[△▲]?\d[\d,]{2,}(?:\s.*)?)?$")
-# the word and number alone, the name on the next line: "基本方針Ⅰ" / "多文化共生の地域づくり"
+# the word and number alone, the name on the next line: "基本方針Ⅰ" / "誰もが暮らしやすい地域づくり"
 PILLAR_NUMBER_ONLY = re.compile(rf"^[【\[<〈]?\s*(?:{PILLAR_WORDS})\s*([IVX]+|\d+|[{KANJI_NUMBERS}])\s*[】\]>〉]?"
                                 r"\s*[:.、]?$")
 # "次の3つの柱に沿って", "以下の施策を柱に": the pillars are the numbered lines that follow
@@ -37,19 +38,22 @@ PILLAR_LABEL = re.compile(r"^[【\[<〈■◆●]?\s*(?:施策の分野|基本�
                           r"施策の柱|政策の柱|重点目標|施策目標|政策目標|基本施策|重点施策|重点分野|"
                           r"施策の体系|施策体系)\s*[】\]>〉]?$")
 PILLAR_SECTION = re.compile(r"(?:施策|政策)の柱|基本目標|重点施策|施策体系|Policy [Gg]oals|Pillars")
+# a numbered line whose name goes on on the next line ("I 外国の県民と日本の県民が、")
+WRAPPED = re.compile(r"[、とのや・及並が]$")
 # not a pillar's name: a total ("柱3 計"), or a name cut where the line wrapped ("…発信と")
 NOT_A_PILLAR = re.compile(r"^(?:計|合計|小計|総計)(?:\s|$)|[とのや・、及並]$")
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 PILLAR_NUMBER = re.compile(r"「?([^「」【】\s]{2,20}?)」?\s*【(?:[^】・]*・)?政策\s*(\d+)】")
-TAGGED = re.compile(r"^(.{2,60}?)\s*【([^】・]{2,20})(?:・政策\s*(\d+))?】\s*$")
+TAGGED = needs(re.compile(r"^(.{2,60}?)\s*【([^】・]{2,20})(?:・政策\s*(\d+))?】\s*$"), ("【",))
 POLICY_KINDS = [("条例", "ordinance"), ("基本方針", "basic_policy"), ("方針", "basic_policy"),
                 ("アクションプラン", "plan"), ("計画", "plan"), ("ビジョン", "plan"),
                 ("戦略", "plan"), ("プラン", "plan")]
 KIND_RE = "|".join(k for k, _ in POLICY_KINDS)
 QUOTED_POLICY = re.compile(rf"「([^」]{{2,60}}?(?:{KIND_RE})[^」]{{0,15}})」")
-BARE_POLICY = re.compile(r"(?:^|(?<=[\s「『(（]))(第\d+次|(?:令和|平成)?\d+年度)?"
-                         rf"[一-龥ぁ-んァ-ヺー・·]{{2,30}}(?:{KIND_RE})(?:\s*[・·]?\s*"
-                         rf"(?:アクションプラン))?(?:\s*\d{{4}}(?:[～〜~-]\d{{4}})?)?")
+BARE_POLICY = needs(re.compile(r"(?:^|(?<=[\s「『(（]))(第\d+次|(?:令和|平成)?\d+年度)?"
+                               rf"[一-龥ぁ-んァ-ヺー・·]{{2,30}}(?:{KIND_RE})(?:\s*[・·]?\s*"
+                               rf"(?:アクションプラン))?(?:\s*\d{{4}}(?:[～〜~-]\d{{4}})?)?"),
+                    [k for k, _ in POLICY_KINDS])
 ENACTED = re.compile(r"(制定|策定|施行)")
 CONFERENCE_WORDS = "会議|サミット|フォーラム|総会|大会|シンポジウム|コンベンション|講演会|理事会"
 CONFERENCE = re.compile(rf"{CONFERENCE_WORDS}|[Ss]ummit|SUMMIT|[Ff]orum|FORUM|[Cc]onference|"
@@ -59,8 +63,8 @@ EVENT_WORDS = (f"{CONFERENCE_WORDS}|見本市|トリエンナーレ|ビエンナ
 EVENT_WORD = re.compile(EVENT_WORDS)  # a cheap test before EVENT, which tries every position
 EVENT = re.compile(rf"(第\s*(\d+)\s*回\s*)?([一-龥ァ-ヺーA-Za-z・]{{2,24}}?(?:{EVENT_WORDS}))"
                    r"(?:\s*(\d{4}))?(?:\s*[(（]([A-Z][A-Za-z0-9\-]{1,10})[)）])?")
-EVENT_QUOTED = re.compile(r"(?:国際コンベンション|イベント|サミット)「([^」]{2,30})」|"
-                          rf"「([^」]{{1,30}}(?:{EVENT_WORDS})\s*(?:\d{{4}})?)」")
+EVENT_QUOTED = needs(re.compile(r"(?:国際コンベンション|イベント|サミット)「([^」]{2,30})」|"
+                                rf"「([^」]{{1,30}}(?:{EVENT_WORDS})\s*(?:\d{{4}})?)」"), ("「",))
 GENERIC_EVENTS = {"国際会議", "会議", "サミット", "フォーラム", "総会", "大会", "セミナー", "実行委員会",
                   "国際コンベンション", "コンベンション", "見本市", "シンポジウム"}
 
@@ -177,14 +181,20 @@ def _name_below(ctx: Context, block, end: int, mark: str, pillars: dict) -> None
 
 
 def _labelled_pillars(ctx: Context, label, pillars: dict) -> None:
-    """The numbered lines after a label ("施策の分野" / "1. …まち(協働)" / its description /
+    """The numbered lines after a label ("施策の分野" / "1. …まち(参画)" / its description /
     "2. …"): one style of numbering, counting up; a description may stand between them."""
     found, level, gap = [], None, 0
+    wrapped: dict[int, list] = {}  # a numbered line's name that wrapped: the lines it goes on on
     for b in ctx.blocks[ctx.position(label) + 1:]:
         if b.kind == "heading" and b.number and (level is None or b.level == level) \
                 and _counts_on(found, b.number) and len(b.text) <= 60 and "。" not in b.text:
             level, gap = b.level, 0
             found.append(b)
+            continue
+        if found and b.kind == "paragraph" and len(b.text) <= 60 and "。" not in b.text \
+                and WRAPPED.search(found[-1].text + "".join(x.text for x in wrapped.get(
+                    id(found[-1]), []))):
+            wrapped.setdefault(id(found[-1]), []).append(b)  # "I A県民が、" / "暮らせる県づくり"
             continue
         gap += 1
         if b.kind == "heading" or gap > (1 if found else 0) or not found and b.kind != "paragraph":
@@ -192,10 +202,12 @@ def _labelled_pillars(ctx: Context, label, pillars: dict) -> None:
     if len(found) < 2:
         return
     for b in found:
-        text = strip_toc_leader(b.text)[0]
+        more = wrapped.get(id(b), [])
+        text = strip_toc_leader(b.text + "".join(x.text for x in more))[0]
         if text not in pillars and not NOT_A_PILLAR.search(text):
             pillars[text] = b.number
-            ctx.out.add("pillar", ctx.span(b), label=text, number=b.number)
+            ctx.out.add("pillar", ctx.block_span(b, more[-1]) if more else ctx.span(b),
+                        label=text, number=b.number)
 
 
 def _counts_on(found: list, number: str) -> bool:
@@ -249,12 +261,12 @@ def _pillar_heading(ctx: Context, block, m: re.Match, pillars: dict, offset: int
     end = next((b.first_line - 1 for b in ctx.blocks[ctx.position(block) + 1:]
                 if PILLAR_HEADING.match(b.text) or b.kind == "heading" and (b.level or 0) <= 1),
                len(ctx.lines))
-    ctx.__dict__.setdefault("_pillar_headings", []).append((block.first_line, end, label))
+    ctx._pillar_headings.append((block.first_line, end, label))
 
 
 def _under_pillar_headings(ctx: Context) -> None:
     """Programs listed under a pillar's own heading implement it."""
-    headings = ctx.__dict__.get("_pillar_headings", [])
+    headings = ctx._pillar_headings
     if not headings:
         return
     done = {(f.data["program"], f.data["pillar"]) for f in ctx.out.facts if f.kind == "implements"}

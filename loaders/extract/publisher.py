@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from citykg.gazetteer import Entity, Gazetteer, Mention
 from citykg.loaders.extract.context import Context
+from citykg.loaders.prefilter import needs
 
 URL_LINE = re.compile(r"^\s*URL\s*[:：]\s*(\S+)", re.IGNORECASE)
 HOST = re.compile(r"(?<![a-z0-9.-])((?:[a-z0-9-]+\.)+jp)(?![a-z0-9-])")
@@ -22,9 +23,11 @@ ROMAJI_FOLDS = ((r"[^a-z]", ""), (r"o[uh](?![aeiou])", "o"), (r"ou", "o"), (r"uu
                 (r"aa", "a"), (r"m(?=[bpm])", "n"), (r"nn", "n"), (r"shi", "si"),
                 (r"chi", "ti"), (r"tsu", "tu"), (r"fu", "hu"), (r"ji", "zi"), (r"sh", "sy"),
                 (r"ch", "ty"), (r"j", "zy"))
-# A prefecture's name that only says where a municipality lies (長野県大町市, 兵庫県内の都市)
-# is not the prefecture as subject.
-PREFECTURE_AS_PLACE = re.compile(r"\s*(?:内|下|在住|出身)")
+# A prefecture's name that only says where a municipality lies (長野県大町市, 兵庫県内の都市),
+# or that begins an association's name or a payment to one (静岡県協議会負担金), is not the
+# prefecture as subject.
+PREFECTURE_AS_PLACE = re.compile(r"\s*(?:内|下|在住|出身)|[一-龥ァ-ヶー・]{0,12}?(?:協議会|協会|連合会|振興会"
+                                 r"|負担金|補助金|交付金)")
 TITLE_WEIGHT, HEADING_WEIGHT = 3, 2
 # Words a government uses of itself and its people, by level: a page that speaks as a
 # prefecture (本県, 県民, 県立, 知事) is the prefecture's even where it names cities more.
@@ -32,7 +35,13 @@ SELF_WORDS = {"prefecture": re.compile(r"(?<![一-龥])(?:本県|当県|本道)|
                                        r"知事|道民|府民|府立|都民|都立"),
               "city": re.compile(r"(?<![一-龥])(?:本市|当市|本町|本村)|市民|市立|市内|市役所|市長|町民|"
                                  r"町長|村民|村長|区民|区長")}  # not 松本市
-# The government a sentence is about: named first, as its topic ("岸和田市は、…", "本県では")
+# (each tried only on blocks holding one of its words, most hold none: its alternatives, the
+# lookbehind left out)
+_SELF = {level: re.sub(r"\(\?<!\[一-龥\]\)|\(\?:|\)", "", w.pattern).split("|")
+         for level, w in SELF_WORDS.items()}
+assert all(re.escape(w) == w for words in _SELF.values() for w in words), "SELF_WORDS: words only"
+SELF_WORDS = {level: needs(w, _SELF[level]) for level, w in SELF_WORDS.items()}
+# The government a sentence is about: named first, as its topic ("A市は、…", "本県では")
 SUBJECT_AFTER = re.compile(r"\s*(?:は|では|が|として)")
 SUBJECT_BEFORE = re.compile(r"(?:^|[。\n]|^\s*[・\-■◆●○])\s*$")
 
@@ -89,12 +98,24 @@ def _government_of(ctx: Context, host: str, url: str) -> Entity | None:
             prefectures = {e.code for e in index.get(romaji_key(labels[i + 2]), ())
                            if e.kind == "prefecture"}
             found = [e for e in found if e.parent in prefectures] or found
+        if len(found) > 1:
+            found = _designated(found) or found
         if len(found) == 1:
             return found[0]
         if found:
             ctx.out.report(1, f"the web address {host} names several local governments: "
                            f"{', '.join(e.label_ja for e in found)}", url)
     return None
+
+
+def _designated(found: list[Entity]) -> list[Entity]:
+    """Of the municipalities a bare host label names, the designated city: a name several share
+    without a prefecture label in the host is the designated city's (the others' hosts carry
+    their prefecture), e.g. a `city.<name>.lg.jp` shared by a designated city and a small town."""
+    from citykg import jp_gazetteer
+
+    table = jp_gazetteer.load()
+    return [e for e in found if (m := table.by_code(e.code)) and m.kind == "designated_city"]
 
 
 def infer_publisher(ctx: Context) -> Entity | None:
@@ -107,6 +128,11 @@ def infer_publisher(ctx: Context) -> Entity | None:
     (best, n), *rest = counts.most_common(2) + [(None, 0)]
     if n > rest[0][1]:
         return best
+    tied = [e for e, k in counts.items() if k == n]
+    inside = [e for e in tied if e.kind == "city" and any(
+        p.kind == "prefecture" and e.parent == p.code for p in tied)]
+    if len(tied) == 2 and len(inside) == 1:
+        return inside[0]  # 音威子府村 as often as 北海道: the prefecture says where the village is
     ctx.out.report(1, "the text names " + ", ".join(f"{e.label_ja} ({k})" for e, k in
                    counts.most_common(4)) + " as often as each other", "")
     return None

@@ -9,14 +9,16 @@ import re
 
 from citykg.gazetteer import Mention
 from citykg.loaders import normalise
+from citykg.loaders.extract import words
 from citykg.loaders.extract.context import Context, listed_after, listed_before
 from citykg.loaders.extract.dates import date_in, elapsed_start, sentences
-from citykg.loaders.extract.entries import field_heading, is_prose, record_of, tied_date
+from citykg.loaders.extract.entries import OTHER_EVENT, field_heading, is_prose, record_of, tied_date
 from citykg.loaders.extract.owners import other_owner, table_owner
 from citykg.loaders.extract.places import _one_country, partner_mentions, unknown_city
 from citykg.loaders.extract.status import STATUS, mark_statuses
 from citykg.loaders.extract.words import KIND_CELL, RELATION_RE, WORD_RE, collective, type_of
 from citykg.loaders.facts import Fact, Span
+from citykg.loaders.prefilter import needs
 from citykg.loaders.segment import Block
 
 ENTRY_BLOCK = 80  # a block no longer is an entry, with a record below it
@@ -26,9 +28,21 @@ def _entry_like(block: Block) -> bool:
     """A short block that is no sentence ("Sister City Shelbyville, Indiana", "上海市徐匯区(友好
     提携都市)"): an entry, whose record below may date it; prose is not."""
     return len(block.text) <= ENTRY_BLOCK and not is_prose(block.text)
+
+
+def _entry_line(block: Block, mention: Mention) -> bool:
+    """The block is an entry, or the line naming the partner is one, in a block that runs
+    lines together ("Web: the old city's site" / "Friendship City Springfield" / "Signed: …")."""
+    if _entry_like(block):
+        return True
+    line = bisect.bisect_right(block.offsets, mention.start) - 1
+    end = block.offsets[line + 1] if line + 1 < len(block.offsets) else len(block.text)
+    text = block.text[block.offsets[line]:end]
+    return len(text) <= ENTRY_BLOCK and not is_prose(text)
 # What may stand between a relation word and the partner's name that follows it.
+# ("姉妹友好都市である米国・A市、ブラジル・B市": である opens a list too)
 GAP_AFTER = re.compile(r"^(?:提携|締結|盟約)?(?:\s*(\d+)\s*周年を(迎える|迎えた|記念する))?\s*"
-                       r"(?:の|である|(?P<list>は|としては|として|には)\s*、?"
+                       r"(?:の|(?P<list>である|は|としては|として|には)\s*、?"
                        r"|として[^、。\s]{1,8}?[いな])?\s*$")  # 姉妹都市は、A市、B市; として交流の深い
 # … and between the partner's name and a relation word after it.
 # ("…蘇州市など、現在8都市と姉妹都市": a count of the list may come between)
@@ -36,14 +50,14 @@ GAP_BEFORE = re.compile(r"^\s*(?:[(（][^)）]{1,20}[)）])?\s*(?:等|など)?" 
                         r"\s*(?:、?\s*(?:現在|計|合計)?\s*[0-9]+\s*(?:都市|市|自治体))?"
                         r"\s*(?:と|との|の|とは|とも)?\s*(?:間の|間で)?\s*[(（]?\s*$")
 # an agreement being prepared, not made: "提携に向けた協議", "提携を検討", "締結予定"
-PLANNED = re.compile(r"に向け|を目指|目指して|検討|協議中|予定|準備|打診|調整中|planned|proposed")
+PLANNED = words.PLANNED
 # a date right after the relation word: "(姉妹都市) 1959年", "姉妹都市提携 1959.10.1"
 DATE_AFTER = re.compile(r"\s*[)）]?\s*(?:提携|締結)?\s*[)）]?\s*[(（:]?\s*(?=[0-9明大昭平令MTSHR])")
 # "昭和37年にアメリカ合衆国のバッファロー市と姉妹都市提携": the date that opens the clause
 # ("昭和34年に旧小倉市がアメリカ・ワシントン州のタコマ市と": a subject may come between)
 DATE_BEFORE = re.compile(r"(?:^|[、。])([^、。]*?[年月日])\s*(?:に|、)\s*(?:[^、。\s]{1,8}が)?"
                          r"\s*(?:[^、。\s]{1,12}の)?\s*$")
-# "福州市は、姉妹都市ではなく「友好都市」": the word it is not, between the partner and its own
+# "A市は、姉妹都市ではなく「友好都市」": the word it is not, between the partner and its own
 NOT_BUT = re.compile(rf"^\s*(?:は|とは)\s*、?\s*(?:{WORD_RE.pattern})\s*ではなく\s*[「『]?\s*$")
 MAKING = re.compile(r"提携|締結|盟約|調印|結[びんぶ]")
 BARE_YEAR = re.compile(r"(?<![\w.\-/])(1[89]\d\d|20\d\d)(?![\w.\-/年])")
@@ -70,8 +84,8 @@ def _drop_collective(ctx: Context) -> None:
     """A partner named under a collective word, or typed only by its list's heading, and
     elsewhere with its own type keeps only that (its date passing to it); one named only under
     a collective word is a twinning of unstated type, reported."""
-    collective = ctx.__dict__.get("_collective", set())
-    yielding = ctx.__dict__.get("_yielding", set())
+    collective = ctx._collective
+    yielding = ctx._yielding
 
     def rank(f: Fact) -> int:
         return 0 if id(f) in collective else 1 if id(f) in yielding else 2
@@ -112,19 +126,19 @@ def _relations(ctx: Context) -> None:
         if introduced and block.kind != "item":
             heading_type, introduced = None, False
         if block.kind == "heading":
-            ctx.__dict__["_other_owner"] = table_owner(ctx, block)
-            ctx.__dict__["_kind_last"] = False
+            ctx._other_owner = table_owner(ctx, block)
+            ctx._kind_last = False
         elif block.kind in ("paragraph", "row") and len(block.text) < 40 \
                 and RELATION_RE.search(block.text) and not partner_mentions(ctx, block):
             # a caption: "(参考)千葉県の海外姉妹・友好提携先" (a row's kind cell keeps it)
             owner = table_owner(ctx, block)
             if owner or block.kind == "paragraph" and not _is_kind_cell(block):
-                ctx.__dict__["_other_owner"] = owner
+                ctx._other_owner = owner
         if block.kind == "row" and (_dated_field(ctx, block) or _kv_record(ctx, block)):
             continue
         if row_type := _typed_row(ctx, block):
             # the kind cell spans the rows below it until the next kind
-            heading_type, ctx.__dict__["_collective_heading"] = row_type, False
+            heading_type, ctx._collective_heading = row_type, False
             continue
         continued = _continued(ctx, block)
         # "金沢市には7つの姉妹都市があります。" over a bulleted list introduces it as a heading would
@@ -133,9 +147,12 @@ def _relations(ctx: Context) -> None:
                               or block.kind == "paragraph" and len(block.text) < 40
                               and not is_prose(block.text)):  # "…友好都市を提携。" is no title
             words = RELATION_RE.findall(block.text)
+            if words and not partner_mentions(ctx, block) \
+                    and _domestic_entry(ctx, block, type_of(words[0])):
+                continue  # "姉妹都市 A市(B県)": a domestic partner's entry, not a heading
             if words and not partner_mentions(ctx, block):
                 heading_type, introduced = type_of(words[0]), introduces and block.kind == "paragraph"
-                ctx.__dict__["_collective_heading"] = collective(words[0]) or bool(
+                ctx._collective_heading = collective(words[0]) or bool(
                     re.search(re.escape(words[0]) + r"\s*(?:等|など)", block.text))  # 姉妹都市等
                 continue
         found = continued or _relation_words(ctx, block) | _agreementsentences(ctx, block)
@@ -143,8 +160,9 @@ def _relations(ctx: Context) -> None:
         if not found and heading_type and block.kind in ("item", "row", "paragraph") \
                 and (not is_prose(block.text) or block.kind == "item"):
             # a sentence under the heading is no entry; a bulleted one opening with its
-            # partner is ("・セントポール市(米国) 日本で初めての姉妹都市縁組。…")
-            found = _list_item(ctx, block, heading_type)
+            # partner is ("・ポートランド市(米国) 県内で初めての姉妹都市縁組。…")
+            found = _name_list(ctx, block, heading_type) or _name_field(ctx, block, heading_type) \
+                or _domestic_entry(ctx, block, heading_type) or _list_item(ctx, block, heading_type)
             if not is_prose(block.text):
                 found |= _line_entries(ctx, block, heading_type, found)
         elif not found and heading_type and block.kind == "heading":
@@ -177,33 +195,42 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
                                text[owner.start:after.end])  # "キーウ市の姉妹都市であるミュンヘン市"
                 continue
             years = int(gap.group(1)) if gap.group(1) else None
-            # an entry such as "Sister City" / "Shelbyville, Indiana": dated by its record
-            record = record_of(ctx, block, after) if _entry_like(block) and not \
+            # an entry such as "Sister City" / "Springfield, Ohio": dated by its record
+            record = record_of(ctx, block, after) if _entry_line(block, after) and not \
                 listed_after(partners, after, text) else None
-            _add(ctx, block, after, rtype, rel.start(), after.end, anniversary=years,
-                 upcoming=bool(gap.group(2) and gap.group(2).startswith("迎える")),
-                 date=record and record.date, derived=bool(record and record.derived))
+            facts = [_add(ctx, block, after, rtype, rel.start(), after.end, anniversary=years,
+                          upcoming=bool(gap.group(2) and gap.group(2).startswith("迎える")),
+                          date=record and record.date, derived=bool(record and record.derived))]
             found.add(after.entity.key)
             for m in listed_after(partners, after, text) if gap.group("list") else ():
-                _add(ctx, block, m, rtype, rel.start(), m.end)  # "姉妹都市は、A市、B市、C市"
+                facts.append(_add(ctx, block, m, rtype, rel.start(), m.end))  # "姉妹都市は、A市、B市"
                 found.add(m.entity.key)
+            if collective(rel.group(0)):  # "姉妹友好都市であるA市、B市": a type stated elsewhere wins
+                ctx._collective.update(id(f) for f in facts if f)
             continue
         before = next((m for m in reversed(partners) if m.end <= rel.start()), None)
         if before is None:
             continue
         between = NOT_BUT.sub("", _strip_publisher(ctx, text[before.end:rel.start()]))
+        if GAP_BEFORE.match(between) and (other := _japanese_partner_after(ctx, block, rel)):
+            ctx.out.report(block.line_at(before.start), f"{other}'s agreement with "
+                           f"{before.surface}, not the publisher's: not recorded",
+                           text[before.start:rel.end() + 12])  # "A市の姉妹都市であるB市"
+            continue
         if GAP_BEFORE.match(between):
             tail = text[rel.end():rel.end() + 20]
             ann = ANNIVERSARY.match(re.sub(r"^(?:提携|締結)", "", tail))
             listed = listed_before(partners, before, text)
-            opening = DATE_BEFORE.search(text, 0, before.start) if not listed else None
-            date = date_in(ctx, block, opening.group(1)) if opening else None
+            date, derived = _clause_anniversary(text, before.start, tail), False
+            derived = date is not None
+            opening = DATE_BEFORE.search(text, 0, before.start) if not listed and not date \
+                else None
+            date = date or (date_in(ctx, block, opening.group(1)) if opening else None)
             if date is None and not listed and DATE_AFTER.match(text, rel.end()):
                 date = date_in(ctx, block, text[rel.end():rel.end() + 30].split("。")[0])
             if date is None and (year := BARE_YEAR.search(between)):
                 date = normalise.PartialDate(int(year.group(1)))  # "長春市(中国・1980)友好都市"
-            derived = False
-            if date is None:  # "…と姉妹都市を提携してから、今年で50周年を迎えました"
+            if date is None:  # "…と姉妹都市を提携してから、今年で40周年を迎えます"
                 date = elapsed_start(ctx, text[rel.end():rel.end() + 40].split("。")[0])
                 derived = date is not None
             if date is None and not listed and _entry_like(block) \
@@ -220,15 +247,35 @@ def _relation_words(ctx: Context, block: Block) -> set[str]:
                                   date=date if derived else None, derived=derived))
                 found.add(m.entity.key)
             if collective(rel.group(0)):
-                ctx.__dict__.setdefault("_collective", set()).update(id(f) for f in facts if f)
+                ctx._collective.update(id(f) for f in facts if f)
     return found
 
 
-# "6都市〔サンノゼ市、…、洛陽(らくよう)市〕", "米国の3市(ストックトン、オマハ、シェルビービル)": a
+# a count of years right after the relation word: "…との姉妹都市25周年", "友好都市提携の10周年"
+COUNT_AFTER = re.compile(r"^(?:提携|締結)?の?\s*(\d+)\s*周年")
+
+
+def _clause_anniversary(text: str, start: int, tail: str):
+    """The start an anniversary implies when the partner's own clause names the year it falls
+    in ("2015年度にA市との姉妹都市25周年、2017年度にB市との友好都市10周年を迎える": 1990, 2007),
+    each clause its own year; None without both."""
+    count = COUNT_AFTER.match(tail)
+    if not count:
+        return None
+    clause = text[max(text.rfind("、", 0, start), text.rfind("。", 0, start)) + 1:start]
+    try:
+        year = normalise.parse_fiscal_year(clause) or normalise.parse_year(clause)
+    except normalise.NormaliseError:
+        return None
+    return normalise.PartialDate(year - int(count.group(1))) if year else None
+
+
+# "5都市〔ポートランド市、…、蘇州(そしゅう)市〕", "米国の3市(ボイシ、タルサ、フレズノ)": a
 # count, then as many names in brackets (a country before it may qualify them)
-COUNTED = re.compile(r"(?:([^\s、。]{1,10}?)の)?(\d+)\s*(?:都市|市|自治体|か国)\s*"
-                     r"(?:〔(?P<a>[^〕]{2,200})〕|[(（](?P<b>[^()（）]{2,200})[)）])")
-READING = re.compile(r"[(（][ぁ-ゖー]+[)）]")  # "洛陽(らくよう)市"
+COUNTED = needs(re.compile(r"(?:([^\s、。]{1,10}?)の)?(\d+)\s*(?:都市|市|自治体|か国)\s*"
+                           r"(?:〔(?P<a>[^〕]{2,200})〕|[(（](?P<b>[^()（）]{2,200})[)）])"),
+                hint=re.compile(r"\d\s*(?:都市|市|自治体|か国)\s*[〔(（]"))  # its count, then a bracket
+READING = re.compile(r"[(（][ぁ-ゖー]+[)）]")  # "蘇州(そしゅう)市"
 
 
 def _counted_list(ctx: Context, block: Block, heading_type: str | None,
@@ -247,7 +294,7 @@ def _counted_list(ctx: Context, block: Block, heading_type: str | None,
         if rel and _planned(ctx, block, rel):
             continue
         rtype = type_of(rel.group(0)) if rel else heading_type
-        country = _one_country(ctx, m.group(1)) if m.group(1) else None  # "…では米国の3市"
+        country = _one_country(ctx, m.group(1)) if m.group(1) else None  # "…には米国の2市"
         countries = [country] if country else []
         cities = [_named_city(ctx, name, countries, block) for name in names]
         if not rtype or not all(cities):
@@ -283,22 +330,24 @@ def _named_city(ctx: Context, name: str, countries: list, block: Block):
 
 def _without_countries(ctx: Context, block: Block, start: int, end: int) -> str:
     """The text between a relation word and the partner after it, without the country that
-    qualifies the partner ("友好都市中国・大連市", "友好都市である中国の大連市")."""
+    qualifies the partner ("友好都市中国・青島市", "友好都市である中国の青島市")."""
     text = block.text[start:end]
+    if text and ctx.world.lookup(text.strip(" ・の"), "country"):
+        return ""  # "姉妹州県ブラジルパラナ州": the country glued to the name
     for m in ctx.mentions(block, {"country"}) if text else ():
         if start <= m.start and m.end <= end:
             text = text.replace(m.surface, "", 1)
     return re.sub(r"[・の]\s*$", "", text) if len(text) < end - start else text
 
 
-# a record's field naming the kind and dating it: "姉妹都市提携:1972年11月20日", "友好都市提携日"
+# a record's field naming the kind and dating it: "姉妹都市提携:1978年5月9日", "友好都市提携日"
 FIELD_KEY = re.compile(rf"(?:{RELATION_RE.pattern})(?:提携|締結|縁組)(?:年月日|日)?")
 NAME_LINE = 24  # a line that only names the entry is short
 
 
 def _dated_field(ctx: Context, block: Block) -> bool:
     """A kind-and-date field right under the line that names its entry ("長野県大町市" /
-    "姉妹都市提携:1972年11月20日"): the entry a foreign city, or a Japanese municipality
+    "姉妹都市提携:1978年5月9日"): the entry a foreign city, or a Japanese municipality
     named alone on its line (a domestic partner)."""
     cells = [c for c in block.cells if c]
     if len(cells) != 2 or not FIELD_KEY.fullmatch(cells[0].replace(" ", "")):
@@ -370,10 +419,34 @@ def _planned(ctx: Context, block: Block, rel: re.Match) -> bool:
     return True
 
 
+# a day without its year: "そして9月21日、…で姉妹都市提携の調印が"
+MONTH_DAY = re.compile(r"(?<![0-9年])(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+
+def _date_after(ctx: Context, block: Block, text: str):
+    """The first date after the relation word, unless the text before it counts it from the
+    agreement ("姉妹都市提携の翌年2014年から")."""
+    date = date_in(ctx, block, text)
+    if date is None:
+        return None
+    at = re.search(r"\d{4}|[明大昭平令][^\s、。]{0,2}\d|[A-Z][a-z]+ \d", text)
+    return None if at and words.RELATIVE.search(text[:at.start()]) else date
+
+
+def _in_year_before(text: str, day: re.Match):
+    """A day the sentence gives without its year, in the year the paragraph named last before
+    it ("その翌年の1976年、…。…そして9月21日、…調印"): the year a narrative carries on in."""
+    try:
+        last = normalise.last_date(text)
+        return normalise.PartialDate(last.year, int(day[1]), int(day[2])) if last else None
+    except normalise.NormaliseError:
+        return None
+
+
 def _agreementsentences(ctx: Context, block: Block) -> set[str]:
     """"A市とB市は、…1965年に姉妹都市提携を行い": one partner, a relation word, a making verb."""
     found = set()
-    for start, sentence in sentences(block.text):
+    for start, sentence in sentences(block.text) if RELATION_RE.search(block.text) else ():
         rel = RELATION_RE.search(sentence)
         if not rel or not MAKING.search(sentence[rel.start():]) or _plans(sentence, rel.end()):
             continue
@@ -381,6 +454,11 @@ def _agreementsentences(ctx: Context, block: Block) -> set[str]:
                     if start <= m.start < start + len(sentence)}
         cities = {k: m for k, m in partners.items() if not m.entity.division}
         partners = cities or partners  # "西オーストラリア州のフリーマントル市": the city
+        if len(partners) > 1:
+            # "…A市との間で始めたが、2010年に本市とB市が姉妹都市となり": the relation word's clause
+            clause = start + max(sentence.rfind("、", 0, rel.start()), 0)
+            partners = {m.entity.key: m for m in partner_mentions(ctx, block)
+                        if clause <= m.start < start + rel.start() and not m.entity.division}
         if len(partners) != 1:
             continue
         mention = next(iter(partners.values()))
@@ -388,7 +466,10 @@ def _agreementsentences(ctx: Context, block: Block) -> set[str]:
         made = STATUS.sub(lambda m: " " * len(m.group(0)), sentence[:rel.end() + 12])
         # the date tied to the relation word, not the first one of the sentence ("昭和36年に交流が
         # 始まり、…、平成元年4月4日に…姉妹都市提携をしました")
-        date = tied_date(made, rel.start()) or date_in(ctx, block, made[rel.start():])
+        date = tied_date(made, rel.start()) or _date_after(ctx, block, made[rel.start():])
+        days = list(MONTH_DAY.finditer(made[:rel.start()]))
+        if date is None and days and not OTHER_EVENT.search(made[days[-1].end():rel.start()]):
+            date = _in_year_before(block.text[:start + days[-1].start()], days[-1])
         derived = False
         ann = ANNIVERSARY.search(sentence, rel.end(), rel.end() + 16)
         if date is None and ann and ann.group(2).startswith("迎える"):
@@ -446,11 +527,138 @@ def _list_item(ctx: Context, block: Block, rtype: str, dated_only: bool = False)
     return found
 
 
+# a line of names only, between bars: "[ A | B | C ]", "A市 | B市 | C市" (links to sections)
+NAME_LIST = re.compile(r"^\s*[\[［【]?\s*([^\[\]［］【】]+?)\s*[\]］】]?\s*$")
+LIST_BAR = re.compile(r"\s*[|｜]\s*")
+
+
+def _name_list(ctx: Context, block: Block, rtype: str) -> set[str]:
+    """A line listing partners by name alone, between bars, under a relation-word heading (a
+    page's links to its partners' sections): each name a city, foreign or Japanese (in English,
+    by its romaji), every one known; each a partner of the heading's kind."""
+    if block.first_line != block.last_line or "|" not in block.text and "｜" not in block.text:
+        return set()
+    m = NAME_LIST.match(block.text)
+    names = [n for n in LIST_BAR.split(m.group(1))] if m else []
+    if len(names) < 3 or any(not n or len(n) > 30 for n in names):
+        return set()
+    named = []
+    for name in names:
+        found = ctx.world.lookup(name, "city") or ctx.world.lookup(name + "市", "city")
+        domestic = not found
+        found = found or _japanese_city(ctx, name)
+        if len(found) != 1:
+            return set()
+        named.append((name, found[0], domestic))
+    out = set()
+    at = 0
+    for name, entity, domestic in named:
+        at = block.text.find(name, at)
+        if ctx.publisher and entity.code and entity.code == ctx.publisher.code:
+            continue
+        fact = _add(ctx, block, Mention(at, at + len(name), name, (entity,)), rtype, at,
+                    at + len(name), domestic=domestic)
+        if fact:
+            _mark_untyped(ctx, fact)
+            out.add(entity.key)
+    return out
+
+
+# a record's field naming the partner: "City name: Springfield, Ohio, USA (since …)", "都市名:…"
+NAME_FIELD = re.compile(r"^\s*(?:(?:Partner|Sister|Friendship|Twin)\s+)?(?:City|Town|Partner)"
+                        r"(?:'s)?\s+[Nn]ame\s*[:：]\s*|^\s*(?:相手)?都市名\s*[:：]\s*")
+
+
+def _name_field(ctx: Context, block: Block, rtype: str) -> set[str]:
+    """An entry opened by a field for the partner's name, under a relation-word heading: the
+    name up to its state and country, the date in the rest of the line ("(since June 1, 1980)");
+    the partner foreign or Japanese."""
+    key = NAME_FIELD.match(block.text)
+    if not key or block.first_line != block.last_line:
+        return set()
+    value = block.text[key.end():]
+    name = re.split(r"\s*[,、(（]", value, maxsplit=1)[0].strip()
+    bare = re.sub(r"\s+(?:City|Town|Village)$", "", name)
+    found = ctx.world.lookup(name, "city") or ctx.world.lookup(bare, "city")
+    domestic = not found
+    found = found or _japanese_city(ctx, name)
+    if len(found) != 1 or ctx.publisher and found[0].code and found[0].code == ctx.publisher.code:
+        return set()
+    at = key.end() + value.find(name)
+    own = RELATION_RE.search(block.text, at + len(name))
+    fact = _add(ctx, block, Mention(at, at + len(name), name, (found[0],)),
+                type_of(own.group(0)) if own else rtype, 0, len(block.text),
+                date=date_in(ctx, block, block.text[at + len(name):]), domestic=domestic)
+    if fact and not own:
+        _mark_untyped(ctx, fact)
+    return {found[0].key} if fact else set()
+
+
+def _domestic_entry(ctx: Context, block: Block, rtype: str) -> set[str]:
+    """A Japanese municipality named on a line of its own with its prefecture ("A市(B県)",
+    "B県A市"), under a relation-word heading: a domestic partner's entry, dated and typed by
+    its record below."""
+    if block.first_line != block.last_line or len(block.text) > 30:
+        return set()
+    named = ctx.local_governments(block)
+    cities = [m for m in named if m.entity and m.entity.kind == "city"]
+    if len(cities) > 1 and len(named) == 3:  # "北海道C郡A村" may read "C郡" as a name too
+        cities = [cities[-1]]
+        named = [m for m in named if m.entity and m.entity.kind == "prefecture"] + cities
+    prefectures = {m.entity.code for m in named if m.entity and m.entity.kind == "prefecture"}
+    if len(cities) != 1 or len(named) != 2 or cities[0].entity.parent not in prefectures:
+        return set()
+    mention = cities[0]
+    if ctx.publisher and mention.entity.code == ctx.publisher.code:
+        return set()
+    rest = block.text
+    for m in named:
+        rest = rest.replace(m.surface, "")
+    own = RELATION_RE.match(rest.strip())  # "姉妹都市 A市(B県)": the entry's own kind
+    rest = rest.replace(own.group(0), "", 1) if own else rest
+    if re.sub(r"[\s()（）\d.・\-①-⑳]|[一-龥]{1,4}郡", "", rest):
+        return set()  # more than the names, their district and brackets ("B県C郡A村")
+    record = record_of(ctx, block, mention)
+    kind = own.group(0) if own else record.kind if record else None
+    span = Span(block.first_line, record.last, "\n".join(
+        ctx.lines[block.first_line - 1:record.last])) if record else None
+    fact = _add(ctx, block, mention, type_of(kind) if kind else rtype, 0, len(block.text),
+                date=record.date if record else None, derived=bool(record and record.derived),
+                span=span, domestic=True)
+    if fact and not kind:
+        _mark_untyped(ctx, fact)
+    return {mention.entity.key} if fact else set()
+
+
+def _japanese_partner_after(ctx: Context, block: Block, rel: re.Match) -> str | None:
+    """A Japanese municipality other than the publisher named right after the relation word
+    ("クリチバの姉妹都市である姫路市" in a prefecture's page): the partner is that one's."""
+    after = re.match(r"\s*(?:である|の)\s*", block.text[rel.end():])
+    if not after:
+        return None
+    at = rel.end() + after.end()
+    for m in ctx.local_governments(block):
+        if m.start == at and m.entity and m.entity.kind == "city" and not (
+                ctx.publisher and m.entity.code == ctx.publisher.code):
+            return m.surface
+    return None
+
+
+def _japanese_city(ctx: Context, name: str) -> list:
+    """A Japanese municipality a name means, in kanji or in romaji ("Springfield" is none)."""
+    from citykg.loaders.extract.publisher import _by_romaji, romaji_key
+
+    found = [e for e in ctx.japan.lookup(name, "city")]
+    if not found and re.fullmatch(r"[A-Za-z][A-Za-z\- ]{2,30}", name):
+        bare = re.sub(r"\s+(?:City|Town|Village)$", "", name)
+        found = [e for e in _by_romaji(ctx.japan).get(romaji_key(bare), ()) if e.kind == "city"]
+    return found
+
+
 def _mark_untyped(ctx: Context, fact: Fact) -> None:
     """An entry typed only by the heading it stands under: a type the partner is given
-    elsewhere wins ("…福州市は、姉妹都市ではなく「友好都市」")."""
-    which = "_collective" if ctx.__dict__.get("_collective_heading") else "_yielding"
-    ctx.__dict__.setdefault(which, set()).add(id(fact))
+    elsewhere wins ("…A市は、姉妹都市ではなく「友好都市」")."""
+    (ctx._collective if ctx._collective_heading else ctx._yielding).add(id(fact))
 
 
 def _line_entries(ctx: Context, block: Block, rtype: str, taken: set[str]) -> set[str]:
@@ -523,9 +731,9 @@ def _next_cells(ctx: Context, block: Block):
     before = ctx.blocks[position - 1] if position else None
     # a kind cell right before the name is the kind of a kind-first table, unless the
     # table has shown its kind after the name already
-    if kind and before and _is_kind_cell(before) and not ctx.__dict__.get("_kind_last"):
+    if kind and before and _is_kind_cell(before) and not ctx._kind_last:
         return date, None, last if date else block
-    ctx.__dict__["_kind_last"] = bool(kind)
+    ctx._kind_last = bool(kind)
     return date, kind, last if date or kind else block
 
 
@@ -570,7 +778,7 @@ def _typed_row(ctx: Context, block: Block) -> str | None:
     if block.kind not in ("row", "heading") or not RELATION_RE.search(block.text):
         return None
     cells = block.cells if block.kind == "row" else block.text.split()
-    # "姉妹都市", "姉妹都市提携", "連携協定(スタートアップ分野)", "青少年交流協定"
+    # "姉妹都市", "姉妹都市提携", "連携協定(観光分野)", "青少年交流協定"
     kinds = [c for c in cells if c and KIND_CELL.fullmatch(
         re.sub(r"提携$|\s*[(（][^)）]{1,20}[)）]$", "", c))]
     if len(kinds) != 1:
@@ -579,7 +787,7 @@ def _typed_row(ctx: Context, block: Block) -> str | None:
     # a state in a country's cell ("アメリカ合衆国(カリフォルニア州)") qualifies the partner
     partners = [m for m in found if not m.entity.division] or _unknown_in_cells(ctx, block) \
         or found
-    partners = list({m.entity.key: m for m in reversed(partners)}.values())  # "大田広域市〔テジョン〕"
+    partners = list({m.entity.key: m for m in reversed(partners)}.values())  # "光州広域市〔クァンジュ〕"
     if len(partners) != 1:
         return None
     partner = partners[0]
@@ -611,7 +819,7 @@ def _kv_record(ctx: Context, block: Block) -> bool:
     if len(cells) != 2:  # more cells: a table row ("姉妹都市 | アスンシオン市 | パラグアイ | …")
         return False
     key, value = cells[0].replace(" ", ""), cells[1]
-    record = ctx.__dict__.setdefault("_record", {})
+    record = ctx._record
     # a blank line ends it; a table's rule ("|---|---|") or a sub-title ("提携情報") does not
     if record and any(not line.strip() for line in
                       ctx.lines[record["last"].last_line:block.first_line - 1]):
@@ -632,7 +840,7 @@ def _kv_record(ctx: Context, block: Block) -> bool:
 
 
 def _flush_record(ctx: Context) -> None:
-    record = ctx.__dict__.get("_record") or {}
+    record = ctx._record
     if "partner" not in record:
         record.clear()
         return

@@ -8,13 +8,16 @@ from citykg.gazetteer import Mention
 from citykg.loaders.extract.context import Context
 from citykg.loaders.extract.dates import date_in, last_date_in, sentences
 from citykg.loaders.extract.places import partner_mentions
+from citykg.loaders.prefilter import needs
 from citykg.loaders.segment import Block
 
 # An agreement's exchanges stopped or the agreement ended: "2022年以降交流を停止している",
 # "提携を解消した"; "…休止していたが再開した" leaves it active.
-STATUS = re.compile(r"(?:交流|提携|関係|協定|活動|覚書|派遣)[^。、]{0,20}?"
-                    r"(休止|停止|中断|中止|凍結|見合わせ|見合せ|解消|終了|廃止|解除|破棄)"
-                    r"|([Ss]uspended|[Tt]erminated|[Dd]issolved|[Ff]rozen)")
+STATUS_VERBS = ("休止", "停止", "中断", "中止", "凍結", "見合わせ", "見合せ", "解消", "終了", "廃止", "解除", "破棄")
+STATUS = needs(re.compile(r"(?:交流|提携|関係|協定|活動|覚書|派遣)[^。、]{0,20}?"
+                          rf"({'|'.join(STATUS_VERBS)})"
+                          r"|([Ss]uspended|[Tt]erminated|[Dd]issolved|[Ff]rozen)"),
+               (*STATUS_VERBS, "uspended", "erminated", "issolved", "rozen"))
 STATUS_OF = {**dict.fromkeys(("休止", "停止", "中断", "中止", "凍結", "見合わせ", "見合せ", "suspended",
                               "frozen"), "suspended"),
              **dict.fromkeys(("解消", "終了", "廃止", "解除", "破棄", "terminated", "dissolved"),
@@ -66,7 +69,7 @@ def _entry_partner(ctx: Context, block: Block) -> list[Mention]:
     return partners[:1] if partners and partners[0].start <= 4 else []  # the entry's own name
 
 
-# ("関係を解消したものではない": the agreement stands)
+# ("関係を解消したわけではない": the agreement stands)
 NEGATED = re.compile(r"(?:は|も)?(?:して|されて|し|され)(?:い)?(?:ない|ません)|されず|せず"
                      r"|(?:した|する|された)(?:もの|わけ)では(?:ない|ありません|なく)")
 

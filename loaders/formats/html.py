@@ -2,7 +2,7 @@
 "■ title" lines (what the segmenter reads as a heading), list items as "- " lines, table rows
 as "| a | b |" lines, paragraphs set apart by an empty line — each with the element's line in
 the source. The first lines give the canonical URL ("URL: …") and the <title>, which the
-publisher and language rules read."""
+publisher rule reads; `<html lang>` is the document's language unless it declares none."""
 from __future__ import annotations
 
 import re
@@ -21,6 +21,7 @@ BLOCKS = {"p", "div", "section", "article", "main", "blockquote", "pre", "addres
           "details", "summary", *HEADINGS}
 MAIN = ("//main", "//*[@role='main']", "//article", "//*[@id='main' or @id='content' or "
         "@id='contents' or @id='main-content' or @class='main' or @class='content']")
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
 
 
@@ -44,9 +45,17 @@ def read(path: Path, data: bytes) -> Lines:
     if body is None:
         body = root.find("body") if root.find("body") is not None else root
     _walk(body, out)
-    lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
-    notes = [] if not lang or lang.lower().startswith("ja") else [(1, f"page language: {lang}")]
-    return Lines(out.lines, out.origins, notes, "html")
+    return Lines(out.lines, out.origins, [], "html", declared_language(root))
+
+
+def declared_language(root) -> str | None:
+    """The page's language as its <html lang> (or xml:lang, or a Content-Language meta)
+    declares it: "ja", "en-us" (lower case, as RDF stores keep tags); None where it declares none or no valid tag."""
+    lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or _first(
+        root, "//meta[translate(@http-equiv,'CONTENT-LANGUAGE','content-language')"
+              "='content-language']/@content")
+    lang = (lang or "").strip().split(",")[0].strip().replace("_", "-").lower()
+    return lang if LANGUAGE_TAG.fullmatch(lang) else None  # (tags are case-insensitive)
 
 
 def _decode(path: Path, data: bytes) -> str:

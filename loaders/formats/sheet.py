@@ -87,7 +87,9 @@ def _render(sheets: list[tuple[str | None, list[list[str]]]], kind: str) -> Line
             while cells and not cells[-1]:
                 cells.pop()
             lines.append("\t".join(cells))
-            origins.append(Origin(sheet=name, row=number))
+            first = next((col for col, c in enumerate(cells, start=1) if c), None)
+            origins.append(Origin(sheet=name, row=number, column=first,
+                                  cells=tuple((number, col) for col in range(1, len(cells) + 1))))
     return Lines(lines, origins, notes, kind)
 
 
@@ -109,6 +111,7 @@ def _budget_view(sheet: str | None, rows: list[list[str]], header_at: int):
         return None
     totals: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     first_row: dict[str, int] = {}
+    year_row: dict[tuple[str, int], int] = {}  # the first row of a program's amount in a year
     for number, row in enumerate(rows[header_at + 1:], start=header_at + 2):
         if len(row) <= max(year[0], name[0], amount[0]):
             continue
@@ -120,15 +123,25 @@ def _budget_view(sheet: str | None, rows: list[list[str]], header_at: int):
         sign = -1 if value[1] else 1
         totals[program][int(y[1])] += sign * int(value[2].replace(",", ""))
         first_row.setdefault(program, number)
+        year_row.setdefault((program, int(y[1])), number)
     if not totals:
         return None
     years = sorted({y for by_year in totals.values() for y in by_year})
     unit = amount[1] or "円"
+    # the view's cells: the program's name (its column), then a year's amount (the amount's
+    # column, in the row that gives it)
+    name_col, amount_col = name[0] + 1, amount[0] + 1
     view = [("\t".join([header[name[0]], *(f"{y}年度予算額({unit})" for y in years)]),
-             Origin(sheet=sheet, row=header_at + 1))]
+             Origin(sheet=sheet, row=header_at + 1, column=name_col,
+                    cells=((header_at + 1, name_col),
+                           *((header_at + 1, amount_col) for _ in years))))]
     for program, by_year in totals.items():
         cells = [f"{by_year[y]:,}" if y in by_year else "" for y in years]
-        view.append(("\t".join([program, *cells]), Origin(sheet=sheet, row=first_row[program])))
+        first = first_row[program]
+        view.append(("\t".join([program, *cells]), Origin(
+            sheet=sheet, row=first, column=name_col,
+            cells=((first, name_col), *((year_row.get((program, y), first), amount_col)
+                                        for y in years)))))
     note = None if UNIT.search(rows[header_at][amount[0]]) else (
         f"the header {header[amount[0]]!r} names no unit: amounts read as {unit}")
     return view, note

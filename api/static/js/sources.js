@@ -64,10 +64,20 @@ export function sourceLinks(sources, options = {}) {
   return list;
 }
 
-/** Where a span is in the file a person opens: " (p.425, line 8)", " (sheet 予算, row 12)". */
+/** A spreadsheet's name of a 1-based column: 1 → "A", 27 → "AA". */
+function columnLetters(column) {
+  let letters = "";
+  for (let n = column; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + (n - 1) % 26) + letters;
+  return letters;
+}
+
+/** Where a span is in the file a person opens: " (p.425, line 8)", " (sheet 予算, row 12, col C)". */
 function placeOf(span) {
   if (span.page) return ` (p.${span.page}${span.line_on_page ? `, line ${span.line_on_page}` : ""})`;
-  if (span.row) return ` (${span.sheet ? `sheet ${span.sheet}, ` : ""}row ${span.row})`;
+  if (span.row) {
+    const column = span.column ? `, col ${columnLetters(span.column)}` : "";
+    return ` (${span.sheet ? `sheet ${span.sheet}, ` : ""}row ${span.row}${column})`;
+  }
   return span.source_line ? ` (source line ${span.source_line})` : "";
 }
 
