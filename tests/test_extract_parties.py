@@ -116,3 +116,10 @@ def test_records_whose_fields_are_keys_on_their_own_lines(tmp_path):
     assert {name: (f.data["type"], f.data["start"].iso()) for name, f in found.items()} == {
         "遠野市": ("sister", "1985-04"), "ミルベイ町": ("sister", "1990-10")}
     assert found["ミルベイ町"].data["partner"].country == "ca"
+
+
+def test_a_proposal_is_not_the_agreement(tmp_path):
+    found = partners(extract(tmp_path, "浜松市の友好都市\n\n"
+                             "昭和60年、蘇州市から友好都市提携をしたいとの申し出があり、"
+                             "昭和62年5月1日に両市は友好都市提携を結びました。\n", "浜松市"))
+    assert found["蘇州市"].data["start"].year == 1987

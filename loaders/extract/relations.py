@@ -447,8 +447,11 @@ def _agreementsentences(ctx: Context, block: Block) -> set[str]:
     """"A市とB市は、…1965年に姉妹都市提携を行い": one partner, a relation word, a making verb."""
     found = set()
     for start, sentence in sentences(block.text) if RELATION_RE.search(block.text) else ():
-        rel = RELATION_RE.search(sentence)
-        if not rel or not MAKING.search(sentence[rel.start():]) or _plans(sentence, rel.end()):
+        # the first relation word of an agreement made, not proposed ("…提携をしたいとの申し出
+        # があり、翌年…友好都市提携を結んだ")
+        rel = next((r for r in RELATION_RE.finditer(sentence)
+                    if MAKING.search(sentence[r.start():]) and not _plans(sentence, r.end())), None)
+        if not rel:
             continue
         partners = {m.entity.key: m for m in partner_mentions(ctx, block)
                     if start <= m.start < start + len(sentence)}
