@@ -710,7 +710,9 @@ def _entry_name(ctx: Context, block: Block, partners: list[Mention]) -> Mention 
             if q.end <= m.start:
                 lead = lead[:q.start] + " " * (q.end - q.start) + lead[q.end:]
         lead = ADMIN_AREA.sub("", lead)  # "広西チワン族自治区", a state the gazetteer lacks
-        return m if len(re.sub(r"[\s・、]", "", lead)) <= 4 else None  # "(1) ", "① "
+        lead = re.sub(r"[\s・、]", "", lead)
+        # "(1) ", "① ": a number, not words ("市はカリフォルニア州で…" opens no entry)
+        return m if len(lead) <= 4 and not re.search(r"[ぁ-ゖ]", lead) else None
     return None
 
 
