@@ -125,6 +125,7 @@ def segment(lines: list[str]) -> list[Block]:
     cell_lines = _cells(lines)
     csv_export = _is_csv(lines)
     pipe_rows = _pipe_rows(lines)
+    one_a_line = not _wrapped(lines)
     skip_to = 0
 
     def close_paragraph() -> None:
@@ -185,10 +186,32 @@ def segment(lines: list[str]) -> list[Block]:
                                 [0]))
             continue
         para.append((number, line))
-        if number in cell_lines:
+        if number in cell_lines or one_a_line and (
+                SENTENCE_END.search(line) or number < len(lines) and _prose(lines[number])):
+            # one element a line: a sentence ends its block, and a title is not joined to the
+            # sentence after it (short lines of one entry still are: a name, its country)
             close_paragraph()
     close_paragraph()
     return blocks
+
+
+LONG_LINE = 30
+SENTENCE_END = re.compile(r"[。！？]\s*$|[a-z]{2}[.!?]\s*$")
+
+
+def _wrapped(lines: list[str]) -> bool:
+    """Lines wrapped at a width, as PDF text and printed reports have them: most long lines end
+    mid-sentence. A page's text has one element a line: its long lines end their sentences, and
+    a short line is a title of its own, not the end of a paragraph."""
+    long = [line.rstrip() for line in lines if len(line.strip()) >= LONG_LINE
+            and not BULLET.match(line.strip()) and not WEB_ADDRESS_LINE.match(line.strip())]
+    if len(long) < 3:
+        return True
+    return sum(bool(SENTENCE_END.search(line)) for line in long) < 0.7 * len(long)
+
+
+def _prose(line: str) -> bool:
+    return bool(SENTENCE_END.search(line.rstrip()))
 
 
 def _pipe_rows(lines: list[str]) -> dict[int, tuple[int, list[str]]]:

@@ -51,3 +51,25 @@ def test_a_saved_pages_web_address_line_is_a_block_of_its_own():
                       "国際交流を進めています。"])
     assert [b.text for b in blocks] == ["URL: https://www.city.example.lg.jp/kokusai/1.html",
                                         "本市は湖のほとりにあり、国際交流を進めています。"]
+
+
+WRAPPED = ["本市は昭和四十年に米国の都市と姉妹都市提携を結び、以来",
+           "市民の相互訪問を続けています。青少年の派遣は毎年夏に",
+           "行われ、これまでに千人を超える生徒が参加しました。両市の",
+           "代表団は節目の年に互いを訪れ、記念の式典を開いています。"]
+
+
+def test_a_page_with_one_element_a_line_is_not_joined():
+    """Long lines that end their sentences: a web page's text. A title stays apart from the
+    sentence after it; the short lines of one entry (a name, its country) stay together."""
+    lines = ["姉妹友好都市", "本市の姉妹友好都市を紹介します。", "カナダ国ミルベイ町", "(Canada)",
+             "平成2年にミルベイ町と姉妹都市提携を結びました。両市は毎年交流しています。",
+             "中学生の派遣は夏に行われ、これまでに二百人を超える生徒が参加しました。",
+             "記念の式典は節目の年に開かれ、両市の代表団が互いを訪れています。"]
+    texts = [b.text for b in segment(lines)]
+    assert texts[:3] == ["姉妹友好都市", "本市の姉妹友好都市を紹介します。", "カナダ国ミルベイ町(Canada)"]
+
+
+def test_wrapped_lines_are_still_joined():
+    (block,) = segment(WRAPPED)
+    assert block.text == "".join(WRAPPED)

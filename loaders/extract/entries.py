@@ -24,7 +24,10 @@ DATE_KEY = re.compile(rf"^\s*[<＜〈‹(]?\s*(?:(?:{RELATION_RE.pattern})\s*)?"
                       r"|^\s*(?:[Tt]he\s+)?(?:(?:Partnership|Agreement|Affiliation|Sister[- ]city|Twinning)\s+)?"
                       r"(?:[Ee]stablished|[Ss]igned|[Cc]oncluded|[Cc]onclusion(?:\s+(?:[Dd]ay|[Dd]ate))?"
                       r"|[Dd]ate\s+of\s+(?:[Aa]ffiliation|[Aa]greement|[Cc]onclusion|[Pp]artnership|[Ss]igning"
-                      r"|[Tt]winning))\s*(?::|$|\s)|^\s*est\.\s*")
+                      r"|[Tt]winning))\s*(?::|$|\s)|^\s*est\.\s*|^\s*いつから\s*(?:[:：]|$)")
+# A record's field naming the entry, its key alone on its line: "まちの名前", "都市名", "相手都市"
+NAME_KEY = re.compile(r"^\s*(?:(?:まち|都市|市町村|自治体|相手|相手都市|提携先|提携都市)の?名(?:前|称)?"
+                      r"|相手都市|提携先|名称)\s*[:：]?\s*$")
 # What ties a date to the agreement in a sentence: a making verb, or a relation word it names
 MAKING = re.compile(r"提携|締結|盟約|調印|縁組|結[びんぶ]|となっ|になっ|となり|になり|established|signed")
 BECOMING = re.compile(r"となっ|になっ|となり|になり")  # a making verb only with a relation word
@@ -136,8 +139,10 @@ def _record_lines(ctx: Context, block: Block,
 
 
 def field_heading(block: Block) -> bool:
-    """A heading that is a record's field: "<昭和32年5月26日締結>"."""
-    return bool(MAKING.search(block.text)) and _date(block.text) is not None and len(block.text) < 30
+    """A heading that is a record's field: "<昭和32年5月26日締結>", or a field's key alone
+    ("まちの名前", "いつから")."""
+    return bool(MAKING.search(block.text)) and _date(block.text) is not None and len(block.text) < 30 \
+        or bool(NAME_KEY.match(block.text) or DATE_KEY.fullmatch(block.text.strip()))
 
 
 # a sentence: Japanese, or English ("…a World Heritage Site."; not "est. May 20")

@@ -26,7 +26,9 @@ def other_owner(ctx: Context, block: Block, mention: Mention) -> str | None:
     end = block.text.find("。", mention.start)
     end = len(block.text) if end < 0 else end
     others = [m for m in _other_governments(ctx, block) if start <= m.start < end
-              and (m.start < mention.start or NOT_OURS.search(block.text, start, end))]
+              and (m.start < mention.start or NOT_OURS.search(block.text, start, end))
+              and not (m.start < mention.end and mention.start < m.end)
+              and not _locates(m, mention)]
     if not others:
         return None
     if others[-1].start > mention.start:
@@ -34,6 +36,12 @@ def other_owner(ctx: Context, block: Block, mention: Mention) -> str | None:
     before = [m for m in others if m.start < mention.start]
     between = block.text[before[-1].end:mention.start]
     return None if any(n in between for n in ctx.publisher_names()) else before[-1].surface
+
+
+def _locates(m: Mention, mention: Mention) -> bool:
+    """"滋賀県草津市": the prefecture right before a domestic partner only says where it is."""
+    return m.end == mention.start and mention.entity.country == "jp" and any(
+        e.kind == "prefecture" for e in m.entities)
 
 
 # a note that the partners it names are not the publisher's ("…は本表に含まない")

@@ -64,6 +64,7 @@ def partner_mentions(ctx: Context, block: Block) -> list[Mention]:
         found += _long_vowel_variants(ctx, block, found)
         found += _glued_to_country(ctx, block, found)
         found += _name_over_country(ctx, block, found)
+        found += _domestic(ctx, block, found)
         found = _narrowest(ctx, block, sorted(found + _seen_unknown(ctx, block, found),
                                               key=lambda m: m.start))
         # "コーパスクリスティ市(米国テキサス州)": a state in the brackets after a city is where
@@ -73,6 +74,50 @@ def partner_mentions(ctx: Context, block: Block) -> list[Mention]:
                                          or STATE_AFTER_COMMA.fullmatch(block.text, found[i - 1].end, m.start))
             or ORGANISATION_AFTER.match(block.text, m.end))]
     return cache_[id(block)]
+
+
+# "長野県松本市", "松本市(長野県)": the prefecture that tells a shared name apart
+PREFECTURE_BRACKET = re.compile(r"\s*[(（]\s*([^)）]{2,5}[都道府県])\s*[)）]")
+
+
+COUNTY = re.compile(r"(?:[一-龥]{1,4}郡)?")
+
+
+def _domestic(ctx: Context, block: Block, found: list[Mention]) -> list[Mention]:
+    """Japanese municipalities named in a block (a domestic partner), not the publisher, not
+    where a foreign name stands; a name several share is told apart by its prefecture. One in a
+    sentence that names a foreign city is that city's other party, not the publisher's partner
+    ("日本で最初の姉妹提携は、A市と米国のB市の間で結ばれた")."""
+    publisher = ctx.publisher.code if ctx.publisher else None
+    mentions = ctx.local_governments(block)
+    out = []
+    for i, m in enumerate(mentions):
+        if any(k.start < m.end and m.start < k.end for k in found):
+            continue
+        cities = [e for e in m.entities if e.kind == "city"]
+        if len(cities) > 1:
+            before = mentions[i - 1] if i and mentions[i - 1].end == m.start else None
+            after = PREFECTURE_BRACKET.match(block.text, m.end)
+            prefecture = before.entity.label_ja if before and before.entity \
+                and before.entity.kind == "prefecture" else after[1] if after else None
+            cities = [e for e in cities if prefecture and _in_prefecture(ctx, e, prefecture)]
+        if len(cities) != 1 or cities[0].code == publisher:
+            continue
+        sentence_start = block.text.rfind("。", 0, m.start) + 1
+        sentence_end = block.text.find("。", m.end) % (len(block.text) + 1)
+        if any(sentence_start <= k.start < sentence_end for k in found):
+            continue
+        start = m.start
+        if i and mentions[i - 1].entity and mentions[i - 1].entity.kind == "prefecture" \
+                and COUNTY.fullmatch(block.text, mentions[i - 1].end, m.start):
+            start = mentions[i - 1].start  # "北海道虻田郡真狩村" names one place
+        out.append(Mention(start, m.end, block.text[start:m.end], (cities[0],)))
+    return out
+
+
+def _in_prefecture(ctx: Context, city: Entity, prefecture: str) -> bool:
+    found = ctx.japan.lookup(prefecture, "prefecture")
+    return len(found) == 1 and city.parent == found[0].code
 
 
 # a katakana name with the suffix that marks it a place: "…ール州", "…ーグ市"
@@ -280,6 +325,16 @@ def _unknown(ctx: Context, block: Block, known: list[Mention]) -> list[Mention]:
         label = name + m.group(2)
         entity = unknown_city(ctx, label, country, block.line_at(m.start(1)))
         found.append(Mention(m.start(1), m.end(2), label, (entity,)))
+    for c in ctx.mentions(block, {"country"}):
+        # "カナダ国レイクカウチン町", "アメリカ合衆国ボウマン市": right after its country
+        hit = COUNTRY_CITY.match(block.text, c.end)
+        if not hit or not c.entity or c.entity.key == "jp" or any(
+                k.start < hit.end() and hit.start(1) < k.end for k in known + found) \
+                or ctx.world.lookup(hit[1] + hit[2]):
+            continue
+        label = hit[1] + hit[2]
+        entity = unknown_city(ctx, label, c.entity, block.line_at(hit.start(1)))
+        found.append(Mention(hit.start(1), hit.end(), label, (entity,)))
     for m in STATE_CITY.finditer(block.text) if "州" in block.text else ():
         if any(k.start < m.end() and m.start(2) < k.end for k in known + found):
             continue
@@ -300,6 +355,9 @@ def _unknown(ctx: Context, block: Block, known: list[Mention]) -> list[Mention]:
 # "米国ケンタッキー州ジョージタウン市", "アメリカ合衆国オレゴン州ビーバートン市": a city the
 # gazetteer lacks, after its state (and its country)
 STATE_CITY = re.compile(r"([ァ-ヺー・]{2,12}州)([ァ-ヺー・]{2,20})(市|町|村)(?![ァ-ヺー一-龥])")
+
+
+COUNTRY_CITY = re.compile(r"国?\s*([ァ-ヺー・]{2,20})(市|町|村)(?![ァ-ヺー一-龥])")
 
 
 def _one_country(ctx: Context, text: str) -> Entity | None:

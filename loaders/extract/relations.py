@@ -290,7 +290,7 @@ def _counted_list(ctx: Context, block: Block, heading_type: str | None,
         if len(names) != int(m.group(2)):
             continue
         sentence_end = block.text.find("。", m.end())
-        rel = RELATION_RE.search(block.text, m.end(), None if sentence_end < 0 else sentence_end)
+        rel = RELATION_RE.search(block.text, m.end(), len(block.text) if sentence_end < 0 else sentence_end)
         if rel and _planned(ctx, block, rel):
             continue
         rtype = type_of(rel.group(0)) if rel else heading_type
@@ -361,7 +361,8 @@ def _dated_field(ctx: Context, block: Block) -> bool:
     line = before.text[line_start:]
     if not date or len(line) > NAME_LINE:
         return False
-    foreign = [m for m in partner_mentions(ctx, before) if m.start >= line_start]
+    foreign = [m for m in partner_mentions(ctx, before) if m.start >= line_start
+               and m.entity.country != "jp"]
     domestic = [m for m in ctx.local_governments(before) if m.start >= line_start
                 and m.entity and m.entity.kind == "city"
                 and not (ctx.publisher and m.entity.code == ctx.publisher.code)]
@@ -446,8 +447,11 @@ def _agreementsentences(ctx: Context, block: Block) -> set[str]:
     """"A市とB市は、…1965年に姉妹都市提携を行い": one partner, a relation word, a making verb."""
     found = set()
     for start, sentence in sentences(block.text) if RELATION_RE.search(block.text) else ():
-        rel = RELATION_RE.search(sentence)
-        if not rel or not MAKING.search(sentence[rel.start():]) or _plans(sentence, rel.end()):
+        # the first relation word of an agreement made, not proposed ("…提携をしたいとの申し出
+        # があり、翌年…友好都市提携を結んだ")
+        rel = next((r for r in RELATION_RE.finditer(sentence)
+                    if MAKING.search(sentence[r.start():]) and not _plans(sentence, r.end())), None)
+        if not rel:
             continue
         partners = {m.entity.key: m for m in partner_mentions(ctx, block)
                     if start <= m.start < start + len(sentence)}
@@ -706,7 +710,9 @@ def _entry_name(ctx: Context, block: Block, partners: list[Mention]) -> Mention 
             if q.end <= m.start:
                 lead = lead[:q.start] + " " * (q.end - q.start) + lead[q.end:]
         lead = ADMIN_AREA.sub("", lead)  # "広西チワン族自治区", a state the gazetteer lacks
-        return m if len(re.sub(r"[\s・、]", "", lead)) <= 4 else None  # "(1) ", "① "
+        lead = re.sub(r"[\s・、]", "", lead)
+        # "(1) ", "① ": a number, not words ("市はカリフォルニア州で…" opens no entry)
+        return m if len(lead) <= 4 and not re.search(r"[ぁ-ゖ]", lead) else None
     return None
 
 

@@ -66,7 +66,7 @@ def collective(words: str) -> bool:
     return type_of(words) == "twinning" or len({TYPE_OF[w.lower()] for w in WORD_RE.findall(words)}) > 1
 # an agreement being prepared, not made: "提携に向けた協議", "提携を検討", "締結予定", and a partner
 # still sought ("姉妹都市となる相手を探し")
-PLANNED = re.compile(r"に向け|を目指|目指して|検討|協議中|予定|準備|打診|調整中|探し|探す|候補|"
+PLANNED = re.compile(r"に向け|を目指|目指して|検討|協議中|予定|準備|打診|調整中|したい|申し入れ|申し出|探し|探す|候補|"
                      r"planned|proposed")
 # a date counted from the agreement, not its own: "提携の翌年2014年から", "締結後の2005年"
 RELATIVE = re.compile(r"翌|\d+\s*年後|後の|以降|以来|を経て")
