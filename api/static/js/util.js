@@ -1,12 +1,13 @@
 // Small shared helpers: element building, the API client, relation types and their colours.
 
-export const TYPES = ["sister", "friendship", "partner", "cooperation", "office", "network", "aid"];
-export const AGREEMENT_TYPES = new Set(["sister", "friendship", "partner", "cooperation"]);
+export const TYPES = ["sister", "friendship", "partner", "twinning", "cooperation", "office", "network", "aid"];
+export const AGREEMENT_TYPES = new Set(["sister", "friendship", "partner", "twinning", "cooperation"]);
 // Okabe–Ito colours (distinguishable with the common colour-vision deficiencies)
 export const COLORS = {
   sister: "#D55E00",
   friendship: "#E69F00",
   partner: "#CC79A7",
+  twinning: "#999999",  // a twinning whose page does not say which kind
   cooperation: "#009E73",
   office: "#0072B2",
   network: "#56B4E9",
