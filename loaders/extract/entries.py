@@ -24,7 +24,10 @@ DATE_KEY = re.compile(rf"^\s*[<＜〈‹(]?\s*(?:(?:{RELATION_RE.pattern})\s*)?"
                       r"|^\s*(?:[Tt]he\s+)?(?:(?:Partnership|Agreement|Affiliation|Sister[- ]city|Twinning)\s+)?"
                       r"(?:[Ee]stablished|[Ss]igned|[Cc]oncluded|[Cc]onclusion(?:\s+(?:[Dd]ay|[Dd]ate))?"
                       r"|[Dd]ate\s+of\s+(?:[Aa]ffiliation|[Aa]greement|[Cc]onclusion|[Pp]artnership|[Ss]igning"
-                      r"|[Tt]winning))\s*(?::|$|\s)|^\s*est\.\s*|^\s*いつから\s*(?:[:：]|$)")
+                      r"|[Tt]winning))\s*(?::|$|\s)|^\s*est\.\s*|^\s*いつから\s*(?:[:：]|$)"
+                      # "Affiliated as a Sister City since:", "Sister city since"
+                      r"|^\s*(?:[Aa]ffiliated|[Tt]winned|[Pp]artnered|[Ss]ister\s+[Cc]ity|[Ff]riendship\s+[Cc]ity)"
+                      r"(?:\s+(?:as|with)\s+an?\s+[A-Za-z ]{3,30}?)?\s+since\s*(?::|$|\s)")
 # A record's field naming the entry, its key alone on its line: "まちの名前", "都市名", "相手都市"
 NAME_KEY = re.compile(r"^\s*(?:(?:まち|都市|市町村|自治体|相手|相手都市|提携先|提携都市)の?名(?:前|称)?"
                       r"|相手都市|提携先|名称)\s*[:：]?\s*$")

@@ -12,7 +12,7 @@ from citykg.loaders import normalise
 from citykg.loaders.extract import words
 from citykg.loaders.extract.context import Context, listed_after, listed_before
 from citykg.loaders.extract.dates import date_in, elapsed_start, sentences
-from citykg.loaders.extract.entries import OTHER_EVENT, field_heading, is_prose, record_of, tied_date
+from citykg.loaders.extract.entries import DATE_KEY, OTHER_EVENT, field_heading, is_prose, record_of, tied_date
 from citykg.loaders.extract.owners import other_owner, table_owner
 from citykg.loaders.extract.places import _one_country, partner_mentions, unknown_city
 from citykg.loaders.extract.status import STATUS, mark_statuses
@@ -143,9 +143,11 @@ def _relations(ctx: Context) -> None:
         continued = _continued(ctx, block)
         # "金沢市には7つの姉妹都市があります。" over a bulleted list introduces it as a heading would
         introduces = block.kind == "paragraph" and i + 1 < len(blocks) and blocks[i + 1].kind == "item"
-        if not continued and (block.kind == "heading" or introduces
-                              or block.kind == "paragraph" and len(block.text) < 40
-                              and not is_prose(block.text)):  # "…友好都市を提携。" is no title
+        if not continued and not DATE_KEY.match(block.line_texts()[-1]) and (
+                block.kind == "heading" or introduces
+                or block.kind == "paragraph" and len(block.text) < 40
+                and not is_prose(block.text)):  # "…友好都市を提携。" is no title
+            # ("Affiliated as a Sister City since:" is a record's field, no title)
             words = RELATION_RE.findall(block.text)
             if words and not partner_mentions(ctx, block) \
                     and _domestic_entry(ctx, block, type_of(words[0])):
