@@ -123,3 +123,16 @@ def test_a_proposal_is_not_the_agreement(tmp_path):
                              "昭和60年、蘇州市から友好都市提携をしたいとの申し出があり、"
                              "昭和62年5月1日に両市は友好都市提携を結びました。\n", "浜松市"))
     assert found["蘇州市"].data["start"].year == 1987
+
+
+def test_an_english_record_dated_since(tmp_path):
+    """"Affiliated as a Sister City since:" is a record's date field (its value on the next
+    line), not a title that ends the list."""
+    found = partners(extract(tmp_path, "URL: https://www.city.hamamatsu.shizuoka.jp/en/sister.html\n\n"
+                             "Sister Cities\n\nLyon (France)\n\n\nLyon lies where two rivers meet and has a long history.\n"
+                             "Population: 500,000\nArea: 47.9km2\nAffiliated as a Sister City since:\nApril 2nd, 1990\n\n"
+                             "Suzhou(People's Republic of China, Jiangsu Province)\n\n\n"
+                             "Suzhou lies west of a large port city and is known for its gardens.\n"
+                             "Population: 1,000,000\nAffiliated as a Sister City since:\nJune 5th, 1995\n", "浜松市"))
+    assert {f.data["partner"].key: f.data["start"].iso() for f in found.values()} == {
+        "lyon": "1990-04-02", "suzhou": "1995-06-05"}
