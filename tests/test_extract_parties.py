@@ -129,8 +129,10 @@ def test_an_english_record_dated_since(tmp_path):
     """"Affiliated as a Sister City since:" is a record's date field (its value on the next
     line), not a title that ends the list."""
     found = partners(extract(tmp_path, "URL: https://www.city.hamamatsu.shizuoka.jp/en/sister.html\n\n"
-                             "Sister Cities\n\nLyon (France)\n\n\nLyon lies where two rivers meet and has a long history.\n"
-                             "Population: 500,000\nArea: 47.9km2\nAffiliated as a Sister City since:\nApril 2nd, 1990\n\n"
+                             "Sister Cities\n\nLyon (France)\n\n\n"
+                             "Lyon lies where two rivers meet and has a long history.\n"
+                             "Population: 500,000\nArea: 47.9km2\n"
+                             "Affiliated as a Sister City since:\nApril 2nd, 1990\n\n"
                              "Suzhou(People's Republic of China, Jiangsu Province)\n\n\n"
                              "Suzhou lies west of a large port city and is known for its gardens.\n"
                              "Population: 1,000,000\nAffiliated as a Sister City since:\nJune 5th, 1995\n", "浜松市"))
