@@ -30,6 +30,9 @@ TOC_LEADER = re.compile(r"\s*(?:[・･·.…⋯]\s*){3,}\s*|\s*\$?\\cdots\$?\s*
 ENTRY = re.compile(r"^(?:[^\s、。,(（]{2,20}|[A-Z][A-Za-z.'’-]+(?: [A-Z][A-Za-z.'’-]+){0,3} ?)"
                    r"[(（][^)）]{1,20}[)）]\s*\S")  # "Jinju (Republic of Korea), 1999"
 ENTRY_MAX = 60
+# … or a line of any length that opens with a name and its kind of partnership in brackets
+# ("B県A市 (友好都市)1990年提携、…"): one entry of a list, its note after it
+KIND_ENTRY = re.compile(r"^[^\s、。,(（]{2,20}\s?[(（][^)）]{0,6}(?:姉妹|友好|パートナー)[^)）]{0,8}[)）]")
 # … or a short line that ends in its year: "Munich, Germany (1972)", "Jinju, Korea, 1999"
 ENTRY_END = re.compile(r"(?:[(（]\s*(?:1[89]\d\d|20\d\d)[^)）]{0,12}[)）]|[,、]\s*(?:1[89]\d\d|20\d\d))\s*$")
 KEY_VALUE = re.compile(r"^([^\s:、。()\d]{2,10})\s*:\s*(\S.{0,29})$")  # short: not a caption
@@ -179,8 +182,9 @@ def segment(lines: list[str]) -> list[Block]:
             close_paragraph()
             blocks.append(Block("row", number, number, " ".join(cells), [0], cells=cells))
             continue
-        if bullet or ((ENTRY.match(line) and not line.endswith(("、", ",")) and "。" not in line
-                       or ENTRY_END.search(line) and "。" not in line) and len(line) <= ENTRY_MAX):
+        if bullet or KIND_ENTRY.match(line) or (
+                (ENTRY.match(line) and not line.endswith(("、", ",")) and "。" not in line
+                 or ENTRY_END.search(line) and "。" not in line) and len(line) <= ENTRY_MAX):
             close_paragraph()
             blocks.append(Block("item", number, number, line[bullet.end() if bullet else 0:],
                                 [0]))

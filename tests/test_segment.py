@@ -73,3 +73,14 @@ def test_a_page_with_one_element_a_line_is_not_joined():
 def test_wrapped_lines_are_still_joined():
     (block,) = segment(WRAPPED)
     assert block.text == "".join(WRAPPED)
+
+
+def test_a_long_line_opening_with_a_name_and_its_kind_is_an_entry():
+    """Lines of a list run together without blank lines: each that opens with a name and its
+    kind of partnership in brackets is an entry of its own, however long its note."""
+    lines = ["友好都市等の一覧",
+             "岩手県遠野市 (友好都市)1990年友好都市提携、藩の家臣が移り住んだ縁で交流が続いてきた町",
+             "長野県伊那市 (姉妹都市)2001年姉妹都市提携、街道の宿場町どうしとして祭りの交流を続けている町"]
+    blocks = segment(lines)
+    assert [b.kind for b in blocks][-2:] == ["item", "item"]
+    assert blocks[-1].text.startswith("長野県伊那市")
