@@ -97,3 +97,17 @@ class Trap:
         self.stop = True
         time.sleep(0.2)
         self.sock.close()
+
+
+# Chromium for the browser tests (the explorer, Swagger UI): the Debian package scripts/setup.sh
+# installs, started with what a sandboxed CI machine needs
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+def missing(reason: str) -> None:
+    """A tool the tests need is absent: skipped here, a failure on CI (which must have it)."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI must have it: see scripts/setup.sh)")
+    pytest.skip(reason)

@@ -9,27 +9,18 @@ these tests skip, except in CI (CI set), where they fail: CI must have both.
 """
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import running_server
+from conftest import CHROMIUM, CHROMIUM_ARGS, missing, running_server
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
 
-
-def _missing(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI must have it: see scripts/setup.sh)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
@@ -37,18 +28,18 @@ def browser_type():
     if not sorted((SHARED / "seeds").glob("*.txt")):
         pytest.skip(f"the seed documents are not at {SHARED / 'seeds'}")
     if not CHROMIUM.exists():
-        _missing(f"{CHROMIUM} is missing: apt-get install chromium")
+        missing(f"{CHROMIUM} is missing: apt-get install chromium")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _missing("the Python package playwright is not installed (pip install playwright)")
+        missing("the Python package playwright is not installed (pip install playwright)")
     with sync_playwright() as pw:
         yield pw.chromium
 
 
 @pytest.fixture(scope="module")
 def browser(browser_type):
-    browser = browser_type.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    browser = browser_type.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
     yield browser
     browser.close()
 

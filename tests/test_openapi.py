@@ -3,7 +3,6 @@ Chromium with every request off 127.0.0.1 refused, and the OpenAPI document says
 server enforces (schemathesis, every check, finds nothing)."""
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,19 +10,11 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from conftest import running_server
+from conftest import CHROMIUM, CHROMIUM_ARGS, missing, running_server
 
-CHROMIUM = Path("/usr/bin/chromium")
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
 CONFIG = Path(__file__).parent / "schemathesis" / "schemathesis.toml"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
 
-
-def _missing(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI must have it: see scripts/setup.sh)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
@@ -37,13 +28,13 @@ def base(seed_store):
 @pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
-        _missing(f"{CHROMIUM} is missing: apt-get install chromium")
+        missing(f"{CHROMIUM} is missing: apt-get install chromium")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _missing("the Python package playwright is not installed (pip install playwright)")
+        missing("the Python package playwright is not installed (pip install playwright)")
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
@@ -96,7 +87,7 @@ def test_the_openapi_document_says_what_the_server_enforces(base, tmp_path):
     answers, schema-valid data accepted and invalid data refused, Allow on 405), on every
     operation, a few examples each; a fixed seed, so a failure reproduces."""
     if not SCHEMATHESIS.exists():
-        _missing("schemathesis is not installed (pip install -e '.[dev]')")
+        missing("schemathesis is not installed (pip install -e '.[dev]')")
     r = subprocess.run([str(SCHEMATHESIS), "--config-file", str(CONFIG), "run",
                         base + "/openapi.json", "--checks", "all", "--max-examples", "3",
                         "--seed", "1", "--workers", "2", "--no-color",
